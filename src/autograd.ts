@@ -1,0 +1,94 @@
+/**
+ * Reverse-mode autodiff. `grad(f)` runs f with a tape that records every op touching the inputs
+ * (each op supplies its own backward rule in src/ops), then walks the tape backwards.
+ */
+import { engine, type Tape } from './engine.js';
+import { endScope, startScope } from './memory.js';
+import { fmt, sameShape } from './shape.js';
+import { Tensor } from './tensor.js';
+import { add } from './ops/elementwise.js';
+import { full } from './ops/creation.js';
+import { toTensor } from './ops/core.js';
+
+type GradResult<X> = X extends readonly Tensor[] ? Tensor[] : Tensor;
+
+function backward(tape: Tape, y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor[] {
+  const grads = new Map<number, Tensor>();
+  grads.set(y.id, dy ?? full(y.shape, 1));
+  for (let i = tape.nodes.length - 1; i >= 0; i--) {
+    const node = tape.nodes[i]!;
+    const g = grads.get(node.output.id);
+    if (!g) continue;
+    const inGrads = node.backward(g);
+    node.inputs.forEach((input, j) => {
+      const gi = inGrads[j];
+      if (!gi || !tape.live.has(input.id)) return;
+      if (!sameShape(gi.shape, input.shape)) {
+        throw new Error(`grad: the backward rule of ${node.name} gave ${fmt(gi.shape)} for an input of ${fmt(input.shape)}`);
+      }
+      const prev = grads.get(input.id);
+      grads.set(input.id, prev ? add(prev, gi) : gi);
+    });
+  }
+  return xs.map((x) => grads.get(x.id) ?? full(x.shape, 0));
+}
+
+function checkInputs(op: string, x: Tensor | readonly Tensor[]): Tensor[] {
+  const xs = Array.isArray(x) ? (x as Tensor[]) : [x as Tensor];
+  xs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`${op}: argument ${i} must be a Tensor, got ${typeof t}`);
+    t.liveStorage();
+    if (t.dtype !== 'float32') throw new Error(`${op}: can only differentiate with respect to float32 tensors, argument ${i} is ${t.dtype}`);
+  });
+  return xs;
+}
+
+/**
+ * Returns a function computing [f(x), df/dx]. With an array `[a, b]`, f is called as f(a, b) and
+ * the gradients come back as an array. f should return a scalar; otherwise the gradient of the
+ * sum of its elements (or `dy` weighted, if given) is returned.
+ */
+export function valueAndGrad<X extends Tensor | readonly Tensor[]>(
+  f: (...args: Tensor[]) => Tensor,
+): (x: X, dy?: Tensor) => [Tensor, GradResult<X>] {
+  if (typeof f !== 'function') throw new Error(`valueAndGrad: expected a function, got ${typeof f}`);
+  return (x: X, dy?: Tensor) => {
+    const xs = checkInputs('valueAndGrad', x);
+    if (engine.tape) throw new Error('valueAndGrad: nested gradients (grad inside grad) are not supported');
+    startScope();
+    const tape: Tape = { nodes: [], live: new Set(xs.map((t) => t.id)) };
+    engine.tape = tape;
+    let result: [Tensor, GradResult<X>] | undefined;
+    try {
+      const y = f(...xs);
+      if (!(y instanceof Tensor)) throw new Error(`valueAndGrad: f must return a Tensor, got ${typeof y}`);
+      engine.tape = null;
+      if (dy) {
+        toTensor('valueAndGrad', dy, y.backend);
+        if (!sameShape(dy.shape, y.shape)) throw new Error(`valueAndGrad: dy ${fmt(dy.shape)} must match f's output ${fmt(y.shape)}`);
+      }
+      const grads = backward(tape, y, xs, dy);
+      result = [y, (Array.isArray(x) ? grads : grads[0]) as GradResult<X>];
+    } finally {
+      engine.tape = null;
+      for (const n of tape.nodes) {
+        n.output.onTape = false;
+        for (const t of n.inputs) t.onTape = false;
+      }
+      endScope(result);
+    }
+    return result;
+  };
+}
+
+/** Returns a function computing df/dx (see valueAndGrad). */
+export function grad<X extends Tensor | readonly Tensor[]>(f: (...args: Tensor[]) => Tensor): (x: X, dy?: Tensor) => GradResult<X> {
+  const vg = valueAndGrad<X>(f);
+  return (x: X, dy?: Tensor) => {
+    const [y, g] = vg(x, dy);
+    const xs: readonly Tensor[] = Array.isArray(x) ? x : [x as Tensor];
+    const gs: readonly Tensor[] = Array.isArray(g) ? g : [g as Tensor];
+    if (!xs.includes(y) && !gs.includes(y)) y.dispose();
+    return g;
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Global engine state: the registered backends, the active one, live-tensor accounting, tidy scopes
+ * and the active gradient tape. Kept in one small object so every layer sees the same state.
+ */
+import type { Backend, BackendName } from './backend/backend.js';
+import { BACKEND_NAMES } from './backend/backend.js';
+import type { Tensor } from './tensor.js';
+
+export type BackendFactory = () => Promise<Backend>;
+
+/** One recorded op: its inputs, its output, and how to turn dL/dOutput into dL/dInput for each input. */
+export interface TapeNode {
+  name: string;
+  inputs: readonly Tensor[];
+  output: Tensor;
+  backward: (dy: Tensor) => readonly (Tensor | null)[];
+}
+
+export interface Tape {
+  nodes: TapeNode[];
+  /** ids of tensors that depend on a watched input: only ops touching these are recorded. */
+  live: Set<number>;
+}
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  reason?: string;
+}
+
+export const engine = {
+  factories: new Map<BackendName, BackendFactory>(),
+  instances: new Map<BackendName, Backend>(),
+  backend: null as Backend | null,
+  attempts: [] as BackendAttempt[],
+  nextId: 0,
+  numTensors: 0,
+  numBytes: 0,
+  scopes: [] as Set<Tensor>[],
+  tape: null as Tape | null,
+};
+
+export function registerBackend(name: BackendName, factory: BackendFactory): void {
+  engine.factories.set(name, factory);
+}
+
+function checkName(name: unknown): BackendName {
+  if (!BACKEND_NAMES.includes(name as BackendName)) {
+    throw new Error(`setBackend: unknown backend '${String(name)}' (expected one of ${BACKEND_NAMES.join(', ')})`);
+  }
+  return name as BackendName;
+}
+
+/** Initialise (once) and return the named backend without making it the active one. */
+export async function getBackendInstance(name: BackendName): Promise<Backend> {
+  checkName(name);
+  const have = engine.instances.get(name);
+  if (have && !(have as { lost?: string }).lost) return have;
+  const factory = engine.factories.get(name);
+  if (!factory) throw new Error(`setBackend: backend '${name}' is not registered in this build`);
+  const b = await factory();
+  await b.init();
+  engine.instances.set(name, b);
+  return b;
+}
+
+/** Make `name` the backend that new tensors are created on. Throws a clear Error when it cannot run here. */
+export async function setBackend(name: BackendName): Promise<void> {
+  const b = await getBackendInstance(checkName(name));
+  engine.backend = b;
+}
+
+/**
+ * Choose the best backend that actually initialises here: webgpu, then gpujs, then cpu.
+ * Returns its name; `backendInfo()` tells why each earlier one was skipped.
+ */
+export async function init(order: readonly BackendName[] = BACKEND_NAMES): Promise<BackendName> {
+  engine.attempts = [];
+  for (const name of order) {
+    try {
+      await setBackend(name);
+      engine.attempts.push({ name, ok: true });
+      return name;
+    } catch (e) {
+      engine.attempts.push({ name, ok: false, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  throw new Error(`init: no backend could start: ${engine.attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+}
+
+export function getBackend(): BackendName {
+  return activeBackend().name;
+}
+
+/** The active backend; the cpu backend is chosen on first use if nothing was set. */
+export function activeBackend(): Backend {
+  if (!engine.backend) {
+    const cpu = engine.instances.get('cpu');
+    if (!cpu) throw new Error('no backend is active: call `await wt.init()` or `await wt.setBackend(name)` first');
+    engine.backend = cpu;
+  }
+  return engine.backend;
+}
+
+/** The active backend, what it runs on, and why each backend tried before it was skipped. */
+export function backendInfo(): { backend: BackendName; device: Record<string, string | number | boolean>; attempts: BackendAttempt[] } {
+  const b = activeBackend();
+  return { backend: b.name, device: b.info(), attempts: engine.attempts.slice() };
+}

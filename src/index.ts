@@ -1,0 +1,23 @@
+/**
+ * webgpu-tensor: tensors whose kernels run as WebGPU compute shaders, with a plain TypeScript cpu
+ * reference and a gpu.js fallback, reverse-mode autodiff, and a Keras-style neural-network layer.
+ */
+import { engine, registerBackend } from './engine.js';
+import { CpuBackend } from './backend/cpu/index.js';
+
+const cpu = new CpuBackend();
+engine.instances.set('cpu', cpu);
+registerBackend('cpu', async () => cpu);
+// Heavy backends load only when asked for, so a bundle never pulls in what it does not use.
+registerBackend('webgpu', async () => new (await import('./backend/webgpu/index.js')).WebGPUBackend());
+registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js')).GpuJsBackend());
+
+export { Tensor, type NestedArray } from './tensor.js';
+export type { DType, TypedArray } from './dtype.js';
+export type { Shape } from './shape.js';
+export type { Backend, BackendName, Activation, KernelName, KernelAttrs } from './backend/backend.js';
+export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt } from './engine.js';
+export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { grad, valueAndGrad } from './autograd.js';
+export * from './ops/index.js';
+export type { TensorLike, Axis } from './ops/core.js';

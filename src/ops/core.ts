@@ -1,0 +1,133 @@
+/**
+ * The machinery every op shares: turning inputs into tensors, running one kernel into a fresh
+ * output tensor, and recording the op on the gradient tape with its backward rule.
+ */
+import type { Backend, KernelAttrs, KernelName } from '../backend/backend.js';
+import { type DType, type TypedArray, isDType, toTypedArray } from '../dtype.js';
+import { engine, activeBackend } from '../engine.js';
+import { fmt, sizeOf, type Shape } from '../shape.js';
+import { Tensor, type NestedArray } from '../tensor.js';
+
+export type TensorLike = Tensor | number | NestedArray | TypedArray;
+export type Axis = number | readonly number[] | null;
+
+/** Infer the shape of nested arrays, checking that they are rectangular and numeric. */
+export function inferShape(op: string, x: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = x;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0] as NestedArray;
+    if (cur === undefined) break;
+  }
+  const check = (v: NestedArray, axis: number): void => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') throw new Error(`${op}: expected a number at depth ${axis}, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new Error(`${op}: nested arrays are not rectangular: expected length ${shape[axis]} at depth ${axis}, got ${Array.isArray(v) ? v.length : typeof v}`);
+    }
+    for (const e of v) check(e, axis + 1);
+  };
+  check(x, 0);
+  return shape;
+}
+
+export function flattenNested(x: NestedArray, out: number[] = []): number[] {
+  if (Array.isArray(x)) for (const v of x) flattenNested(v, out);
+  else out.push(x);
+  return out;
+}
+
+/** A new tensor on `backend` holding `data` (already the right dtype and length). */
+export function fromData(data: TypedArray, shape: Shape, dtype: DType, backend: Backend = activeBackend()): Tensor {
+  const storage = Tensor.allocStorage(backend, data.length, dtype);
+  backend.write(storage.handle, data);
+  return new Tensor(shape, dtype, backend, storage);
+}
+
+/** A new tensor on `backend` whose buffer a kernel will fill. */
+export function empty(shape: Shape, dtype: DType, backend: Backend): Tensor {
+  return new Tensor(shape, dtype, backend, Tensor.allocStorage(backend, sizeOf(shape), dtype));
+}
+
+/**
+ * Turn an op argument into a tensor on `backend` (numbers and arrays become constants there).
+ * A tensor must already live on `backend`: ops never move data between backends silently.
+ */
+export function toTensor(op: string, x: TensorLike, backend?: Backend, dtype?: DType): Tensor {
+  if (x instanceof Tensor) {
+    x.liveStorage();
+    if (backend && x.backend !== backend) {
+      throw new Error(`${op}: tensors live on different backends (${x.backend.name} and ${backend.name}); copy one with \`await t.to('${backend.name}')\``);
+    }
+    return x;
+  }
+  const b = backend ?? activeBackend();
+  if (dtype !== undefined && !isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  if (typeof x === 'number') return fromData(toTypedArray([x], dtype ?? 'float32'), [], dtype ?? 'float32', b);
+  if (x instanceof Float32Array || x instanceof Int32Array) {
+    const dt = dtype ?? (x instanceof Int32Array ? 'int32' : 'float32');
+    return fromData(toTypedArray(x, dt), [x.length], dt, b);
+  }
+  if (Array.isArray(x)) {
+    const shape = inferShape(op, x);
+    const dt = dtype ?? 'float32';
+    return fromData(toTypedArray(flattenNested(x), dt), shape, dt, b);
+  }
+  throw new Error(`${op}: expected a Tensor, number or array, got ${x === null ? 'null' : typeof x}`);
+}
+
+/** The backend for an op: the one its tensor arguments live on (they must agree), else the active one. */
+export function backendOf(op: string, args: readonly TensorLike[]): Backend {
+  let b: Backend | undefined;
+  for (const a of args) {
+    if (a instanceof Tensor) {
+      a.liveStorage();
+      if (b && a.backend !== b) {
+        throw new Error(`${op}: tensors live on different backends (${b.name} and ${a.backend.name}); copy one with \`await t.to('${b.name}')\``);
+      }
+      b = a.backend;
+    }
+  }
+  return b ?? activeBackend();
+}
+
+/** Run one kernel on `inputs` into a new tensor of `shape`/`dtype`. */
+export function runKernel<K extends KernelName>(
+  kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, attrs: KernelAttrs[K], backend?: Backend,
+): Tensor {
+  const b = backend ?? inputs[0]?.backend ?? activeBackend();
+  const out = empty(shape, dtype, b);
+  if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);
+  return out;
+}
+
+/**
+ * Record an op on the active tape if any of its inputs depends on a watched tensor. `backward`
+ * maps dL/dy to dL/dinput for each input (null where an input gets no gradient).
+ */
+export function record(name: string, inputs: readonly Tensor[], output: Tensor, backward: (dy: Tensor) => readonly (Tensor | null)[]): Tensor {
+  const tape = engine.tape;
+  if (!tape || !inputs.some((t) => tape.live.has(t.id))) return output;
+  tape.live.add(output.id);
+  for (const t of inputs) t.onTape = true;
+  output.onTape = true;
+  tape.nodes.push({ name, inputs, output, backward });
+  return output;
+}
+
+export function assertFloat(op: string, t: Tensor): void {
+  if (t.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${t.dtype} ${fmt(t.shape)} (use .cast('float32'))`);
+}
+
+export function checkNumber(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${op}: ${name} must be a number, got ${String(v)}`);
+  return v;
+}
+
+export function checkInt(op: string, name: string, v: unknown, min = 0): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${op}: ${name} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}

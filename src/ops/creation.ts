@@ -1,0 +1,124 @@
+/** Creating tensors: from data, constants, ranges, identity, and seeded random draws. */
+import { type DType, type TypedArray, isDType, makeArray, toTypedArray } from '../dtype.js';
+import { activeBackend } from '../engine.js';
+import { checkShape, fmt, sizeOf } from '../shape.js';
+import type { Tensor, NestedArray } from '../tensor.js';
+import { checkInt, checkNumber, flattenNested, fromData, inferShape, runKernel } from './core.js';
+
+function checkDType(op: string, dtype: unknown): DType {
+  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  return dtype;
+}
+
+/**
+ * A tensor from nested arrays (`tensor([[1, 2], [3, 4]])`), or from flat data and a shape
+ * (`tensor(new Float32Array(6), [2, 3])`). The dtype defaults to float32 (int32 for an Int32Array).
+ */
+export function tensor(values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
+  const dt = checkDType('tensor', dtype ?? (values instanceof Int32Array ? 'int32' : 'float32'));
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (values instanceof Float32Array || values instanceof Int32Array) {
+    flat = values;
+    inferred = [values.length];
+  } else if (typeof values === 'number') {
+    flat = [values];
+    inferred = [];
+  } else if (Array.isArray(values)) {
+    inferred = inferShape('tensor', values as NestedArray);
+    flat = flattenNested(values as NestedArray);
+  } else {
+    throw new Error(`tensor: expected a number, nested arrays or a typed array, got ${values === null ? 'null' : typeof values}`);
+  }
+  for (let i = 0; i < flat.length; i++) {
+    if (typeof flat[i] !== 'number') throw new Error(`tensor: element ${i} is ${typeof flat[i]}, expected a number`);
+  }
+  let s = inferred;
+  if (shape !== undefined) {
+    s = checkShape('tensor', shape);
+    if (sizeOf(s) !== flat.length) {
+      throw new Error(`tensor: ${flat.length} values do not fit shape ${fmt(s)} (which holds ${sizeOf(s)})`);
+    }
+  }
+  return fromData(toTypedArray(flat, dt), s, dt);
+}
+
+/** A rank-0 tensor. */
+export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  checkNumber('scalar', 'value', value);
+  return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+  const s = checkShape('full', shape);
+  checkNumber('full', 'value', value);
+  const data = makeArray(checkDType('full', dtype), sizeOf(s));
+  data.fill(value);
+  return fromData(data, s, dtype);
+}
+
+export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return full(shape, 0, dtype);
+}
+
+export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return full(shape, 1, dtype);
+}
+
+export function zerosLike(x: Tensor): Tensor {
+  return full(x.shape, 0, x.dtype);
+}
+
+export function onesLike(x: Tensor): Tensor {
+  return full(x.shape, 1, x.dtype);
+}
+
+/** start, start + step, ... up to (not including) stop. `arange(n)` counts 0..n-1. */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  checkNumber('arange', 'start', start);
+  checkNumber('arange', 'stop', stop);
+  checkNumber('arange', 'step', step);
+  if (step === 0) throw new Error('arange: step must not be 0');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const data = makeArray(checkDType('arange', dtype), n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return fromData(data, [n], dtype);
+}
+
+/** The n x m identity (m defaults to n). */
+export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
+  checkInt('eye', 'n', n);
+  checkInt('eye', 'm', m);
+  const data = makeArray(checkDType('eye', dtype), n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromData(data, [n, m], dtype);
+}
+
+export interface RandomOptions {
+  /** Same seed, same numbers, on every backend. Without one, a fresh seed is drawn from Math.random. */
+  seed?: number;
+}
+
+function seedOf(op: string, opts?: RandomOptions): number {
+  if (opts?.seed === undefined) return (Math.random() * 0x100000000) >>> 0;
+  if (!Number.isInteger(opts.seed)) throw new Error(`${op}: seed must be an integer, got ${String(opts.seed)}`);
+  return opts.seed >>> 0;
+}
+
+/** Uniform numbers in [lo, hi) from the counter-based generator. */
+export function rand(shape: readonly number[], opts: RandomOptions & { lo?: number; hi?: number } = {}): Tensor {
+  const s = checkShape('rand', shape);
+  const lo = checkNumber('rand', 'lo', opts.lo ?? 0);
+  const hi = checkNumber('rand', 'hi', opts.hi ?? 1);
+  return runKernel('random', [], s, 'float32', { dist: 'uniform', seed: seedOf('rand', opts), a: lo, b: hi }, activeBackend());
+}
+
+/** Normal numbers with `mean` and `std` from the counter-based generator. */
+export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  const s = checkShape('randn', shape);
+  const mean = checkNumber('randn', 'mean', opts.mean ?? 0);
+  const std = checkNumber('randn', 'std', opts.std ?? 1);
+  return runKernel('random', [], s, 'float32', { dist: 'normal', seed: seedOf('randn', opts), a: mean, b: std }, activeBackend());
+}

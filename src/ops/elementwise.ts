@@ -1,0 +1,198 @@
+/**
+ * Elementwise ops: broadcasting binary arithmetic and comparisons, unary math and activations,
+ * the activation derivatives, where and clip. Each op's gradient is written beside it.
+ */
+import type { ActivationGradOp, BinaryOp, UnaryOp } from '../backend/backend.js';
+import { broadcastShapes, fmt, sameShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { assertFloat, backendOf, checkNumber, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { sumTo } from './reduce.js';
+import { broadcastTo, cast } from './movement.js';
+
+/** Ops whose int32 result stays exact in float32 up to 2^24; they keep int32 when both inputs are int32. */
+const INT_PRESERVING = new Set<BinaryOp>(['add', 'sub', 'mul', 'max', 'min']);
+
+function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  const outShape = broadcastShapes(op, a.shape, b.shape);
+  const af = a.dtype === 'float32' ? a : cast(a, 'float32');
+  const bf = b.dtype === 'float32' ? b : cast(b, 'float32');
+  const y = runKernel('binary', [af, bf], outShape, 'float32', { op, aShape: a.shape, bShape: b.shape, outShape });
+  if (af !== a) af.dispose();
+  if (bf !== b) bf.dispose();
+  if (a.dtype === 'int32' && b.dtype === 'int32' && INT_PRESERVING.has(op)) {
+    const yi = cast(y, 'int32');
+    y.dispose();
+    return yi;
+  }
+  return y;
+}
+
+function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const backend = backendOf(op, [a, b]);
+  const ta = toTensor(op, a, backend, typeof a === 'number' && b instanceof Object && 'dtype' in b ? (b as Tensor).dtype : undefined);
+  const tb = toTensor(op, b, backend, typeof b === 'number' ? ta.dtype : undefined);
+  return [ta, tb];
+}
+
+/** a + b with broadcasting. */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('add', a, b);
+  return record('add', [x, y], binaryRaw('add', x, y), (dy) => [sumTo(dy, x.shape), sumTo(dy, y.shape)]);
+}
+
+/** a - b with broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('sub', a, b);
+  return record('sub', [x, y], binaryRaw('sub', x, y), (dy) => [sumTo(dy, x.shape), sumTo(neg(dy), y.shape)]);
+}
+
+/** a * b with broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('mul', a, b);
+  return record('mul', [x, y], binaryRaw('mul', x, y), (dy) => [sumTo(mul(dy, y), x.shape), sumTo(mul(dy, x), y.shape)]);
+}
+
+/** a / b with broadcasting (always float32). */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('div', a, b);
+  const out = binaryRaw('div', x, y);
+  return record('div', [x, y], out, (dy) => [sumTo(div(dy, y), x.shape), sumTo(neg(div(mul(dy, out), y)), y.shape)]);
+}
+
+/** a ** b with broadcasting. d/db uses log(a), so it is only meaningful where a > 0. */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('pow', a, b);
+  const out = binaryRaw('pow', x, y);
+  return record('pow', [x, y], out, (dy) => [
+    sumTo(mul(dy, mul(y, binaryRaw('pow', x, sub(y, 1)))), x.shape),
+    sumTo(mul(dy, mul(out, log(where(greater(x, 0), x, 1)))), y.shape),
+  ]);
+}
+
+/** Elementwise maximum; the gradient goes to a where a >= b. */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('maximum', a, b);
+  return record('maximum', [x, y], binaryRaw('max', x, y), (dy) => {
+    const m = greaterEqual(x, y);
+    return [sumTo(mul(dy, m), x.shape), sumTo(mul(dy, sub(1, m)), y.shape)];
+  });
+}
+
+/** Elementwise minimum; the gradient goes to a where a <= b. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = args('minimum', a, b);
+  return record('minimum', [x, y], binaryRaw('min', x, y), (dy) => {
+    const m = lessEqual(x, y);
+    return [sumTo(mul(dy, m), x.shape), sumTo(mul(dy, sub(1, m)), y.shape)];
+  });
+}
+
+function compare(op: BinaryOp) {
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    const [x, y] = args(op, a, b);
+    return binaryRaw(op, x, y);
+  };
+}
+/** Comparisons give float32 masks: 1 where true, 0 where false. They have no gradient. */
+export const equal = compare('equal');
+export const notEqual = compare('notEqual');
+export const less = compare('less');
+export const lessEqual = compare('lessEqual');
+export const greater = compare('greater');
+export const greaterEqual = compare('greaterEqual');
+
+function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
+  const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
+  const y = runKernel('unary', [xf], x.shape, 'float32', { op, alpha });
+  if (xf !== x) xf.dispose();
+  return y;
+}
+
+function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor | null) {
+  return (a: TensorLike): Tensor => {
+    const x = toTensor(op, a);
+    const y = unaryRaw(op, x);
+    return record(op, [x], y, (dy) => [grad(dy, x, y)]);
+  };
+}
+
+export const neg = (a: TensorLike): Tensor => {
+  const x = toTensor('neg', a);
+  const y = unaryRaw('neg', x);
+  const out = x.dtype === 'int32' ? cast(y, 'int32') : y;
+  if (out !== y) y.dispose();
+  return record('neg', [x], out, (dy) => [neg(dy)]);
+};
+export const exp = unary('exp', (dy, _x, y) => mul(dy, y));
+export const log = unary('log', (dy, x) => div(dy, x));
+export const sqrt = unary('sqrt', (dy, _x, y) => div(dy, mul(y, 2)));
+export const abs = unary('abs', (dy, x) => mul(dy, sign(x)));
+/** -1, 0 or 1 by the sign of x. Its gradient is zero almost everywhere. */
+export const sign = unary('sign', () => null);
+export const tanh = unary('tanh', (dy, _x, y) => tanhGrad(dy, y));
+export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidGrad(dy, y));
+export const relu = unary('relu', (dy, x) => reluGrad(dy, x));
+/** Heaviside step: 1 where x > 0, else 0. Its gradient is zero almost everywhere. */
+export const step = unary('step', () => null);
+
+/** x * x. */
+export function square(a: TensorLike): Tensor {
+  const x = toTensor('square', a);
+  return mul(x, x);
+}
+
+/** x where x > 0, alpha * x elsewhere (alpha defaults to 0.2, as in TensorFlow.js). */
+export function leakyRelu(a: TensorLike, alpha = 0.2): Tensor {
+  const x = toTensor('leakyRelu', a);
+  checkNumber('leakyRelu', 'alpha', alpha);
+  const y = unaryRaw('leakyRelu', x, alpha);
+  return record('leakyRelu', [x], y, (dy) => [leakyReluGrad(dy, x, alpha)]);
+}
+
+function activationGrad(op: ActivationGradOp, dyIn: TensorLike, vIn: TensorLike, alpha = 0): Tensor {
+  const backend = backendOf(op, [dyIn, vIn]);
+  const dy = toTensor(op, dyIn, backend);
+  const v = toTensor(op, vIn, backend);
+  assertFloat(op, dy);
+  assertFloat(op, v);
+  if (!sameShape(dy.shape, v.shape)) throw new Error(`${op}: dy ${fmt(dy.shape)} and its partner ${fmt(v.shape)} must have the same shape`);
+  const out = runKernel('activationGrad', [dy, v], dy.shape, 'float32', { op, alpha });
+  // The derivative is linear in dy; the second input is treated as a constant.
+  return record(op, [dy, v], out, (g) => [activationGrad(op, g, v, alpha), null]);
+}
+
+/** dy * (1 - y^2), where y = tanh(x): the derivative of tanh written in terms of its output. */
+export const tanhGrad = (dy: TensorLike, y: TensorLike): Tensor => activationGrad('tanhGrad', dy, y);
+/** dy * y * (1 - y), where y = sigmoid(x). */
+export const sigmoidGrad = (dy: TensorLike, y: TensorLike): Tensor => activationGrad('sigmoidGrad', dy, y);
+/** dy where x > 0, else 0 (x is relu's input). */
+export const reluGrad = (dy: TensorLike, x: TensorLike): Tensor => activationGrad('reluGrad', dy, x);
+/** dy where x > 0, else alpha * dy (x is leakyRelu's input). */
+export const leakyReluGrad = (dy: TensorLike, x: TensorLike, alpha = 0.2): Tensor => activationGrad('leakyReluGrad', dy, x, alpha);
+
+/** Pick a where cond is non-zero, else b; all three broadcast together. */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const backend = backendOf('where', [cond, a, b]);
+  const c = toTensor('where', cond, backend);
+  const x = toTensor('where', a, backend);
+  const y = toTensor('where', b, backend, typeof b === 'number' ? x.dtype : undefined);
+  if (x.dtype !== y.dtype) throw new Error(`where: a and b must have the same dtype, got ${x.dtype} and ${y.dtype}`);
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
+  const full = (t: Tensor): Tensor => (sameShape(t.shape, shape) ? t : broadcastTo(t, shape));
+  const cf0 = c.dtype === 'float32' ? c : cast(c, 'float32');
+  const [cf, xf, yf] = [full(cf0), full(x), full(y)];
+  const out = runKernel('where', [cf, xf, yf], shape, x.dtype, { dtype: x.dtype }, backend);
+  for (const t of [cf0, cf, xf, yf]) if (t !== c && t !== x && t !== y) t.dispose();
+  return record('where', [x, y], out, (dy) => {
+    const zero = toTensor('where', 0, backend);
+    return [sumTo(where(c, dy, zero), x.shape), sumTo(where(c, zero, dy), y.shape)];
+  });
+}
+
+/** Limit values to [lo, hi]. */
+export function clip(a: TensorLike, lo: number, hi: number): Tensor {
+  checkNumber('clip', 'lo', lo);
+  checkNumber('clip', 'hi', hi);
+  if (lo > hi) throw new Error(`clip: lo (${lo}) must not exceed hi (${hi})`);
+  return minimum(maximum(a, lo), hi);
+}

@@ -1,0 +1,8 @@
+/** Every op, in one namespace. */
+export * from './creation.js';
+export * from './movement.js';
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './matmul.js';
+export * from './softmax.js';
+export * from './optim.js';

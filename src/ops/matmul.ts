@@ -1,0 +1,84 @@
+/** Matrix multiplication (2-D or batched 3-D) with transposes and the fused bias + activation epilogue. */
+import type { Activation } from '../backend/backend.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { assertFloat, backendOf, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { reshape } from './movement.js';
+import { mul, reluGrad, sigmoidGrad, tanhGrad, leakyReluGrad } from './elementwise.js';
+import { sum } from './reduce.js';
+
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+export interface FusedMatmulOptions extends MatmulOptions {
+  bias?: Tensor;
+  activation?: Activation;
+  alpha?: number;
+}
+
+const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
+
+/** a @ b. 2-D x 2-D, or 3-D (batched) with either side 2-D and shared across the batch. */
+export function matmul(a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor {
+  return fusedMatmul(a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
+}
+
+/** act(a @ b + bias) in one kernel: the dense layer's forward pass. */
+export function fusedMatmul(a: TensorLike, b: TensorLike, opts: FusedMatmulOptions = {}): Tensor {
+  const backend = backendOf('matmul', [a, b, ...(opts.bias ? [opts.bias] : [])]);
+  const x = toTensor('matmul', a, backend);
+  const w = toTensor('matmul', b, backend);
+  assertFloat('matmul', x);
+  assertFloat('matmul', w);
+  const tA = !!opts.transposeA;
+  const tB = !!opts.transposeB;
+  const activation = opts.activation ?? 'linear';
+  const alpha = opts.alpha ?? 0.2;
+  if (!ACTIVATIONS.includes(activation)) throw new Error(`matmul: unknown activation '${String(activation)}' (expected one of ${ACTIVATIONS.join(', ')})`);
+  if (x.rank < 2 || x.rank > 3 || w.rank < 2 || w.rank > 3) {
+    throw new Error(`matmul: expected 2-D or 3-D operands, got ${fmt(x.shape)} x ${fmt(w.shape)}`);
+  }
+  const [m, ka] = tA ? [x.shape[x.rank - 1]!, x.shape[x.rank - 2]!] : [x.shape[x.rank - 2]!, x.shape[x.rank - 1]!];
+  const [kb, n] = tB ? [w.shape[w.rank - 1]!, w.shape[w.rank - 2]!] : [w.shape[w.rank - 2]!, w.shape[w.rank - 1]!];
+  if (ka !== kb) {
+    throw new Error(`matmul: inner dimensions differ: ${fmt(x.shape)}${tA ? 'ᵀ' : ''} x ${fmt(w.shape)}${tB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
+  }
+  const aBatched = x.rank === 3;
+  const bBatched = w.rank === 3;
+  const batch = aBatched ? x.shape[0]! : bBatched ? w.shape[0]! : 1;
+  if (aBatched && bBatched && x.shape[0] !== w.shape[0]) {
+    throw new Error(`matmul: batch sizes differ: ${fmt(x.shape)} x ${fmt(w.shape)}`);
+  }
+  const bias = opts.bias ? toTensor('matmul', opts.bias, backend) : undefined;
+  if (bias && (bias.size !== n || bias.rank > 2 || (bias.rank === 2 && bias.shape[0] !== 1))) {
+    throw new Error(`matmul: bias must have ${n} elements ([${n}] or [1,${n}]), got ${fmt(bias.shape)}`);
+  }
+  const shape = aBatched || bBatched ? [batch, m, n] : [m, n];
+  const y = runKernel('matmul', bias ? [x, w, bias] : [x, w], shape, 'float32', {
+    batch, m, n, k: ka, transposeA: tA, transposeB: tB, aBatched, bBatched, bias: !!bias, activation, alpha,
+  }, backend);
+  const inputs = bias ? [x, w, bias] : [x, w];
+  return record('matmul', inputs, y, (dyOut) => {
+    // Through the activation first (in terms of its output y, or of the pre-activation z for relu).
+    let dz: Tensor;
+    switch (activation) {
+      case 'linear': dz = dyOut; break;
+      case 'tanh': dz = tanhGrad(dyOut, y); break;
+      case 'sigmoid': dz = sigmoidGrad(dyOut, y); break;
+      case 'relu': dz = reluGrad(dyOut, y); break; // y > 0 exactly where z > 0
+      case 'leakyRelu': dz = leakyReluGrad(dyOut, y, alpha); break; // sign(y) = sign(z) for alpha > 0
+      case 'step': dz = mul(dyOut, 0); break;
+    }
+    // dA = dZ B^T (or B dZ^T when A was transposed); dB = A^T dZ (or dZ^T A when B was transposed).
+    let da = tA ? matmul(w, dz, { transposeA: tB, transposeB: true }) : matmul(dz, w, { transposeB: !tB });
+    let db = tB ? matmul(dz, x, { transposeA: true, transposeB: tA }) : matmul(x, dz, { transposeA: !tA });
+    if (!aBatched && da.rank === 3) da = sum(da, 0);
+    if (!bBatched && db.rank === 3) db = sum(db, 0);
+    const grads: Tensor[] = [reshape(da, x.shape), reshape(db, w.shape)];
+    if (bias) grads.push(reshape(sum(reshape(dz, [-1, n]), 0), bias.shape));
+    return grads;
+  });
+}
+
