@@ -27,11 +27,14 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return y;
 }
 
+/** A number beside an int32 tensor stays int32 only when it is a whole number. */
+function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && other instanceof Object && 'dtype' in other && other.dtype === 'int32' ? 'int32' : undefined;
+}
+
 function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const backend = backendOf(op, [a, b]);
-  const ta = toTensor(op, a, backend, typeof a === 'number' && b instanceof Object && 'dtype' in b ? (b as Tensor).dtype : undefined);
-  const tb = toTensor(op, b, backend, typeof b === 'number' ? ta.dtype : undefined);
-  return [ta, tb];
+  return [toTensor(op, a, backend, scalarDType(a, b)), toTensor(op, b, backend, scalarDType(b, a))];
 }
 
 /** a + b with broadcasting. */
