@@ -21,3 +21,4 @@ export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
 export { grad, valueAndGrad } from './autograd.js';
 export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';
+export * from './data/index.js';
