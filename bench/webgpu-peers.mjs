@@ -11,7 +11,9 @@ export const adapters = [];
 
 function describeAdapter(adapter) {
   const i = adapter?.info ?? {};
-  const parts = [i.vendor, i.architecture, i.device, i.description].filter((s) => s && String(s).length);
+  // wgpu reports PCI-style numbers as decimal strings (65541 = 0x10005, Mesa); hex reads better.
+  const hex = (v) => (/^\d+$/.test(String(v ?? '')) ? (Number(v) ? `0x${Number(v).toString(16)}` : '') : v);
+  const parts = [hex(i.vendor), i.architecture, hex(i.device), i.description].filter((s) => s && String(s).length);
   return parts.length ? parts.join(' / ') : 'unnamed adapter';
 }
 
