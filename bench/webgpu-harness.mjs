@@ -4,25 +4,12 @@
  * queued-but-unfinished work is always paid for. Libraries are interleaved sample by sample so
  * drift on a shared machine hits all of them alike; the median sample counts.
  */
+import { median, parseArgs, round } from './lib.mjs';
 import { randomData, WORKLOADS } from './webgpu-peers.mjs';
 
 const now = () => performance.now();
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (x, d = 3) => Number(x.toPrecision(d));
 
-/** Reads `--name=value` / `--flag` from an argv list. */
-export function parseArgs(argv) {
-  const out = {};
-  for (const a of argv) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
-    if (m) out[m[1]] = m[2] ?? true;
-  }
-  return out;
-}
+export { parseArgs };
 
 /** Default knobs, overridable from the command line. */
 export function options(args) {
@@ -50,7 +37,7 @@ const errText = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[
 
 /**
  * Times one workload on every library. Returns one record per library (also printed as a JSON
- * line): msPerIter is the median over samples of (sample time / iterations).
+ * line): ms is the median over samples of (sample time / iterations); gflops or gbps follow from it.
  */
 export async function measure({ bench, runtime, adapter, libs, op, size, args = [size], opts, log = console.log }) {
   const w = WORKLOADS[op](...args);
@@ -58,7 +45,7 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
   const inputs = w.inputs.map(([shape, scale]) => [randomData(shape.reduce((a, b) => a * b, 1), seed++, scale), shape]);
   const states = [];
   for (const lib of libs) {
-    const base = { bench, runtime, adapter, lib: lib.name, op, size };
+    const base = { bench, impl: lib.name, op, size, runtime, adapter };
     try {
       const prep = lib.prepare(op, inputs);
       states.push({ lib, base, prep, samples: [] });
@@ -102,8 +89,8 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
     else {
       const ms = median(s.samples);
       rec = {
-        ...s.base, unit: w.unit, value: round((w.work / (ms / 1000)) / 1e9),
-        msPerIter: round(ms, 4), iters: s.iters, samples: s.samples.length,
+        ...s.base, ms: round(ms, 4), [w.unit === 'GFLOP/s' ? 'gflops' : 'gbps']: round((w.work / (ms / 1000)) / 1e9),
+        iters: s.iters, samples: s.samples.length,
         firstMs: round(s.firstMs, 4), syncedMs: s.syncedMs === undefined ? null : round(s.syncedMs, 4),
         ...(s.capped ? { note: `one iteration is too slow for the ${opts.capMs} ms cap: a single sample` } : {}),
       };
@@ -118,14 +105,14 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
 export function ratioTable(records, log = console.log) {
   const keyOf = (r) => `${r.op} ${r.size}`;
   const keys = [...new Set(records.map(keyOf))];
-  const libs = [...new Set(records.map((r) => r.lib))];
+  const libs = [...new Set(records.map((r) => r.impl))];
   const peers = libs.filter((l) => l !== 'ours');
-  const head = ['workload', ...libs.map((l) => `${l}`), ...peers.map((p) => `ours/${p}`)];
+  const head = ['workload', ...libs, ...peers.map((p) => `ours/${p}`)];
   const rows = keys.map((k) => {
     const rs = records.filter((r) => keyOf(r) === k);
-    const get = (l) => rs.find((r) => r.lib === l);
-    const val = (l) => { const r = get(l); return r && !r.error ? r.value : null; };
-    const unit = rs.find((r) => r.unit)?.unit ?? '';
+    const get = (l) => rs.find((r) => r.impl === l);
+    const val = (l) => { const r = get(l); return r && !r.error ? r.gflops ?? r.gbps : null; };
+    const unit = rs.some((r) => r.gflops !== undefined) ? 'GFLOP/s' : 'GB/s';
     const o = val('ours');
     return [
       `${k} (${unit})`,

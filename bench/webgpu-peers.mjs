@@ -198,9 +198,9 @@ export async function loadLibs(names, distUrl, log = console.log) {
       const lib = await makers[n]();
       libs.push(lib);
       const got = adapters.filter((a) => a.lib === lib.name).map((a) => a.adapter);
-      log(JSON.stringify({ lib: lib.name, started: true, adapter: got[got.length - 1] ?? 'not seen (own WebGPU instance)', info: lib.info() }));
+      log(JSON.stringify({ impl: lib.name, started: true, adapter: got[got.length - 1] ?? 'not seen (own WebGPU instance)', info: lib.info() }));
     } catch (e) {
-      log(JSON.stringify({ lib: n, started: false, error: e instanceof Error ? e.message : String(e) }));
+      log(JSON.stringify({ impl: n, started: false, error: e instanceof Error ? e.message : String(e) }));
     }
   }
   currentLib = 'bench';
