@@ -1,0 +1,35 @@
+/**
+ * Run every benchmark script in bench/ one after another, each in its own Node process so one that
+ * fails (a missing adapter, a peer that will not load) never stops the rest. CLI arguments such as
+ * `--quick` are passed through to each script. Helper modules are skipped: lib.mjs, run-all.mjs,
+ * *-harness.mjs, *-peers.mjs and names starting with `_`.
+ * Usage: node bench/run-all.mjs [--quick] [--only=matmul-cpu,...] [other args for the scripts]
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const passThrough = process.argv.slice(2);
+const only = parseArgs(passThrough).only?.split(',');
+
+const isHelper = (f) => f === 'lib.mjs' || f === 'run-all.mjs' || f.startsWith('_') || /-(harness|peers)\.mjs$/.test(f);
+const scripts = readdirSync(here)
+  .filter((f) => f.endsWith('.mjs') && !isHelper(f))
+  .filter((f) => !only || only.includes(f.replace(/\.mjs$/, '')))
+  .sort();
+
+const results = [];
+for (const f of scripts) {
+  console.log(`\n=== ${f} ${passThrough.join(' ')}`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [join(here, f), ...passThrough.filter((a) => !a.startsWith('--only='))], { stdio: 'inherit' });
+  const status = r.error ? `error: ${r.error.message}` : r.status === 0 ? 'ok' : `exit ${r.status ?? r.signal}`;
+  results.push({ script: f, status, seconds: Math.round((Date.now() - t0) / 100) / 10 });
+}
+
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.script.padEnd(28)} ${r.status.padEnd(12)} ${r.seconds}s`);
+process.exitCode = results.every((r) => r.status === 'ok') ? 0 : 1;
