@@ -22,3 +22,4 @@ export { grad, valueAndGrad } from './autograd.js';
 export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';
 export * from './data/index.js';
+export * from './nn/index.js';

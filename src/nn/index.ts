@@ -1,0 +1,16 @@
+/** The neural-network layer: layers, losses, optimizers, initializers, metrics, Sequential and model I/O. */
+export * as layers from './layers/index.js';
+export * as losses from './losses.js';
+export * as metrics from './metrics.js';
+export * as optimizers from './optimizers.js';
+export * as initializers from './initializers.js';
+export * as regularizers from './regularizers.js';
+export { sequential, Sequential, Sequential as Model, type SequentialArgs, type CompileArgs, type EvaluateArgs } from './model.js';
+export type { FitArgs, History, Logs, CustomCallbackArgs } from './training.js';
+export type { SummaryOptions } from './summary.js';
+export { loadModel, type IOHandler, type SaveResult } from './io/handlers.js';
+export type { ModelArtifacts, WeightSpec } from './io/artifacts.js';
+export { Layer, LayerVariable, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export type { Optimizer } from './optimizers.js';
+export type { Initializer } from './initializers.js';
+export type { ActivationIdentifier } from './activations.js';

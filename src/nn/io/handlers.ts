@@ -1,0 +1,231 @@
+/**
+ * Where models are saved and loaded: 'file://' (Node; node:fs is imported only when used, so browser
+ * bundles stay clean), 'indexeddb://' (the TensorFlow.js database layout), 'downloads://' (browser
+ * download of model.json + weights), http(s) URLs (load only), or any TensorFlow.js-style IOHandler.
+ */
+import type { Sequential } from '../model.js';
+import { GENERATED_BY, modelFromArtifacts, modelToArtifacts, type ModelArtifacts, type WeightSpec } from './artifacts.js';
+
+export interface SaveResult {
+  modelArtifactsInfo: {
+    dateSaved: Date;
+    modelTopologyType: 'JSON';
+    modelTopologyBytes: number;
+    weightSpecsBytes: number;
+    weightDataBytes: number;
+  };
+}
+
+/** A destination or source of model artifacts (compatible with TensorFlow.js's io.IOHandler). */
+export interface IOHandler {
+  save?: (artifacts: ModelArtifacts) => Promise<SaveResult | object>;
+  load?: () => Promise<ModelArtifacts>;
+}
+
+interface ModelJson {
+  modelTopology: Record<string, unknown>;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+}
+
+function info(a: ModelArtifacts, bytes: number): SaveResult {
+  const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x)).length;
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: enc(a.modelTopology), weightSpecsBytes: enc(a.weightSpecs), weightDataBytes: bytes } };
+}
+
+function modelJson(a: ModelArtifacts, weightsPath: string): ModelJson {
+  return {
+    modelTopology: a.modelTopology ?? {},
+    format: a.format ?? 'layers-model',
+    generatedBy: a.generatedBy ?? GENERATED_BY,
+    convertedBy: a.convertedBy ?? null,
+    weightsManifest: [{ paths: [weightsPath], weights: a.weightSpecs ?? [] }],
+  };
+}
+
+function parseModelJson(text: string, where: string): ModelJson {
+  let j: ModelJson;
+  try {
+    j = JSON.parse(text) as ModelJson;
+  } catch (e) {
+    throw new Error(`loadModel: ${where} is not valid JSON (${(e as Error).message})`);
+  }
+  if (!j || typeof j !== 'object' || !j.modelTopology) throw new Error(`loadModel: ${where} has no modelTopology; is it a TensorFlow.js layers model.json?`);
+  return j;
+}
+
+type Fs = typeof import('node:fs/promises');
+type Path = typeof import('node:path');
+
+async function nodeModules(): Promise<{ fs: Fs; path: Path }> {
+  // Specifiers in variables so bundlers leave them alone; these only run in Node.
+  const fsName = 'node:fs/promises';
+  const pathName = 'node:path';
+  try {
+    return { fs: (await import(/* @vite-ignore */ fsName)) as Fs, path: (await import(/* @vite-ignore */ pathName)) as Path };
+  } catch {
+    throw new Error("file:// models need Node's file system; in a browser use 'indexeddb://name' or 'downloads://name'");
+  }
+}
+
+/** 'file://dir' (save) or 'file://dir/model.json' (load). */
+function fileHandler(target: string): IOHandler {
+  return {
+    async save(a) {
+      const { fs, path } = await nodeModules();
+      await fs.mkdir(target, { recursive: true });
+      const data = new Uint8Array(a.weightData as ArrayBuffer);
+      await fs.writeFile(path.join(target, 'model.json'), JSON.stringify(modelJson(a, 'weights.bin')));
+      await fs.writeFile(path.join(target, 'weights.bin'), data);
+      return info(a, data.byteLength);
+    },
+    async load() {
+      const { fs, path } = await nodeModules();
+      let file = target;
+      try {
+        if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'model.json');
+      } catch {
+        throw new Error(`loadModel: no model at ${target}`);
+      }
+      const j = parseModelJson(await fs.readFile(file, 'utf8'), file);
+      const specs: WeightSpec[] = [];
+      const bufs: ArrayBuffer[] = [];
+      for (const group of j.weightsManifest ?? []) {
+        specs.push(...group.weights);
+        for (const p of group.paths) {
+          const b = await fs.readFile(path.join(path.dirname(file), p)).catch(() => {
+            throw new Error(`loadModel: weight file ${p} named in ${file} cannot be read`);
+          });
+          bufs.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+        }
+      }
+      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, convertedBy: j.convertedBy, weightSpecs: specs, weightData: bufs };
+    },
+  };
+}
+
+/** http(s) URL of a model.json; weight paths are relative to it. */
+function httpHandler(url: string): IOHandler {
+  return {
+    async load() {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`loadModel: fetching ${url} failed with HTTP ${res.status}`);
+      const j = parseModelJson(await res.text(), url);
+      const specs: WeightSpec[] = [];
+      const bufs: ArrayBuffer[] = [];
+      for (const group of j.weightsManifest ?? []) {
+        specs.push(...group.weights);
+        for (const p of group.paths) {
+          const r = await fetch(new URL(p, url).toString());
+          if (!r.ok) throw new Error(`loadModel: fetching weights ${p} failed with HTTP ${r.status}`);
+          bufs.push(await r.arrayBuffer());
+        }
+      }
+      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, weightSpecs: specs, weightData: bufs };
+    },
+  };
+}
+
+// TensorFlow.js's IndexedDB layout, so either library can read what the other stored.
+const DB = 'tensorflowjs';
+const MODELS = 'models_store';
+const INFOS = 'model_info_store';
+
+function openDb(): Promise<IDBDatabase> {
+  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!idb) return Promise.reject(new Error('indexeddb:// needs a browser with IndexedDB'));
+  return new Promise((resolve, reject) => {
+    const req = idb.open(DB, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(MODELS)) db.createObjectStore(MODELS, { keyPath: 'modelPath' });
+      if (!db.objectStoreNames.contains(INFOS)) db.createObjectStore(INFOS, { keyPath: 'modelPath' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(new Error(`indexeddb: cannot open database '${DB}': ${String(req.error)}`));
+  });
+}
+
+function idbHandler(modelPath: string): IOHandler {
+  const done = (tx: IDBTransaction) => new Promise<void>((res, rej) => {
+    tx.oncomplete = () => res();
+    tx.onerror = () => rej(new Error(`indexeddb: ${String(tx.error)}`));
+  });
+  return {
+    async save(a) {
+      const db = await openDb();
+      const result = info(a, (a.weightData as ArrayBuffer).byteLength);
+      const tx = db.transaction([MODELS, INFOS], 'readwrite');
+      tx.objectStore(INFOS).put({ modelPath, modelArtifactsInfo: result.modelArtifactsInfo });
+      tx.objectStore(MODELS).put({ modelPath, modelArtifacts: a });
+      await done(tx);
+      db.close();
+      return result;
+    },
+    async load() {
+      const db = await openDb();
+      const tx = db.transaction(MODELS, 'readonly');
+      const req = tx.objectStore(MODELS).get(modelPath);
+      const rec = await new Promise<{ modelArtifacts?: ModelArtifacts } | undefined>((res, rej) => {
+        req.onsuccess = () => res(req.result as { modelArtifacts?: ModelArtifacts } | undefined);
+        req.onerror = () => rej(new Error(`indexeddb: ${String(req.error)}`));
+      });
+      db.close();
+      if (!rec?.modelArtifacts) throw new Error(`loadModel: no model named '${modelPath}' in IndexedDB`);
+      return rec.modelArtifacts;
+    },
+  };
+}
+
+/** Browser downloads: NAME.json and NAME.weights.bin (the TensorFlow.js naming). */
+function downloadsHandler(name: string): IOHandler {
+  return {
+    async save(a) {
+      const doc = (globalThis as { document?: Document }).document;
+      if (!doc) throw new Error("downloads:// needs a browser page; in Node use 'file://dir'");
+      const base = name || 'model';
+      const json = new Blob([JSON.stringify(modelJson(a, `./${base}.weights.bin`))], { type: 'application/json' });
+      const bin = new Blob([a.weightData as ArrayBuffer], { type: 'application/octet-stream' });
+      for (const [blob, file] of [[json, `${base}.json`], [bin, `${base}.weights.bin`]] as const) {
+        const link = doc.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = file;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      }
+      return info(a, (a.weightData as ArrayBuffer).byteLength);
+    },
+  };
+}
+
+/** The handler for a URL-like string, or the IOHandler itself. */
+export function getHandler(op: string, x: string | IOHandler): IOHandler {
+  if (x && typeof x === 'object' && (typeof x.save === 'function' || typeof x.load === 'function')) return x;
+  if (typeof x !== 'string') throw new Error(`${op}: expected a URL string ('file://dir', 'indexeddb://name', 'downloads://name') or an IOHandler, got ${typeof x}`);
+  const m = /^([a-z]+):\/\/(.*)$/.exec(x);
+  const scheme = m?.[1];
+  const rest = m?.[2] ?? '';
+  if (scheme === 'file') return fileHandler(rest);
+  if (scheme === 'indexeddb') return idbHandler(rest);
+  if (scheme === 'downloads') return downloadsHandler(rest);
+  if (scheme === 'http' || scheme === 'https') return httpHandler(x);
+  throw new Error(`${op}: unsupported destination '${x}' (expected file://, indexeddb://, downloads://${op === 'loadModel' ? ', http(s)://' : ''} or an IOHandler)`);
+}
+
+/** model.save(destination). */
+export async function saveModel(model: Sequential, destination: string | IOHandler): Promise<SaveResult> {
+  const h = getHandler('save', destination);
+  if (!h.save) throw new Error(`save: '${String(destination)}' can only be loaded from, not saved to`);
+  const a = await modelToArtifacts(model);
+  const r = await h.save(a);
+  return 'modelArtifactsInfo' in r ? (r as SaveResult) : info(a, a.weightData.byteLength);
+}
+
+/** Load a Sequential model in the TensorFlow.js layers format: 'file://dir/model.json', 'indexeddb://name', an http(s) URL or an IOHandler. */
+export async function loadModel(source: string | IOHandler): Promise<Sequential> {
+  const h = getHandler('loadModel', source);
+  if (!h.load) throw new Error(`loadModel: '${String(source)}' can only be saved to, not loaded from`);
+  return modelFromArtifacts(await h.load());
+}

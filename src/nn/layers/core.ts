@@ -1,0 +1,106 @@
+/** Weightless layers: activation, dropout (seeded, inverted scaling, identity at inference) and flatten. */
+import * as ops from '../../ops/index.js';
+import type { Tensor } from '../../tensor.js';
+import { type ActivationIdentifier, applyActivation, checkActivation } from '../activations.js';
+import { mixSeed } from '../seed.js';
+import { type CallContext, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+export interface ActivationArgs extends LayerArgs {
+  activation: ActivationIdentifier;
+}
+
+/** Applies an activation function on its own. */
+export class ActivationLayer extends Layer {
+  static readonly className = 'Activation';
+  readonly activation: ActivationIdentifier;
+
+  constructor(args: ActivationArgs) {
+    super(args);
+    if (args.activation === undefined) throw new Error(`activation: the 'activation' option is required (one of linear, step, sigmoid, tanh, relu, leakyRelu, softmax)`);
+    this.activation = checkActivation(`activation '${this.name}'`, args.activation);
+  }
+
+  getClassName(): string {
+    return ActivationLayer.className;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  call(x: Tensor): Tensor {
+    return applyActivation(this.activation, x);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { activation: this.activation, ...super.getConfig() };
+  }
+}
+
+export interface DropoutArgs extends LayerArgs {
+  /** The fraction of inputs dropped during training, in [0, 1). */
+  rate: number;
+  /** Fixes the masks: with the same seed, the same units drop at the same step on every backend. */
+  seed?: number;
+}
+
+/**
+ * Dropout: during training, zero each input with probability `rate` and scale the rest by
+ * 1 / (1 - rate) so expectations match; at inference, pass inputs through unchanged.
+ */
+export class Dropout extends Layer {
+  static readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed?: number;
+  private calls = 0;
+
+  constructor(args: DropoutArgs) {
+    super(args);
+    if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) throw new Error(`dropout: rate must be a number in [0, 1), got ${String(args.rate)}`);
+    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error(`dropout: seed must be an integer, got ${String(args.seed)}`);
+    this.rate = args.rate;
+    this.seed = args.seed;
+  }
+
+  getClassName(): string {
+    return Dropout.className;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  call(x: Tensor, ctx: CallContext): Tensor {
+    if (!ctx.training || this.rate === 0) return x;
+    const seed = this.seed !== undefined ? mixSeed(this.seed, this.calls++) : ctx.seed;
+    const keepMask = ops.greaterEqual(ops.rand(x.shape, { seed }), this.rate);
+    return ops.mul(x, ops.mul(keepMask, 1 / (1 - this.rate)));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { rate: this.rate, noise_shape: null, seed: this.seed ?? null, ...super.getConfig() };
+  }
+}
+
+/** Flattens each example to one dimension: [batch, a, b, ...] -> [batch, a * b * ...]. */
+export class Flatten extends Layer {
+  static readonly className = 'Flatten';
+
+  getClassName(): string {
+    return Flatten.className;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const rest = inputShape.slice(1);
+    return [inputShape[0] ?? null, rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1)];
+  }
+
+  call(x: Tensor): Tensor {
+    if (x.rank === 0) throw new Error(`${this.name}: expected a batch of examples, got a scalar`);
+    return x.rank === 2 ? x : ops.reshape(x, [x.shape[0]!, x.size / Math.max(1, x.shape[0]!)]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: 'channels_last' };
+  }
+}

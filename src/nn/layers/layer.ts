@@ -1,0 +1,204 @@
+/**
+ * The Layer base class and LayerVariable (a named, kept weight tensor). Layers are built lazily
+ * from the input shape they first see, own their weights, and describe themselves as Keras configs.
+ */
+import { keep } from '../../memory.js';
+import { clone } from '../../ops/index.js';
+import { fmt, sameShape, type Shape } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import type { Initializer } from '../initializers.js';
+import type { Regularizer } from '../regularizers.js';
+import { mixSeed } from '../seed.js';
+
+/** A shape whose batch dimension (and possibly others) is unknown: null. */
+export type SymbolicShape = readonly (number | null)[];
+
+/** Format a symbolic shape the way errors and summaries print it: [null,784]. */
+export function fmtSymbolic(s: SymbolicShape): string {
+  return `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
+}
+
+/** A weight of a layer. Its tensor is kept (no tidy disposes it) and updated in place by optimizers. */
+export class LayerVariable {
+  constructor(
+    /** The name inside its layer, e.g. 'kernel'. */
+    readonly name: string,
+    /** The layer's name + '/' + name, as written in model.json. */
+    readonly fullName: string,
+    private tensor: Tensor,
+    readonly trainable: boolean,
+    readonly regularizer?: Regularizer,
+  ) {
+    keep(tensor);
+  }
+
+  get value(): Tensor {
+    return this.tensor;
+  }
+
+  get shape(): readonly number[] {
+    return this.tensor.shape;
+  }
+
+  /** Replace the value with a copy of `t` (same shape), freeing the old buffer. */
+  assign(t: Tensor, op = 'setWeights'): void {
+    if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor for weight ${this.fullName}, got ${typeof t}`);
+    if (!sameShape(t.shape, this.tensor.shape)) {
+      throw new Error(`${op}: weight ${this.fullName} has shape ${fmt(this.tensor.shape)}, got a tensor of shape ${fmt(t.shape)}`);
+    }
+    if (t.dtype !== 'float32') throw new Error(`${op}: weight ${this.fullName} is float32, got ${t.dtype}`);
+    this.replace(clone(t));
+  }
+
+  /** @internal Take ownership of `t` (no copy) as the new value. */
+  replace(t: Tensor): void {
+    const old = this.tensor;
+    this.tensor = keep(t);
+    if (old !== t) old.dispose();
+  }
+
+  dispose(): void {
+    this.tensor.dispose();
+  }
+}
+
+/** What a layer's forward pass needs to know besides its input. */
+export interface CallContext {
+  training: boolean;
+  /** A seed for this step's randomness (dropout); layers mix in their index. */
+  seed: number;
+  /** Moving-statistic updates (batchNormalization) the model applies after the step. */
+  updates: [LayerVariable, Tensor][];
+}
+
+/** Options every layer accepts (Keras names). */
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  /** The shape of one example (without the batch dimension); only the first layer needs it. */
+  inputShape?: readonly number[];
+  /** The full input shape, batch dimension first (null when free). */
+  batchInputShape?: SymbolicShape;
+  batchSize?: number;
+  dtype?: 'float32';
+}
+
+const nameCounts = new Map<string, number>();
+
+/** Keras-style unique names: dense, dense_1, dense_2, ... */
+export function uniqueName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+function snake(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+export abstract class Layer {
+  readonly name: string;
+  trainable: boolean;
+  /** Set from inputShape/batchInputShape; the first layer of a model needs it. */
+  readonly batchInputShape?: SymbolicShape;
+  /** The input shape the layer was built for (batch dimension null). */
+  builtInputShape?: SymbolicShape;
+  protected vars: LayerVariable[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    const op = snake(this.getClassName());
+    if (args === null || typeof args !== 'object') throw new Error(`${op}: expected an options object, got ${String(args)}`);
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new Error(`${op}: name must be a non-empty string, got ${String(args.name)}`);
+    this.name = args.name ?? uniqueName(op);
+    this.trainable = args.trainable ?? true;
+    const shape = args.batchInputShape ?? (args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : undefined);
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || shape.some((d, i) => !(d === null && i === 0) && !(Number.isInteger(d) && (d as number) > 0))) {
+        throw new Error(`${this.name}: inputShape must be an array of positive integers, got ${JSON.stringify(args.inputShape ?? args.batchInputShape)}`);
+      }
+      this.batchInputShape = shape.slice();
+    }
+  }
+
+  /** The Keras class name ('Dense', 'Dropout', ...). */
+  abstract getClassName(): string;
+
+  /** The output shape for an input shape (batch dimension may be null). */
+  abstract computeOutputShape(inputShape: SymbolicShape): SymbolicShape;
+
+  /** The forward pass. */
+  abstract call(x: Tensor, ctx: CallContext): Tensor;
+
+  /** Create the weights for `inputShape`; `seed` seeds initializers that have none of their own. */
+  build(inputShape: SymbolicShape, seed: number): void {
+    void seed;
+    this.builtInputShape = inputShape.slice();
+  }
+
+  get built(): boolean {
+    return this.builtInputShape !== undefined;
+  }
+
+  /** @internal Create and register a weight. */
+  protected addWeight(name: string, shape: Shape, init: Initializer, seed: number, trainable = true, regularizer?: Regularizer): LayerVariable {
+    const v = new LayerVariable(name, `${this.name}/${name}`, init.apply(shape, mixSeed(seed, this.vars.length)), trainable, regularizer);
+    this.vars.push(v);
+    return v;
+  }
+
+  /** Throw a clear Error when `shape` does not fit the shape this layer was built for. */
+  checkInput(shape: readonly number[]): void {
+    const want = this.builtInputShape;
+    if (!want) return;
+    if (shape.length !== want.length || want.some((d, i) => i > 0 && d !== null && d !== shape[i])) {
+      throw new Error(`${this.name}: expected input shape ${fmtSymbolic(want)}, got ${fmt(shape)}`);
+    }
+  }
+
+  /** Every weight: trainable ones first, in creation order, then the others. */
+  get weights(): LayerVariable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+
+  get trainableWeights(): LayerVariable[] {
+    return this.trainable ? this.vars.filter((v) => v.trainable) : [];
+  }
+
+  get nonTrainableWeights(): LayerVariable[] {
+    return this.trainable ? this.vars.filter((v) => !v.trainable) : this.vars.slice();
+  }
+
+  /** Copies of the weight values (dispose them when done). */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => clone(v.value));
+  }
+
+  /** Set the weights from tensors in the order of getWeights (they are copied). */
+  setWeights(values: readonly Tensor[]): void {
+    const ws = this.weights;
+    if (!Array.isArray(values) || values.length !== ws.length) {
+      throw new Error(`${this.name}.setWeights: expected ${ws.length} tensors (${ws.map((w) => w.fullName).join(', ')}), got ${Array.isArray(values) ? values.length : typeof values}`);
+    }
+    ws.forEach((w, i) => w.assign(values[i]!, `${this.name}.setWeights`));
+  }
+
+  countParams(): number {
+    return this.vars.reduce((n, v) => n + v.value.size, 0);
+  }
+
+  /** The Keras config as written to model.json (snake_case keys). */
+  getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) {
+      c.batch_input_shape = this.batchInputShape.slice();
+      c.dtype = 'float32';
+    }
+    return c;
+  }
+
+  dispose(): void {
+    for (const v of this.vars) v.dispose();
+    this.vars = [];
+    this.builtInputShape = undefined;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The training loop behind model.fit. One step = gather a shuffled batch, one valueAndGrad over the
+ * loss, one fused optimizer kernel per parameter, all inside tidy. Loss and metrics accumulate on
+ * the device and are read once per epoch; a batch is read back only for an onBatchEnd callback.
+ */
+import { valueAndGrad } from '../autograd.js';
+import { dispose, keep, tidy } from '../memory.js';
+import * as ops from '../ops/index.js';
+import type { Tensor } from '../tensor.js';
+import type { CallContext } from './layers/layer.js';
+import { checkBatchSize, checkXY, evaluateSums, type Sequential } from './model.js';
+import { freshSeed, mixSeed, permutation } from './seed.js';
+
+/** Logs passed to callbacks: loss and metric names to numbers (val_ prefixed for validation). */
+export type Logs = Record<string, number>;
+
+/** Keras / TensorFlow.js callback hooks; each may be async. */
+export interface CustomCallbackArgs {
+  onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** Receives { batch, size, loss, ...metrics } of that batch (reading them back costs a sync per batch). */
+  onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
+}
+
+export interface FitArgs {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Shuffle the examples each epoch (default true), seeded by `seed`. */
+  shuffle?: boolean;
+  /** Evaluated at the end of each epoch into val_loss, val_<metric>. */
+  validationData?: [Tensor, Tensor];
+  /** Hold out this fraction of the last examples (before shuffling) for validation. */
+  validationSplit?: number;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /** 0: silent, 1 (default): one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Seeds shuffling and dropout: the same seed trains the same way on every backend. */
+  seed?: number;
+  /** Start counting epochs here (for resuming). */
+  initialEpoch?: number;
+}
+
+/** What fit resolves to: per-epoch figures under history.loss, history.accuracy, history.val_loss, ... */
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params: { epochs: number; samples: number; steps: number; batchSize: number };
+}
+
+function hooks(cbs: FitArgs['callbacks']): CustomCallbackArgs[] {
+  if (cbs === undefined) return [];
+  const list = Array.isArray(cbs) ? cbs : [cbs];
+  for (const c of list) if (!c || typeof c !== 'object') throw new Error(`fit: callbacks must be an object of hooks (onEpochEnd, onBatchEnd, ...), got ${String(c)}`);
+  return list;
+}
+
+async function call<K extends keyof CustomCallbackArgs>(list: CustomCallbackArgs[], k: K, ...a: Parameters<NonNullable<CustomCallbackArgs[K]>>): Promise<void> {
+  for (const c of list) {
+    const f = c[k] as ((...x: unknown[]) => void | Promise<void>) | undefined;
+    if (f) await f(...a);
+  }
+}
+
+const fmtLogs = (logs: Logs): string => Object.entries(logs).map(([k, v]) => `${k}: ${v.toPrecision(4)}`).join(' - ');
+
+/** One training step on (xb, yb); returns the loss and metric values as device scalars. */
+export function trainStep(model: Sequential, xb: Tensor, yb: Tensor, seed: number): Tensor[] {
+  const c = model.compiled!;
+  const vars = model.trainableWeights;
+  const params = vars.map((v) => v.value);
+  const ctx: CallContext = { training: true, seed, updates: [] };
+  let metricVals: Tensor[] = [];
+  const [loss, grads] = valueAndGrad<Tensor[]>(() => {
+    const { loss: l, pred } = model.lossAndPredictions(xb, yb, ctx);
+    // Kept: valueAndGrad frees what f made except its result.
+    if (c.metrics.length) {
+      const p = pred();
+      metricVals = c.metrics.map((m) => keep(m.fn(yb, p)));
+    }
+    for (const [, t] of ctx.updates) keep(t);
+    return l;
+  })(params);
+  c.optimizer.applyGradients(params.map((p, i) => [p, grads[i]!] as const));
+  for (const [v, t] of ctx.updates) v.replace(t);
+  // Copies join the caller's tidy scope; the kept originals go.
+  const metrics = metricVals.map((m) => ops.clone(m));
+  dispose(metricVals);
+  return [loss, ...metrics];
+}
+
+export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
+  if (!model.compiled) throw new Error(`fit: the model must be compiled before fit (call model.compile({ optimizer, loss, metrics }))`);
+  checkXY('fit', x, y);
+  if (args === null || typeof args !== 'object') throw new Error(`fit: expected an options object, got ${String(args)}`);
+  const epochs = args.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${String(args.epochs)}`);
+  const bs = checkBatchSize('fit', args.batchSize ?? 32);
+  const split = args.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${String(args.validationSplit)}`);
+  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error(`fit: seed must be an integer, got ${String(args.seed)}`);
+  if (args.validationData !== undefined && (!Array.isArray(args.validationData) || args.validationData.length !== 2)) {
+    throw new Error('fit: validationData must be [xVal, yVal]');
+  }
+  const cbs = hooks(args.callbacks);
+  const verbose = args.verbose ?? 1;
+  const seed = args.seed ?? freshSeed();
+  const shuffle = args.shuffle ?? true;
+  const c = model.compiled;
+
+  let xTrain = x, yTrain = y, xVal: Tensor | undefined, yVal: Tensor | undefined;
+  const owned: Tensor[] = [];
+  if (args.validationData) {
+    [xVal, yVal] = args.validationData;
+    checkXY('fit (validationData)', xVal, yVal);
+  } else if (split > 0) {
+    const nTrain = Math.floor(x.shape[0]! * (1 - split));
+    if (nTrain < 1 || nTrain >= x.shape[0]!) throw new Error(`fit: validationSplit ${split} of ${x.shape[0]} examples leaves no training or no validation examples`);
+    [xTrain, yTrain, xVal, yVal] = [ops.slice(x, 0, nTrain), ops.slice(y, 0, nTrain), ops.slice(x, nTrain), ops.slice(y, nTrain)];
+    owned.push(xTrain, yTrain, xVal, yVal);
+  }
+  const n = xTrain.shape[0]!;
+  const steps = Math.ceil(n / bs);
+  const history: History = { epoch: [], history: {}, params: { epochs, samples: n, steps, batchSize: bs } };
+  const wantBatchLogs = cbs.some((cb) => cb.onBatchEnd);
+  const backend = x.backend;
+  model.stopTraining = false;
+  const names = ['loss', ...c.metrics.map((m) => m.name)];
+
+  try {
+    if (!model.built) model.build([null, ...xTrain.shape.slice(1)]);
+    await call(cbs, 'onTrainBegin', {});
+    const first = args.initialEpoch ?? 0;
+    for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
+      await call(cbs, 'onEpochBegin', epoch, {});
+      const t0 = Date.now();
+      const order = shuffle ? ops.tensor(permutation(n, mixSeed(seed, epoch)), [n], 'int32') : undefined;
+      let sums: Tensor[] = [];
+      let seen = 0;
+      try {
+        for (let b = 0; b < steps && !model.stopTraining; b++) {
+          const start = b * bs;
+          const size = Math.min(bs, n - start);
+          await call(cbs, 'onBatchBegin', b, { batch: b, size });
+          const [nextSums, batchVals] = tidy(() => {
+            let xb: Tensor, yb: Tensor;
+            if (order) {
+              const idx = size === n ? order : ops.slice(order, start, size);
+              xb = ops.gather(xTrain, idx);
+              yb = ops.gather(yTrain, idx);
+            } else {
+              xb = size === n ? xTrain : ops.slice(xTrain, start, size);
+              yb = size === n ? yTrain : ops.slice(yTrain, start, size);
+            }
+            const vals = trainStep(model, xb, yb, mixSeed(seed, 0x7fff, epoch, b));
+            const weighted = vals.map((v) => ops.mul(v, size));
+            return [sums.length ? weighted.map((w, i) => ops.add(sums[i]!, w)) : weighted, wantBatchLogs ? vals : []];
+          });
+          dispose(sums);
+          sums = nextSums;
+          seen += size;
+          backend.flush();
+          if (wantBatchLogs) {
+            const data = await Promise.all(batchVals.map((t) => t.data()));
+            dispose(batchVals);
+            const logs: Logs = { batch: b, size };
+            names.forEach((k, i) => (logs[k] = data[i]![0]!));
+            await call(cbs, 'onBatchEnd', b, logs);
+          }
+        }
+      } finally {
+        order?.dispose();
+      }
+      const logs: Logs = {};
+      const data = await Promise.all(sums.map((t) => t.data()));
+      dispose(sums);
+      names.forEach((k, i) => (logs[k] = data[i]![0]! / Math.max(1, seen)));
+      if (xVal && yVal) {
+        const vs = evaluateSums(model, xVal, yVal, bs);
+        const vd = await Promise.all(vs.map((t) => t.data()));
+        dispose(vs);
+        names.forEach((k, i) => (logs[`val_${k}`] = vd[i]![0]! / xVal!.shape[0]!));
+      }
+      for (const [k, v] of Object.entries(logs)) {
+        if (!Number.isFinite(v)) throw new Error(`fit: ${k} became ${v} in epoch ${epoch + 1} (try a smaller learningRate, or check the inputs for NaN)`);
+        (history.history[k] ??= []).push(v);
+      }
+      history.epoch.push(epoch);
+      if (verbose > 0) console.log(`Epoch ${epoch + 1}/${first + epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${fmtLogs(logs)}`);
+      await call(cbs, 'onEpochEnd', epoch, logs);
+    }
+    await call(cbs, 'onTrainEnd', {});
+  } finally {
+    dispose(owned);
+  }
+  return history;
+}
