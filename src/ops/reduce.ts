@@ -28,7 +28,8 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
     cur = next;
     shape = outShape;
   }
-  return cur === x ? reshape(x, x.shape) : cur;
+  // A view, not reshape(): the calling op records itself, and a second tape node for the same output would double its gradient.
+  return cur === x ? x.view(x.shape) : cur;
 }
 
 function keptShape(shape: Shape, axes: readonly number[]): number[] {
