@@ -1,0 +1,71 @@
+/**
+ * Which backends run in this browser: each is started once (an adapter must answer, a gpu.js context
+ * must exist), its device facts are kept for display, and the page's banner says what was chosen
+ * and, when WebGPU is missing, that the page runs on the fallback chain.
+ */
+import * as wt from '../../src/index.js';
+import { el } from './ui.js';
+
+export interface BackendStatus {
+  name: wt.BackendName;
+  ok: boolean;
+  reason?: string;
+  device: Record<string, string | number | boolean>;
+}
+
+const ALL: wt.BackendName[] = ['webgpu', 'gpujs', 'cpu'];
+
+/**
+ * The gpujs backend takes gpu.js from `globalThis.GPU` when a page provides it (else it imports the
+ * npm package, which a browser cannot resolve by name). Vite bundles gpu.js's browser build into a
+ * chunk of its own, loaded here only when the gpujs backend is probed.
+ */
+async function provideGpuJs(): Promise<void> {
+  const g = globalThis as { GPU?: unknown };
+  if (g.GPU) return;
+  const mod = (await import('gpu.js')) as unknown as { GPU?: unknown; default?: { GPU?: unknown } };
+  g.GPU = mod.GPU ?? mod.default?.GPU ?? mod.default;
+}
+
+/** Start every backend (so the bench page can use each), then let wt.init() choose the default. */
+export async function probeBackends(): Promise<{ chosen: wt.BackendName; statuses: BackendStatus[] }> {
+  const statuses: BackendStatus[] = [];
+  for (const name of ALL) {
+    try {
+      if (name === 'gpujs') await provideGpuJs();
+      await wt.setBackend(name);
+      statuses.push({ name, ok: true, device: wt.backendInfo().device });
+    } catch (e) {
+      statuses.push({ name, ok: false, reason: e instanceof Error ? e.message : String(e), device: {} });
+    }
+  }
+  const chosen = await wt.init();
+  return { chosen, statuses };
+}
+
+export function webgpuPresent(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as Navigator & { gpu?: unknown }).gpu;
+}
+
+/** Fill the banner element: the chosen backend, its device, and a notice when WebGPU is missing. */
+export function renderBanner(target: HTMLElement, chosen: wt.BackendName, statuses: BackendStatus[]): void {
+  target.replaceChildren();
+  const webgpu = statuses.find((s) => s.name === 'webgpu');
+  const dev = statuses.find((s) => s.name === chosen)?.device ?? {};
+  const desc = Object.entries(dev)
+    .filter(([, v]) => v !== '' && v !== undefined)
+    .slice(0, 6)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(' · ');
+  target.append(el('div', { class: 'banner-line' }, el('strong', {}, `Running on ${chosen}`), desc ? ` — ${desc}` : ''));
+  if (!webgpu?.ok) {
+    target.classList.add('warn');
+    const why = webgpuPresent() ? (webgpu?.reason ?? 'no adapter') : 'navigator.gpu is absent';
+    target.append(
+      el('div', { class: 'banner-line', id: 'no-webgpu' },
+        `No WebGPU in this browser (${why}). The page runs on the fallback chain: ${chosen}.`),
+    );
+  } else {
+    target.classList.remove('warn');
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The benchmark itself, apart from the page: matmul at several sizes, elementwise add, softmax and
+ * one MNIST training epoch on each backend. Inputs are seeded, so every backend computes the same
+ * numbers and each result is checked against the cpu backend's (max |difference| column).
+ */
+import * as wt from '../../src/index.js';
+import { buildMnistModel } from './model.js';
+
+export type TestName = 'matmul' | 'add' | 'softmax' | 'mnist';
+
+export interface BenchConfig {
+  backends: wt.BackendName[];
+  matmulSizes: number[];
+  /** Elements of each operand of the elementwise add. */
+  elementwise: number;
+  /** Rows x columns of the softmax input. */
+  softmax: [number, number];
+  /** Training samples in the MNIST epoch (0 skips it). */
+  mnistSamples: number;
+  batchSize: number;
+  /** Aim for at least this much measured time per row (ms). */
+  minTimeMs: number;
+}
+
+export interface BenchRow {
+  test: TestName;
+  /** Human-readable size, e.g. "256x256". */
+  size: string;
+  /** The number charts plot against (matmul n, elements, samples). */
+  n: number;
+  backend: wt.BackendName;
+  reps: number;
+  /** Mean time of one repetition, ms. */
+  ms: number;
+  throughput: number;
+  unit: 'GFLOP/s' | 'Melem/s' | 'samples/s';
+  /** This backend's throughput over cpu's for the same row (undefined until cpu ran). */
+  speedup?: number;
+  /** max |x - cpu| / max(1, |cpu|) over the output (matmul, add, softmax) or the epoch's loss. */
+  maxErr?: number;
+  error?: string;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+interface Job {
+  test: TestName;
+  size: string;
+  n: number;
+  work: number;
+  unit: BenchRow['unit'];
+  /** Runs and times the job on the active backend; `out` is compared with the cpu backend's. */
+  run: () => Promise<Timed>;
+}
+
+interface Timed {
+  ms: number;
+  reps: number;
+  out: ArrayLike<number>;
+}
+
+/** Time `fn` (returning a tensor): one warm-up, then enough repetitions to fill about minTimeMs. */
+async function timeTensor(fn: () => wt.Tensor, minTimeMs: number): Promise<Timed> {
+  let t0 = performance.now();
+  const warm = fn();
+  await warm.data();
+  warm.dispose();
+  const warmMs = performance.now() - t0;
+  const reps = Math.max(1, Math.min(20, Math.ceil(minTimeMs / Math.max(warmMs, 0.05))));
+  t0 = performance.now();
+  let last: wt.Tensor | null = null;
+  for (let r = 0; r < reps; r++) {
+    last?.dispose();
+    last = fn();
+  }
+  const out = await last!.data();
+  const ms = (performance.now() - t0) / reps;
+  last!.dispose();
+  return { ms, reps, out };
+}
+
+function jobs(cfg: BenchConfig, mnistData: () => Promise<MnistSubset>): Job[] {
+  const list: Job[] = [];
+  for (const n of cfg.matmulSizes) {
+    list.push({
+      test: 'matmul', size: `${n}x${n}`, n, work: 2 * n * n * n, unit: 'GFLOP/s',
+      run: async () => {
+        const a = wt.randn([n, n], { seed: 1 });
+        const b = wt.randn([n, n], { seed: 2 });
+        try {
+          return (await timeTensor(() => wt.matmul(a, b), cfg.minTimeMs));
+        } finally {
+          wt.dispose([a, b]);
+        }
+      },
+    });
+  }
+  const e = cfg.elementwise;
+  if (e > 0) {
+    list.push({
+      test: 'add', size: `${e}`, n: e, work: e, unit: 'Melem/s',
+      run: async () => {
+        const a = wt.randn([e], { seed: 3 });
+        const b = wt.randn([e], { seed: 4 });
+        try {
+          return (await timeTensor(() => wt.add(a, b), cfg.minTimeMs));
+        } finally {
+          wt.dispose([a, b]);
+        }
+      },
+    });
+  }
+  const [rows, cols] = cfg.softmax;
+  if (rows > 0 && cols > 0) {
+    list.push({
+      test: 'softmax', size: `${rows}x${cols}`, n: rows * cols, work: rows * cols, unit: 'Melem/s',
+      run: async () => {
+        const x = wt.randn([rows, cols], { seed: 5, std: 3 });
+        try {
+          return (await timeTensor(() => wt.softmax(x), cfg.minTimeMs));
+        } finally {
+          x.dispose();
+        }
+      },
+    });
+  }
+  if (cfg.mnistSamples > 0) {
+    list.push({
+      test: 'mnist', size: `${cfg.mnistSamples} samples, batch ${cfg.batchSize}`, n: cfg.mnistSamples, work: cfg.mnistSamples,
+      unit: 'samples/s',
+      run: async () => {
+        const data = await mnistData();
+        const x = wt.tensor(data.x, [data.n, 784]);
+        const y = wt.tensor(data.y, [data.n, 10]);
+        const model = buildMnistModel(7);
+        try {
+          const t0 = performance.now();
+          const h = await model.fit(x, y, { epochs: 1, batchSize: cfg.batchSize, shuffle: false, verbose: 0 });
+          const ms = performance.now() - t0;
+          const loss = h.history.loss?.[0] ?? NaN;
+          return { ms, reps: 1, out: new Float32Array([loss]) };
+        } finally {
+          wt.dispose([x, y]);
+          model.dispose?.();
+        }
+      },
+    });
+  }
+  return list;
+}
+
+export interface MnistSubset {
+  x: Float32Array;
+  y: Float32Array;
+  n: number;
+}
+
+function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  if (got.length !== want.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < got.length; i++) {
+    const d = Math.abs(got[i]! - want[i]!) / Math.max(1, Math.abs(want[i]!));
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : Math.max(m, d);
+  }
+  return m;
+}
+
+/**
+ * Run every job on every backend (cpu first, so the others can be compared with it), reporting each
+ * row as it finishes. A failing row records its error and the run goes on.
+ */
+export async function runBench(
+  cfg: BenchConfig,
+  mnistData: () => Promise<MnistSubset>,
+  onRow: (row: BenchRow, progress: Progress) => void | Promise<void>,
+): Promise<BenchRow[]> {
+  const order = [...cfg.backends].sort((a, b) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0));
+  const list = jobs(cfg, mnistData);
+  const total = list.length * order.length;
+  const rows: BenchRow[] = [];
+  const reference = new Map<string, { out: ArrayLike<number>; throughput: number }>();
+  let done = 0;
+  for (const backend of order) {
+    await wt.setBackend(backend);
+    for (const job of list) {
+      const key = `${job.test}:${job.size}`;
+      const row: BenchRow = { test: job.test, size: job.size, n: job.n, backend, reps: 0, ms: NaN, throughput: NaN, unit: job.unit };
+      try {
+        const r = await job.run();
+        row.ms = r.ms;
+        row.reps = r.reps;
+        row.throughput = job.unit === 'GFLOP/s' ? job.work / r.ms / 1e6 : job.unit === 'Melem/s' ? job.work / r.ms / 1e3 : job.work / (r.ms / 1000);
+        const ref = reference.get(key);
+        if (backend === 'cpu') reference.set(key, { out: Array.from(r.out), throughput: row.throughput });
+        else if (ref) {
+          row.speedup = row.throughput / ref.throughput;
+          row.maxErr = maxRelErr(r.out, ref.out);
+        }
+        if (backend === 'cpu') row.speedup = 1;
+      } catch (e) {
+        row.error = e instanceof Error ? e.message : String(e);
+      }
+      rows.push(row);
+      done++;
+      await onRow(row, { done, total, label: `${job.test} ${job.size} on ${backend}` });
+    }
+  }
+  return rows;
+}

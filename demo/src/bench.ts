@@ -1,0 +1,187 @@
+/**
+ * The benchmark page: probe the backends, read the settings (form or query string: ?sizes=64,128
+ * &elementwise=65536&softmax=64x100&mnist=256&backends=cpu,webgpu&autorun=1), run, and show the
+ * results as a table, charts and a JSON download. The last run is also on window.wtBench for tests.
+ */
+import type { BackendName } from '../../src/index.js';
+import * as wt from '../../src/index.js';
+import { type BenchConfig, type BenchRow, runBench } from './bench-run.js';
+import { probeBackends, renderBanner, type BackendStatus } from './backends.js';
+import { BarChart, LineChart } from './charts.js';
+import { loadDigits, slice } from './mnist-data.js';
+import { byId, clearError, el, fmtNum, nextFrame, queryNumbers, queryString, setProgress, setStatus, showError } from './ui.js';
+
+interface BenchReport {
+  date: string;
+  userAgent: string;
+  config: BenchConfig;
+  backends: BackendStatus[];
+  rows: BenchRow[];
+}
+
+declare global {
+  interface Window { wtBench?: { state: string; report?: BenchReport; error?: string } }
+}
+
+let statuses: BackendStatus[] = [];
+let report: BenchReport | null = null;
+const matmulChart = new LineChart(byId<HTMLCanvasElement>('chart-matmul'), { title: 'matmul (n x n)', xLabel: 'n', yLabel: 'GFLOP/s', logX: true });
+const mnistChart = new BarChart(byId<HTMLCanvasElement>('chart-mnist'), 'MNIST training epoch', 'samples/s');
+const elemChart = new BarChart(byId<HTMLCanvasElement>('chart-elementwise'), 'elementwise add and softmax', 'Melem/s');
+
+function input(id: string): HTMLInputElement {
+  return byId<HTMLInputElement>(id);
+}
+
+/** Query parameters override the form's defaults (the tests use them). */
+function applyQuery(): void {
+  for (const id of ['sizes', 'elementwise', 'softmax', 'mnist']) {
+    const v = queryString(id);
+    if (v !== null) input(id).value = v;
+  }
+}
+
+function readConfig(): BenchConfig {
+  const backends = statuses.filter((s) => s.ok && (byId<HTMLInputElement>(`use-${s.name}`).checked)).map((s) => s.name);
+  if (backends.length === 0) throw new Error('benchmark: choose at least one backend');
+  const sizes = input('sizes').value.split(',').map((s) => Number(s.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+    throw new Error(`benchmark: matmul sizes must be integers in 1..4096, got '${input('sizes').value}'`);
+  }
+  const sm = input('softmax').value.toLowerCase().split('x').map((s) => Number(s.trim()));
+  if (sm.length !== 2 || sm.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new Error(`benchmark: softmax size must look like 1024x1000, got '${input('softmax').value}'`);
+  }
+  const elementwise = Number(input('elementwise').value);
+  const mnist = Number(input('mnist').value);
+  if (!Number.isInteger(elementwise) || elementwise < 0) throw new Error(`benchmark: add elements must be a whole number, got '${input('elementwise').value}'`);
+  if (!Number.isInteger(mnist) || mnist < 0 || mnist > 8000) throw new Error(`benchmark: MNIST samples must be in 0..8000, got '${input('mnist').value}'`);
+  return {
+    backends, matmulSizes: sizes, elementwise, softmax: [sm[0]!, sm[1]!], mnistSamples: mnist,
+    batchSize: queryNumbers('batch', [128])[0]!, minTimeMs: queryNumbers('mintime', [250])[0]!,
+  };
+}
+
+function renderDevices(): void {
+  const box = byId('devices');
+  box.replaceChildren();
+  for (const s of statuses) {
+    const dl = el('dl', { class: 'facts' });
+    if (s.ok) for (const [k, v] of Object.entries(s.device)) dl.append(el('dt', {}, k), el('dd', {}, String(v)));
+    else dl.append(el('dt', {}, 'unavailable'), el('dd', {}, s.reason ?? ''));
+    box.append(el('h3', { class: 'muted' }, s.name), dl);
+  }
+}
+
+function addRow(r: BenchRow): void {
+  const body = byId('results').querySelector('tbody')!;
+  const errCell = r.maxErr === undefined ? '' : fmtNum(r.maxErr, 2);
+  const errClass = r.maxErr === undefined ? '' : r.maxErr < 1e-3 ? 'good' : 'bad';
+  const tr = el('tr', { 'data-test': r.test, 'data-backend': r.backend },
+    el('td', {}, r.test), el('td', {}, r.size), el('td', {}, r.backend),
+    el('td', {}, r.error ? '' : String(r.reps)),
+    el('td', {}, r.error ? '' : fmtNum(r.ms)),
+    el('td', {}, r.error ? '' : `${fmtNum(r.throughput)} ${r.unit}`),
+    el('td', {}, r.speedup === undefined ? '' : `${fmtNum(r.speedup, 2)}x`),
+    el('td', { class: errClass }, errCell));
+  if (r.error) {
+    tr.children[5]!.textContent = 'failed';
+    tr.children[5]!.className = 'bad';
+    tr.title = r.error;
+  }
+  body.append(tr);
+}
+
+function updateCharts(rows: BenchRow[]): void {
+  matmulChart.clear();
+  for (const r of rows) if (r.test === 'matmul' && !r.error) matmulChart.addPoint(r.backend, r.n, r.throughput, false);
+  matmulChart.chart.update();
+  const mn = rows.filter((r) => r.test === 'mnist' && !r.error);
+  mnistChart.set(mn.map((r) => r.backend), mn.map((r) => r.throughput));
+  const el2 = rows.filter((r) => (r.test === 'add' || r.test === 'softmax') && !r.error);
+  elemChart.set(el2.map((r) => `${r.test} ${r.backend}`), el2.map((r) => r.throughput),
+    el2.map((r) => ({ webgpu: '#2563eb', gpujs: '#16a34a', cpu: '#dc2626' })[r.backend]));
+}
+
+async function run(): Promise<void> {
+  const runBtn = byId<HTMLButtonElement>('run');
+  runBtn.disabled = true;
+  byId<HTMLButtonElement>('download').disabled = true;
+  clearError();
+  byId('results').querySelector('tbody')!.replaceChildren();
+  window.wtBench = { state: 'running' };
+  try {
+    const config = readConfig();
+    setStatus('running…');
+    setProgress(0);
+    const rows: BenchRow[] = [];
+    const mnistData = async () => {
+      const d = await loadDigits();
+      const s = slice(d, 0, config.mnistSamples);
+      return { x: s.x, y: s.y, n: config.mnistSamples };
+    };
+    await runBench(config, mnistData, async (row, p) => {
+      rows.push(row);
+      addRow(row);
+      updateCharts(rows);
+      setProgress(p.done / p.total);
+      setStatus(`${p.done}/${p.total}: ${p.label}${row.error ? ` failed: ${row.error}` : ''}`);
+      await nextFrame();
+    });
+    report = { date: new Date().toISOString(), userAgent: navigator.userAgent, config, backends: statuses, rows };
+    const failed = rows.filter((r) => r.error);
+    if (failed.length) {
+      showError('benchmark', new Error(failed.map((r) => `${r.test} ${r.size} on ${r.backend}: ${r.error}`).join('\n')));
+      window.wtBench = { state: 'error', report, error: failed[0]!.error };
+    } else {
+      setStatus(`done: ${rows.length} measurements`, 'done');
+      window.wtBench = { state: 'done', report };
+    }
+    byId<HTMLButtonElement>('download').disabled = false;
+  } catch (e) {
+    showError('benchmark', e);
+    window.wtBench = { state: 'error', error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    setProgress(null);
+    runBtn.disabled = false;
+    await wt.init().catch(() => undefined);
+  }
+}
+
+function download(): void {
+  if (!report) return;
+  const blob = new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: `webgpu-tensor-bench-${Date.now()}.json` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+async function main(): Promise<void> {
+  applyQuery();
+  setStatus('starting backends…', 'idle');
+  const probed = await probeBackends();
+  statuses = probed.statuses;
+  renderBanner(byId('banner'), probed.chosen, statuses);
+  renderDevices();
+  const wanted = (queryString('backends')?.split(',') ?? ['cpu', 'webgpu', 'gpujs']) as BackendName[];
+  const checks = byId('backend-checks');
+  for (const s of statuses) {
+    const box = el('input', { type: 'checkbox', id: `use-${s.name}` });
+    box.checked = s.ok && wanted.includes(s.name);
+    box.disabled = !s.ok;
+    checks.append(el('label', { class: 'checks', title: s.reason ?? '' }, box, s.ok ? s.name : `${s.name} (unavailable)`));
+  }
+  byId('run').addEventListener('click', () => void run());
+  byId('download').addEventListener('click', download);
+  byId<HTMLButtonElement>('run').disabled = false;
+  setStatus(`ready: wt.init() chose ${probed.chosen}`, 'idle');
+  window.wtBench = { state: 'ready' };
+  if (queryString('autorun') === '1') await run();
+}
+
+main().catch((e) => {
+  showError('benchmark setup', e);
+  window.wtBench = { state: 'error', error: e instanceof Error ? e.message : String(e) };
+});

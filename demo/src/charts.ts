@@ -1,0 +1,97 @@
+/**
+ * Chart.js wrappers for the demo pages: a line chart whose series grow as results arrive, and a
+ * bar chart of one figure per backend. Animations are off so live updates stay cheap.
+ */
+import Chart from 'chart.js/auto';
+
+export const COLORS: Record<string, string> = {
+  webgpu: '#2563eb',
+  gpujs: '#16a34a',
+  cpu: '#dc2626',
+  train: '#2563eb',
+  validation: '#f59e0b',
+};
+
+const palette = ['#2563eb', '#f59e0b', '#16a34a', '#dc2626', '#7c3aed'];
+
+export interface LineOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  logX?: boolean;
+  logY?: boolean;
+  yMin?: number;
+  yMax?: number;
+}
+
+/** A line chart with numeric x; add points with `addPoint(series, x, y)`. */
+export class LineChart {
+  readonly chart: Chart<'line', { x: number; y: number }[]>;
+
+  constructor(canvas: HTMLCanvasElement, opts: LineOptions) {
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        plugins: { title: { display: true, text: opts.title }, legend: { position: 'bottom' } },
+        scales: {
+          x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: opts.xLabel } },
+          y: {
+            type: opts.logY ? 'logarithmic' : 'linear',
+            title: { display: true, text: opts.yLabel },
+            ...(opts.yMin !== undefined ? { min: opts.yMin } : {}),
+            ...(opts.yMax !== undefined ? { max: opts.yMax } : {}),
+          },
+        },
+      },
+    });
+  }
+
+  addPoint(series: string, x: number, y: number, update = true): void {
+    let ds = this.chart.data.datasets.find((d) => d.label === series);
+    if (!ds) {
+      const color = COLORS[series] ?? palette[this.chart.data.datasets.length % palette.length]!;
+      ds = { label: series, data: [], borderColor: color, backgroundColor: color, pointRadius: 2, borderWidth: 2 };
+      this.chart.data.datasets.push(ds);
+    }
+    ds.data.push({ x, y });
+    if (update) this.chart.update();
+  }
+
+  clear(): void {
+    this.chart.data.datasets = [];
+    this.chart.update();
+  }
+}
+
+/** A bar chart: one bar per label, one dataset. */
+export class BarChart {
+  readonly chart: Chart<'bar', number[], string>;
+
+  constructor(canvas: HTMLCanvasElement, title: string, yLabel: string, horizontal = false) {
+    this.chart = new Chart(canvas, {
+      type: 'bar',
+      data: { labels: [], datasets: [{ label: yLabel, data: [], backgroundColor: [] }] },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        indexAxis: horizontal ? 'y' : 'x',
+        plugins: { title: { display: true, text: title }, legend: { display: false } },
+        scales: { [horizontal ? 'x' : 'y']: { beginAtZero: true, title: { display: true, text: yLabel } } },
+      },
+    });
+  }
+
+  set(labels: string[], values: number[], colors?: string[]): void {
+    this.chart.data.labels = labels;
+    const ds = this.chart.data.datasets[0]!;
+    ds.data = values;
+    ds.backgroundColor = colors ?? labels.map((l, i) => COLORS[l] ?? palette[i % palette.length]!);
+    this.chart.update();
+  }
+}

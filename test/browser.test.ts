@@ -1,0 +1,136 @@
+/**
+ * The browser, with WebGPU (SwiftShader under Chromium): the library bundle in a bare page passes a
+ * conformance smoke test on webgpu; the benchmark page runs at small sizes with results that match
+ * the cpu reference; the MNIST page trains a few batches and its accuracy rises. Screenshots go to
+ * test-results/ (and to docs/ for the README). Under CI=true a missing browser or adapter fails.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addBarePage, browserAvailable, buildDemo, IN_CI, launch, publishScreenshot, screenshot, serve, WEBGPU_ARGS,
+  type Browser, type Server,
+} from './browser/harness.js';
+
+const enabled = IN_CI || browserAvailable();
+if (!enabled) console.warn('browser tests: no Chromium at /usr/bin/chromium; nothing to test outside CI');
+
+interface SmokeCase { maxErr: number; shapesMatch: boolean; finite: boolean }
+interface SmokeResult { backend: string; info: { backend: string; device: Record<string, unknown> }; cases: Record<string, SmokeCase> }
+interface BenchRow { test: string; size: string; backend: string; throughput: number; speedup?: number; maxErr?: number; error?: string }
+interface Point { x: number; loss: number; accuracy: number }
+
+describe('in Chromium with WebGPU', () => {
+  let dir = '';
+  let server: Server | null = null;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    if (!enabled) return;
+    dir = await buildDemo();
+    addBarePage(dir);
+    server = await serve(dir);
+    browser = await launch(WEBGPU_ARGS);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fail = (what: string): never => {
+    throw new Error(`${what}\n--- page log ---\n${browser?.log.slice(-30).join('\n')}`);
+  };
+
+  it('the bundle runs a conformance smoke test on webgpu in a bare page', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bare/index.html`);
+    const adapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
+    if (!adapter) fail('no WebGPU adapter in Chromium (flags: ' + WEBGPU_ARGS.join(' ') + ')');
+    const r = await page.evaluate(() => (globalThis as unknown as { smoke: (b: string) => Promise<unknown> }).smoke('auto')) as SmokeResult;
+    expect(r.backend).toBe('webgpu');
+    expect(r.info.backend).toBe('webgpu');
+    for (const [name, c] of Object.entries(r.cases)) {
+      expect({ name, ...c }).toMatchObject({ name, shapesMatch: true, finite: true });
+      expect(c.maxErr, name).toBeLessThan(1e-4);
+    }
+    expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('the benchmark page runs small sizes on cpu and webgpu, and webgpu matches cpu', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=256&backends=cpu,webgpu&mintime=5`);
+    await page.waitForFunction(() => ['ready', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 60_000 });
+    if ((await page.evaluate(() => window.wtBench?.state)) === 'error') fail(`bench setup failed: ${await page.evaluate(() => window.wtBench?.error)}`);
+    expect(await page.locator('#no-webgpu').count()).toBe(0);
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 120_000 });
+    const bench = await page.evaluate(() => window.wtBench);
+    if (bench?.state !== 'done') fail(`benchmark failed: ${bench?.error}`);
+    const rows = bench!.report!.rows as BenchRow[];
+    expect(rows.length).toBe(2 * 5);
+    for (const r of rows) {
+      expect(r.error, `${r.test} ${r.size} ${r.backend}`).toBeUndefined();
+      expect(r.throughput).toBeGreaterThan(0);
+      if (r.backend === 'webgpu') {
+        expect(r.speedup).toBeGreaterThan(0);
+        // The training epoch's loss differs by float rounding over a few steps; kernels' outputs by much less.
+        expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' ? 1e-3 : 1e-4);
+      }
+    }
+    expect(await page.locator('#results tbody tr').count()).toBe(rows.length);
+    expect(await page.locator('#devices').innerText()).toMatch(/webgpu/);
+    const shot = await screenshot(page, 'bench-webgpu');
+    publishScreenshot(shot, 'screenshot-bench.png');
+  });
+
+  it('the MNIST page trains a few batches on webgpu and its accuracy rises', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/mnist.html?train=640&test=200&epochs=2&batch=128&backend=webgpu&autorun=1`);
+    await page.waitForFunction(() => ['done', 'error'].includes(window.wtMnist?.state ?? ''), null, { timeout: 120_000 });
+    const st = await page.evaluate(() => window.wtMnist);
+    if (st?.state !== 'done') fail(`training failed: ${st?.error}`);
+    expect(st!.backend).toBe('webgpu');
+    expect(st!.batches.length).toBe(10);
+    const val = st!.validation as Point[];
+    expect(val.length).toBe(2);
+    expect(val[1]!.accuracy).toBeGreaterThan(st!.initial!.accuracy + 0.3);
+    expect(val[1]!.loss).toBeLessThan(st!.initial!.loss);
+    expect(st!.gridCorrect).toBeGreaterThan(20);
+    expect(await page.locator('#digits canvas').count()).toBe(40);
+    // Draw a "1" on the pad: the ten probabilities appear and sum to 1.
+    const box = (await page.locator('#pad').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.85, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (window.wtMnist?.drawn?.length ?? 0) === 10, null, { timeout: 20_000 });
+    const drawn = (await page.evaluate(() => window.wtMnist!.drawn!)) as number[];
+    expect(drawn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    const shot = await screenshot(page, 'mnist-webgpu');
+    publishScreenshot(shot, 'screenshot-mnist.png');
+  });
+
+  it('the pages still fit a narrow screen', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/mnist.html`);
+    await page.waitForFunction(() => window.wtMnist?.state === 'ready', null, { timeout: 60_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await screenshot(page, 'mnist-narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+declare global {
+  interface Window {
+    wtBench?: { state: string; report?: { rows: unknown[] }; error?: string };
+    wtMnist?: { state: string; backend?: string; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Helpers for the tests that run in real Chromium: launch Debian's chromium through playwright-core
+ * (with or without WebGPU), build the demo pages and serve a folder with vite preview on a free port.
+ * Under CI=true a missing browser is an Error; elsewhere the caller decides.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+export const RESULTS_DIR = join(ROOT, 'test-results');
+
+const BASE_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** WebGPU on SwiftShader (Vulkan): what gives navigator.gpu an adapter on a machine without a GPU. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'];
+
+/** No WebGPU: without --enable-unsafe-webgpu and with the feature off, requestAdapter() answers null here. */
+export const NO_WEBGPU_ARGS = ['--disable-features=WebGPU'];
+
+export function browserAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Console lines and page errors, for failure messages. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+/** Launch a fresh Chromium (own profile folder) with the given extra flags. */
+export async function launch(extraArgs: readonly string[]): Promise<Browser> {
+  if (!browserAvailable()) throw new Error(`browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  const profile = mkdtempSync(join(tmpdir(), 'wt-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    ignoreDefaultArgs: ['--headless'],
+    args: [...BASE_ARGS, ...extraArgs],
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const log: string[] = [];
+  page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+  return {
+    context,
+    page,
+    log,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Build the demo pages (vite.config.ts) into a fresh temporary folder and return it. */
+export async function buildDemo(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'wt-demo-'));
+  await build({
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+/** Copy the library bundle (dist-browser) and the bare test page into `dir`/bare. */
+export function addBarePage(dir: string): void {
+  const bundle = join(ROOT, 'dist-browser', 'webgpu-tensor.js');
+  if (!existsSync(bundle)) throw new Error(`browser tests: ${bundle} is missing (run npm run build)`);
+  const bare = join(dir, 'bare');
+  mkdirSync(bare, { recursive: true });
+  cpSync(join(ROOT, 'dist-browser'), bare, { recursive: true });
+  cpSync(join(ROOT, 'test', 'browser', 'bare.html'), join(bare, 'index.html'));
+  cpSync(join(ROOT, 'test', 'browser', 'smoke.js'), join(bare, 'smoke.js'));
+}
+
+export interface Server {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serve a built folder with vite preview on localhost and a free port. */
+export async function serve(dir: string): Promise<Server> {
+  const server: PreviewServer = await preview({
+    configFile: false,
+    root: dir,
+    logLevel: 'warn',
+    build: { outDir: dir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  const addr = server.httpServer.address() as AddressInfo;
+  return {
+    // localhost is a secure context, which WebGPU needs.
+    url: `http://localhost:${addr.port}`,
+    close: () => server.close(),
+  };
+}
+
+/** Save a full-page screenshot to test-results/NAME.png and return its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * Copy a screenshot of a passing run to docs/ for the README, when the docs copy is missing or
+ * WT_UPDATE_SCREENSHOTS=1 (so an ordinary test run does not rewrite tracked files).
+ */
+export function publishScreenshot(path: string, docsName: string): void {
+  const target = join(ROOT, 'docs', docsName);
+  if (existsSync(target) && process.env.WT_UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(path, target);
+}

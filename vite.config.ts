@@ -1,0 +1,36 @@
+/**
+ * The demo pages (demo/): a landing page, the CPU-vs-GPU benchmark and the MNIST training demo.
+ * `npm run demo` serves them with vite dev straight from src/; `npm run demo:build` writes demo-dist/
+ * (serve it with `npx vite preview`). gpu.js comes from node_modules and is split into a lazy chunk.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { nodeOnlyStubs } from './demo/build/browser-plugins.js';
+import { mnistAsset } from './demo/build/mnist-asset.js';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: join(root, 'demo'),
+  base: './',
+  publicDir: false,
+  plugins: [nodeOnlyStubs(), mnistAsset()],
+  server: { fs: { allow: [root] } },
+  optimizeDeps: { include: ['gpu.js', 'chart.js/auto'] },
+  build: {
+    outDir: join(root, 'demo-dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    sourcemap: true,
+    rolldownOptions: {
+      input: {
+        index: join(root, 'demo/index.html'),
+        bench: join(root, 'demo/bench.html'),
+        mnist: join(root, 'demo/mnist.html'),
+      },
+    },
+  },
+  preview: { host: '127.0.0.1' },
+});
