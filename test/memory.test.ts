@@ -1,0 +1,160 @@
+/** Memory accounting: tidy returns wt.memory() to its starting counts, keep, nested tidy, dispose, grad. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as wt from '../src/index.js';
+import { expectExact } from './helpers.js';
+
+beforeAll(async () => {
+  await wt.setBackend('cpu');
+});
+
+const counts = () => {
+  const m = wt.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes, cpuBytes: m.cpuBytes };
+};
+
+describe('memory()', () => {
+  it('counts tensors and bytes, views share their buffer', () => {
+    const start = counts();
+    const a = wt.zeros([2, 3]);
+    expect(counts()).toEqual({ numTensors: start.numTensors + 1, numBytes: start.numBytes + 24, cpuBytes: start.cpuBytes + 24 });
+    const v = a.reshape([6]);
+    expect(counts()).toEqual({ numTensors: start.numTensors + 2, numBytes: start.numBytes + 24, cpuBytes: start.cpuBytes + 24 });
+    a.dispose();
+    expect(counts().numBytes).toBe(start.numBytes + 24);
+    v.dispose();
+    expect(counts()).toEqual(start);
+    expect(wt.memory().backend).toBe('cpu');
+  });
+  it('dispose twice is harmless; wt.dispose walks arrays and objects', () => {
+    const start = counts();
+    const a = wt.ones([4]);
+    a.dispose();
+    a.dispose();
+    expect(a.isDisposed).toBe(true);
+    const list = [wt.ones([1]), { x: wt.ones([2]), y: [wt.ones([3])] }];
+    wt.dispose(list);
+    expect(counts()).toEqual(start);
+  });
+});
+
+describe('tidy', () => {
+  it('returns memory to its starting counts, keeping only what it returns', async () => {
+    const start = counts();
+    const y = wt.tidy(() => {
+      const a = wt.randn([10, 10], { seed: 1 });
+      const b = a.matmul(a).relu().softmax();
+      return b.sum(0).mean();
+    });
+    expect(counts().numTensors).toBe(start.numTensors + 1);
+    expect(Number.isFinite(await y.array())).toBe(true);
+    y.dispose();
+    expect(counts()).toEqual(start);
+  });
+  it('returns tensors inside arrays and plain objects', () => {
+    const start = counts();
+    const out = wt.tidy(() => {
+      const a = wt.ones([2]);
+      return { a: a.add(1), list: [a.mul(3), 5] };
+    });
+    expect(counts().numTensors).toBe(start.numTensors + 2);
+    expect(out.a.isDisposed).toBe(false);
+    wt.dispose(out);
+    expect(counts()).toEqual(start);
+  });
+  it('keep exempts a tensor from disposal', async () => {
+    const start = counts();
+    let kept: wt.Tensor | undefined;
+    wt.tidy(() => {
+      kept = wt.keep(wt.full([2], 3));
+      wt.ones([5]);
+    });
+    expect(kept!.isDisposed).toBe(false);
+    await expectExact(kept!, [3, 3]);
+    kept!.dispose();
+    expect(counts()).toEqual(start);
+  });
+  it('nested tidy: the inner result survives into the outer scope, then is released', () => {
+    const start = counts();
+    let inner: wt.Tensor | undefined;
+    const outer = wt.tidy('outer', () => {
+      const a = wt.ones([3]);
+      inner = wt.tidy(() => a.add(1).mul(2));
+      expect(inner.isDisposed).toBe(false);
+      expect(counts().numTensors).toBe(start.numTensors + 2);
+      return inner.add(a);
+    });
+    expect(inner!.isDisposed).toBe(true);
+    expect(counts().numTensors).toBe(start.numTensors + 1);
+    outer.dispose();
+    expect(counts()).toEqual(start);
+  });
+  it('tensors created before the scope are untouched, even when returned', () => {
+    const a = wt.ones([2]);
+    const start = counts();
+    const r = wt.tidy(() => {
+      a.add(1);
+      return a;
+    });
+    expect(r).toBe(a);
+    expect(a.isDisposed).toBe(false);
+    expect(counts()).toEqual(start);
+    a.dispose();
+  });
+  it('a throwing function still releases its tensors', () => {
+    const start = counts();
+    expect(() => wt.tidy(() => {
+      wt.ones([10]);
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(counts()).toEqual(start);
+  });
+  it('an async function is refused, and nothing leaks', () => {
+    const start = counts();
+    expect(() => wt.tidy((async () => wt.ones([2])) as unknown as () => wt.Tensor)).toThrow(/tidy.*Promise/);
+    expect(counts().numTensors).toBeLessThanOrEqual(start.numTensors + 1);
+  });
+});
+
+describe('gradients and memory', () => {
+  it('grad inside tidy leaves nothing behind', async () => {
+    const x = wt.tensor([[1, 2], [3, 4]]);
+    const w = wt.tensor([[0.5], [-0.5]]);
+    const start = counts();
+    const g = wt.tidy(() => wt.grad<wt.Tensor[]>((a, b) => wt.fusedMatmul(a!, b!, { activation: 'tanh' }).square().mean())([x, w]));
+    expect(counts().numTensors).toBe(start.numTensors + 2);
+    expect((await g[0]!.data()).every(Number.isFinite)).toBe(true);
+    wt.dispose(g);
+    expect(counts()).toEqual(start);
+    wt.tidy(() => {
+      wt.valueAndGrad((a: wt.Tensor) => a.softmax().max())(x);
+    });
+    expect(counts()).toEqual(start);
+  });
+  it('grad alone returns only its gradients (intermediates are released)', () => {
+    const x = wt.tensor([1, 2, 3]);
+    const start = counts();
+    const g = wt.grad((a: wt.Tensor) => a.exp().mul(a).sum().log())(x);
+    expect(counts().numTensors).toBe(start.numTensors + 1);
+    g.dispose();
+    const [v, g2] = wt.valueAndGrad((a: wt.Tensor) => a.square().sum())(x);
+    expect(counts().numTensors).toBe(start.numTensors + 2);
+    wt.dispose([v, g2]);
+    expect(counts()).toEqual(start);
+  });
+  it('a training-style loop keeps a constant tensor count', async () => {
+    let w = wt.tensor([[0.1], [0.2]]);
+    const x = wt.tensor([[1, 2], [3, 4], [5, 6]]);
+    const y = wt.tensor([[1], [2], [3]]);
+    const before = counts();
+    for (let step = 0; step < 5; step++) {
+      const next = wt.tidy(() => {
+        const g = wt.grad((p: wt.Tensor) => wt.matmul(x, p).sub(y).square().mean())(w);
+        return w.sub(g.mul(0.01));
+      });
+      w.dispose();
+      w = next;
+      expect(counts()).toEqual(before);
+    }
+    expect((await w.data()).every(Number.isFinite)).toBe(true);
+  });
+});
