@@ -1,20 +1,205 @@
-/** Placeholder until the webgpu backend lands: it reports that it is unavailable. */
-import type { Backend, Handle } from '../backend.js';
+/**
+ * The webgpu backend: tensors live in GPU storage buffers and every kernel is a WGSL compute shader
+ * (shaders/*.wgsl, embedded at build time). The same code runs in browsers, Deno and Node (Dawn).
+ * Work is recorded into batches and submitted together; results come back only when read.
+ */
+import type { Backend, KernelAttrs, KernelName, KernelTable } from '../backend.js';
+import { type DType, type TypedArray, makeArray } from '../../dtype.js';
+import { acquireDevice } from './device.js';
+import { makeKernels } from './kernels.js';
+import { PipelineCache } from './pipelines.js';
+import type { GpuHandle, KernelContext } from './plan.js';
+import { BufferPool } from './pool.js';
+import { Submitter, USAGE } from './queue.js';
 
-const missing = (): never => {
-  throw new Error('webgpu backend: not built yet');
-};
+export type { GpuHandle } from './plan.js';
 
-export class WebGPUBackend implements Backend {
+export interface WebGPUBackendOptions {
+  /** Bytes of freed buffers kept for reuse (default 256 MiB, or a quarter of maxBufferSize if smaller). */
+  poolCapBytes?: number;
+}
+
+interface State {
+  device: GPUDevice;
+  info: Record<string, string | number | boolean>;
+  pool: BufferPool;
+  staging: BufferPool;
+  pipelines: PipelineCache;
+  queue: Submitter;
+  kernels: KernelTable<GpuHandle>;
+  limits: KernelContext['limits'] & { maxStorageBufferBindingSize: number; maxBufferSize: number };
+}
+
+export class WebGPUBackend implements Backend<GpuHandle> {
   readonly name = 'webgpu' as const;
-  async init(): Promise<void> { missing(); }
-  alloc(): Handle { return missing(); }
-  free(): void { missing(); }
-  write(): void { missing(); }
-  read(): Promise<Float32Array> { return missing(); }
-  run(): void { missing(); }
-  flush(): void {}
-  memory(): Record<string, number> { return {}; }
-  info(): Record<string, string> { return {}; }
-  dispose(): void {}
+  /** Why the device is gone (set on device loss or dispose); tensors on it then report this. */
+  lost: string | undefined;
+  private s: State | null = null;
+  private usedBytes = 0;
+  private handles = 0;
+  private uncaptured: Error[] = [];
+
+  constructor(private readonly options: WebGPUBackendOptions = {}) {}
+
+  async init(): Promise<void> {
+    if (this.s && !this.lost) return;
+    const { device, info } = await acquireDevice();
+    this.lost = undefined;
+    const lim = device.limits;
+    const limits = {
+      maxComputeWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,
+      maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupSizeX: lim.maxComputeWorkgroupSizeX,
+      maxComputeWorkgroupSizeY: lim.maxComputeWorkgroupSizeY,
+      maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
+      maxBufferSize: lim.maxBufferSize,
+    };
+    const cap = this.options.poolCapBytes ?? Math.min(256 * 2 ** 20, lim.maxBufferSize / 4);
+    const pipelines = new PipelineCache(device);
+    const queue = new Submitter(device, pipelines);
+    const wg = Math.min(256, lim.maxComputeInvocationsPerWorkgroup, lim.maxComputeWorkgroupSizeX);
+    const ctx: KernelContext = {
+      limits,
+      wg,
+      dispatch: (kernel, shader, defines, params, reads, writes, groups) => {
+        queue.dispatch({ kernel, shader, defines: { WG: wg, ...defines }, params, reads: reads.map((h) => this.bind(kernel, h)), writes: writes.map((h) => this.bind(kernel, h)), groups });
+      },
+    };
+    this.s = {
+      device, info, limits, pipelines, queue,
+      pool: new BufferPool(device, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'tensor', cap),
+      staging: new BufferPool(device, USAGE.MAP_READ | USAGE.COPY_DST, 'staging', 64 * 2 ** 20),
+      kernels: makeKernels(ctx),
+    };
+    device.addEventListener('uncapturederror', (ev) => {
+      this.uncaptured.push(new Error(`webgpu: device error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
+    });
+    void device.lost.then((li) => {
+      if (!this.lost) this.lost = `device lost (${li.reason}${li.message ? `: ${li.message}` : ''})`;
+    });
+  }
+
+  private state(op: string): State {
+    if (this.lost) throw new Error(`webgpu.${op}: the GPU device was lost (${this.lost}); call setBackend('webgpu') again to get a new one`);
+    if (!this.s) throw new Error(`webgpu.${op}: the backend is not initialised (await wt.setBackend('webgpu'))`);
+    return this.s;
+  }
+
+  private bind(kernel: KernelName, h: GpuHandle): { buffer: GPUBuffer; bytes: number } {
+    if (!h.buffer) throw new Error(`webgpu: kernel '${kernel}' was given a buffer that was already freed`);
+    return { buffer: h.buffer, bytes: h.size * 4 };
+  }
+
+  alloc(size: number, dtype: DType): GpuHandle {
+    const s = this.state('alloc');
+    const bytes = size * 4;
+    if (bytes > s.limits.maxStorageBufferBindingSize || bytes > s.limits.maxBufferSize) {
+      throw new Error(`webgpu.alloc: a tensor of ${size} elements (${bytes} bytes) exceeds this adapter's limit of ${Math.min(s.limits.maxStorageBufferBindingSize, s.limits.maxBufferSize)} bytes per buffer`);
+    }
+    const buffer = s.pool.acquire(bytes);
+    this.usedBytes += buffer.size;
+    this.handles++;
+    return { buffer, size, dtype };
+  }
+
+  free(h: GpuHandle): void {
+    const b = h.buffer;
+    if (!b) return;
+    h.buffer = null;
+    this.usedBytes -= b.size;
+    this.handles--;
+    if (!this.s || this.lost) return;
+    this.s.queue.release(b, this.s.pool);
+  }
+
+  write(h: GpuHandle, data: TypedArray): void {
+    const s = this.state('write');
+    if (!h.buffer) throw new Error('webgpu.write: the buffer was already freed');
+    if (data.length !== h.size) throw new Error(`webgpu.write: ${data.length} values for a buffer of ${h.size}`);
+    if (data.length) s.device.queue.writeBuffer(h.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  async read(h: GpuHandle): Promise<TypedArray> {
+    const s = this.state('read');
+    if (!h.buffer) throw new Error('webgpu.read: the buffer was already freed');
+    const bytes = h.size * 4;
+    if (bytes === 0) {
+      s.queue.flush();
+      await this.check(s);
+      return makeArray(h.dtype, 0);
+    }
+    const staging = s.staging.acquire(bytes);
+    s.queue.copy(h.buffer, staging, bytes);
+    s.queue.flush();
+    let copy: ArrayBuffer;
+    try {
+      await staging.mapAsync(1 /* GPUMapMode.READ */, 0, bytes);
+      copy = staging.getMappedRange(0, bytes).slice(0);
+      staging.unmap();
+      s.staging.release(staging);
+    } catch (e) {
+      await this.check(s);
+      if (this.lost) throw new Error(`webgpu.read: the GPU device was lost (${this.lost})`);
+      throw new Error(`webgpu.read: mapping the result failed: ${(e as Error).message}`);
+    }
+    await this.check(s);
+    return h.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  /** Surface compile errors, failed batches and uncaptured device errors found so far. */
+  private async check(s: State): Promise<void> {
+    await s.queue.check();
+    const e = this.uncaptured.shift();
+    if (e) {
+      this.uncaptured = [];
+      throw e;
+    }
+  }
+
+  run<K extends KernelName>(kernel: K, inputs: readonly GpuHandle[], outputs: readonly GpuHandle[], attrs: KernelAttrs[K]): void {
+    const s = this.state(kernel);
+    if (outputs.every((o) => o.size === 0)) return;
+    s.kernels[kernel](inputs, outputs, attrs);
+  }
+
+  flush(): void {
+    if (this.s && !this.lost) this.s.queue.flush();
+  }
+
+  /** Wait until every submitted batch has run (and surface any errors found). */
+  async sync(): Promise<void> {
+    const s = this.state('sync');
+    s.queue.flush();
+    await s.device.queue.onSubmittedWorkDone();
+    await this.check(s);
+  }
+
+  memory(): Record<string, number> {
+    const s = this.s;
+    return {
+      gpuBytesUsed: this.usedBytes,
+      gpuBytesPooled: s?.pool.pooledBytes ?? 0,
+      gpuBytesAllocated: s?.pool.allocatedBytes ?? 0,
+      gpuBytesStaging: s?.staging.allocatedBytes ?? 0,
+      gpuBuffers: this.handles,
+      gpuPipelines: s?.pipelines.size ?? 0,
+      gpuSubmits: s?.queue.submits ?? 0,
+    };
+  }
+
+  info(): Record<string, string | number | boolean> {
+    return { ...(this.s?.info ?? { backend: 'webgpu' }), ...(this.lost ? { lost: this.lost } : {}) };
+  }
+
+  dispose(): void {
+    const s = this.s;
+    if (!s) return;
+    this.lost ??= 'the backend was disposed';
+    this.s = null;
+    s.queue.destroy();
+    s.pool.trim();
+    s.staging.trim();
+    s.device.destroy();
+  }
 }

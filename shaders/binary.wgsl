@@ -1,0 +1,62 @@
+// Broadcasting binary arithmetic and comparisons (comparisons give 1 or 0).
+// MODE_SAME: equal sizes, T may be vec4<f32>.  MODE_SCALAR_A / MODE_SCALAR_B: one side has one element.
+// MODE_STRIDED: any rank R (after merging dims on the host): each side has its own strides (0 = broadcast).
+// params: [n (units of T), R, outShape[R], aStrides[R], bStrides[R]]
+alias T = {{T}};
+@group(0) @binding(1) var<storage, read> A: array<{{TA}}>;
+@group(0) @binding(2) var<storage, read> B: array<{{TB}}>;
+@group(0) @binding(3) var<storage, read_write> Y: array<T>;
+
+fn op_add(a: T, b: T) -> T { return a + b; }
+fn op_sub(a: T, b: T) -> T { return a - b; }
+fn op_mul(a: T, b: T) -> T { return a * b; }
+fn op_div(a: T, b: T) -> T { return a / b; }
+// NaN in a wins, as in the cpu reference.
+fn op_max(a: T, b: T) -> T { return select(b, a, (a >= b) | (a != a)); }
+fn op_min(a: T, b: T) -> T { return select(b, a, (a <= b) | (a != a)); }
+// pow for negative bases with whole exponents (the hardware pow is only defined for a >= 0),
+// and x^0 = 1 everywhere.
+fn op_pow(a: T, b: T) -> T {
+  let r = pow(abs(a), b);
+  let whole = round(b) == b;
+  let odd = whole & (abs(b - T(2.0) * floor(b * T(0.5))) == T(1.0));
+  var y = select(r, -r, (a < T(0.0)) & odd);
+  y = select(y, sqrt(-T(1.0) - abs(a)), (a < T(0.0)) & !whole);
+  return select(y, T(1.0), b == T(0.0));
+}
+fn op_equal(a: T, b: T) -> T { return select(T(0.0), T(1.0), a == b); }
+fn op_notEqual(a: T, b: T) -> T { return select(T(0.0), T(1.0), a != b); }
+fn op_less(a: T, b: T) -> T { return select(T(0.0), T(1.0), a < b); }
+fn op_lessEqual(a: T, b: T) -> T { return select(T(0.0), T(1.0), a <= b); }
+fn op_greater(a: T, b: T) -> T { return select(T(0.0), T(1.0), a > b); }
+fn op_greaterEqual(a: T, b: T) -> T { return select(T(0.0), T(1.0), a >= b); }
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
+  let i = flat_id(wid, nwg, lidx);
+  if (i >= pu(0u)) { return; }
+//#if MODE_SAME
+  Y[i] = op_{{OP}}(A[i], B[i]);
+//#endif
+//#if MODE_SCALAR_A
+  Y[i] = op_{{OP}}(T(A[0]), B[i]);
+//#endif
+//#if MODE_SCALAR_B
+  Y[i] = op_{{OP}}(A[i], T(B[0]));
+//#endif
+//#if MODE_STRIDED
+  let r = {{R}}u;
+  var rem = i;
+  var ia = 0u;
+  var ib = 0u;
+  for (var d = i32(r) - 1; d >= 0; d--) {
+    let ud = u32(d);
+    let s = pu(2u + ud);
+    let c = rem % s;
+    rem = rem / s;
+    ia += c * pu(2u + r + ud);
+    ib += c * pu(2u + 2u * r + ud);
+  }
+  Y[i] = op_{{OP}}(A[ia], B[ib]);
+//#endif
+}

@@ -1,0 +1,25 @@
+// Unary math and activations, elementwise. T is f32, or vec4<f32> when the size is a multiple of 4.
+// params: [n (in units of T), alpha]
+alias T = {{T}};
+@group(0) @binding(1) var<storage, read> X: array<T>;
+@group(0) @binding(2) var<storage, read_write> Y: array<T>;
+
+fn op_neg(x: T, a: f32) -> T { return -x; }
+fn op_exp(x: T, a: f32) -> T { return exp(x); }
+fn op_log(x: T, a: f32) -> T { return log(x); }
+fn op_sqrt(x: T, a: f32) -> T { return sqrt(x); }
+fn op_abs(x: T, a: f32) -> T { return abs(x); }
+fn op_sign(x: T, a: f32) -> T { return sign(x); }
+// tanh(15) already rounds to 1 in f32; clamping keeps drivers that use exp from producing inf/inf.
+fn op_tanh(x: T, a: f32) -> T { return tanh(clamp(x, T(-15.0), T(15.0))); }
+fn op_sigmoid(x: T, a: f32) -> T { return T(1.0) / (T(1.0) + exp(-x)); }
+fn op_relu(x: T, a: f32) -> T { return select(T(0.0), x, x > T(0.0)); }
+fn op_leakyRelu(x: T, a: f32) -> T { return select(x * a, x, x > T(0.0)); }
+fn op_step(x: T, a: f32) -> T { return select(T(0.0), T(1.0), x > T(0.0)); }
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
+  let i = flat_id(wid, nwg, lidx);
+  if (i >= pu(0u)) { return; }
+  Y[i] = op_{{OP}}(X[i], pf(1u));
+}

@@ -1,0 +1,139 @@
+/**
+ * The webgpu kernel table: for each kernel of the set, the shader variant, its parameter words and
+ * its grid. The WGSL lives in shaders/<family>.wgsl; matmul's planning is in ./matmul.ts.
+ */
+import type { KernelTable } from '../backend.js';
+import { stridesOf } from '../../shape.js';
+import { type GpuHandle, type KernelContext, Words, axisLayout, grid1d, gridRows, mergeDims } from './plan.js';
+import { matmulKernel } from './matmul.js';
+
+function bstrides(shape: readonly number[], out: readonly number[]): number[] {
+  const st = stridesOf(shape);
+  const off = out.length - shape.length;
+  return out.map((_, i) => (i - off < 0 || shape[i - off] === 1 ? 0 : st[i - off]!));
+}
+
+export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
+  const WG = ctx.wg;
+  const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const maxInv = ctx.limits.maxComputeInvocationsPerWorkgroup;
+  const grid = (units: number): [number, number, number] => grid1d(Math.ceil(units / WG), maxDim);
+
+  /** An elementwise kernel over `n` outputs, as vec4 when every operand allows it. */
+  const elementwise = (kernel: 'unary' | 'activationGrad', shader: string, op: string, alpha: number, ins: readonly GpuHandle[], out: GpuHandle): void => {
+    const n = out.size;
+    const vec = n % 4 === 0;
+    const units = vec ? n / 4 : n;
+    ctx.dispatch(kernel, shader, { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32' }, new Words().u(units).f(alpha).done(), ins, [out], grid(units));
+  };
+
+  /** An axis kernel over [outer, size, inner] (reduce, softmax, softmaxGrad). */
+  const axis = (kernel: 'reduce' | 'softmax' | 'softmaxGrad', shader: string, defines: Record<string, string | number | boolean>,
+    outer: number, size: number, inner: number, init: number, ins: readonly GpuHandle[], out: GpuHandle): void => {
+    const l = axisLayout(size, inner, maxInv);
+    const groups = gridRows(Math.ceil(inner / l.WX), outer, maxDim);
+    ctx.dispatch(kernel, shader, { ...defines, ...l, WG }, new Words().u(outer, size, inner).f(init).done(), ins, [out], groups);
+  };
+
+  return {
+    matmul(inputs, outputs, attrs) {
+      matmulKernel(ctx, inputs, outputs[0]!, attrs);
+    },
+
+    binary([a, b], [out], { op, aShape, bShape, outShape }) {
+      const n = out!.size;
+      if (a!.size === n && b!.size === n || b!.size === 1 || a!.size === 1) {
+        const mode = a!.size === n && b!.size === n ? 'MODE_SAME' : b!.size === 1 ? 'MODE_SCALAR_B' : 'MODE_SCALAR_A';
+        const vec = n % 4 === 0;
+        const T = vec ? 'vec4<f32>' : 'f32';
+        const units = vec ? n / 4 : n;
+        const defines = { WG, OP: op, T, TA: mode === 'MODE_SCALAR_A' ? 'f32' : T, TB: mode === 'MODE_SCALAR_B' ? 'f32' : T, [mode]: true };
+        ctx.dispatch('binary', 'binary', defines, new Words().u(units, 0).done(), [a!, b!], [out!], grid(units));
+        return;
+      }
+      const m = mergeDims(outShape, [bstrides(aShape, outShape), bstrides(bShape, outShape)]);
+      const R = m.shape.length;
+      const params = new Words().u(n, R).u(...m.shape).u(...m.strides[0]!).u(...m.strides[1]!).done();
+      ctx.dispatch('binary', 'binary', { WG, OP: op, T: 'f32', TA: 'f32', TB: 'f32', MODE_STRIDED: true, R }, params, [a!, b!], [out!], grid(n));
+    },
+
+    unary([x], [out], { op, alpha }) {
+      elementwise('unary', 'unary', op, alpha, [x!], out!);
+    },
+
+    activationGrad([dy, v], [out], { op, alpha }) {
+      elementwise('activationGrad', 'activation_grad', op, alpha, [dy!, v!], out!);
+    },
+
+    reduce([x], [out], { op, outer, size, inner }) {
+      const init = op === 'max' ? -Infinity : op === 'min' ? Infinity : 0;
+      axis('reduce', 'reduce', { [`OP_${op.toUpperCase()}`]: true, OUT_T: op === 'argmax' ? 'i32' : 'f32' }, outer, size, inner, init, [x!], out!);
+    },
+
+    softmax([x], [out], { outer, size, inner, log }) {
+      axis('softmax', 'softmax', { LOG: log }, outer, size, inner, -Infinity, [x!], out!);
+    },
+
+    softmaxGrad([dy, y], [out], { outer, size, inner, log }) {
+      axis('softmaxGrad', 'softmax_grad', { LOG: log }, outer, size, inner, 0, [dy!, y!], out!);
+    },
+
+    strided([x], [out], { shape, strides, offset }) {
+      const m = mergeDims(shape, [strides]);
+      const R = m.shape.length;
+      const n = out!.size;
+      ctx.dispatch('strided', 'strided', { WG, R }, new Words().u(n, offset).u(...m.shape).u(...m.strides[0]!).done(), [x!], [out!], grid(n));
+    },
+
+    pad([x], [out], { xShape, outShape, begin }) {
+      const R = outShape.length;
+      const n = out!.size;
+      ctx.dispatch('pad', 'pad', { WG, R }, new Words().u(n).u(...outShape).u(...begin).u(...xShape).done(), [x!], [out!], grid(n));
+    },
+
+    concat([a, b], [out], { aLen, bLen, inner }) {
+      const n = out!.size;
+      ctx.dispatch('concat', 'concat', { WG }, new Words().u(n, aLen * inner, bLen * inner).done(), [a!, b!], [out!], grid(n));
+    },
+
+    gather([x, idx], [out], { axisLen, inner, numIdx }) {
+      const n = out!.size;
+      ctx.dispatch('gather', 'gather', { WG }, new Words().u(n, axisLen, inner, numIdx).done(), [x!, idx!], [out!], grid(n));
+    },
+
+    scatterAdd([dy, idx], [out], { axisLen, inner, numIdx }) {
+      const n = out!.size;
+      ctx.dispatch('scatterAdd', 'scatter_add', { WG }, new Words().u(n, axisLen, inner, numIdx).done(), [dy!, idx!], [out!], grid(n));
+    },
+
+    oneHot([idx], [out], { depth, onValue, offValue }) {
+      const n = out!.size;
+      ctx.dispatch('oneHot', 'one_hot', { WG }, new Words().u(n, depth).f(onValue, offValue).done(), [idx!], [out!], grid(n));
+    },
+
+    where([c, a, b], [out]) {
+      const n = out!.size;
+      ctx.dispatch('where', 'where', { WG }, new Words().u(n).done(), [c!, a!, b!], [out!], grid(n));
+    },
+
+    cast([x], [out], { from, to }) {
+      const n = out!.size;
+      const t = (d: string): string => (d === 'int32' ? 'i32' : 'f32');
+      ctx.dispatch('cast', 'cast', { WG, FROM: t(from), TO: t(to) }, new Words().u(n).done(), [x!], [out!], grid(n));
+    },
+
+    random(_in, [out], { dist, seed, a, b }) {
+      const n = out!.size;
+      ctx.dispatch('random', 'random', { WG, NORMAL: dist === 'normal' }, new Words().u(n, seed).f(a, b).done(), [], [out!], grid(n));
+    },
+
+    optimizer([g], outs, at) {
+      const n = outs[0]!.size;
+      const lrT = at.kind === 'adam' ? (at.lr * Math.sqrt(1 - Math.pow(at.beta2, at.t))) / (1 - Math.pow(at.beta1, at.t)) : 0;
+      const params = new Words().u(n).f(at.lr, at.momentum, at.rho, at.beta1, at.beta2, at.epsilon, lrT).u(at.nesterov ? 1 : 0).done();
+      const defines = { WG, [at.kind.toUpperCase()]: true, STATE1: outs.length > 1, STATE2: outs.length > 2 };
+      ctx.dispatch('optimizer', 'optimizer', defines, params, [g!], outs, grid(n));
+    },
+  };
+}
+

@@ -1,0 +1,104 @@
+/**
+ * Host-side planning shared by the kernels: parameter words, grid sizes that respect the adapter's
+ * limits, merging contiguous dims so fewer rank variants compile, and workgroup shapes.
+ */
+import type { DType } from '../../dtype.js';
+
+/** The GPU buffer behind a tensor. `buffer` is null once freed. */
+export interface GpuHandle {
+  buffer: GPUBuffer | null;
+  /** elements */
+  size: number;
+  dtype: DType;
+}
+
+/** What kernels need from the backend: the adapter's limits and a way to record one dispatch. */
+export interface KernelContext {
+  readonly limits: {
+    maxComputeWorkgroupsPerDimension: number;
+    maxComputeInvocationsPerWorkgroup: number;
+    maxComputeWorkgroupStorageSize: number;
+    maxComputeWorkgroupSizeX: number;
+    maxComputeWorkgroupSizeY: number;
+  };
+  /** Workgroup size of 1-D kernels. */
+  readonly wg: number;
+  dispatch(kernel: import('../backend.js').KernelName, shader: string, defines: Record<string, string | number | boolean>,
+    params: Uint32Array, reads: readonly GpuHandle[], writes: readonly GpuHandle[], groups: readonly [number, number, number]): void;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Parameter words: `u` for unsigned integers, `f` for float32 bit patterns. */
+export class Words {
+  private readonly w: number[] = [];
+  u(...v: readonly number[]): this {
+    for (const x of v) this.w.push(x >>> 0);
+    return this;
+  }
+  f(...v: readonly number[]): this {
+    for (const x of v) {
+      f32[0] = x;
+      this.w.push(u32[0]!);
+    }
+    return this;
+  }
+  done(): Uint32Array {
+    return Uint32Array.from(this.w);
+  }
+}
+
+/** A grid of workgroups covering `count` workgroups of 1-D work; the x side is capped, y takes the rest. */
+export function grid1d(count: number, maxDim: number): [number, number, number] {
+  if (count <= maxDim) return [Math.max(1, count), 1, 1];
+  const y = Math.ceil(count / maxDim);
+  return [Math.ceil(count / y), y, 1];
+}
+
+/** Rows covered by the y and z sides of a grid (z only when y is full). */
+export function gridRows(x: number, rows: number, maxDim: number): [number, number, number] {
+  const y = Math.min(Math.max(1, rows), maxDim);
+  const z = Math.ceil(Math.max(1, rows) / y);
+  if (z > maxDim || x > maxDim) throw new Error(`webgpu: a grid of ${x} x ${rows} workgroups exceeds this adapter's maxComputeWorkgroupsPerDimension (${maxDim})`);
+  return [x, y, z];
+}
+
+/**
+ * Merge neighbouring dims that every operand walks contiguously (stride[d] = stride[d+1] * shape[d+1]),
+ * and drop dims of size 1, so `[2,3,4]` with plain strides becomes one dim of 24.
+ */
+export function mergeDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k]![last] === s[d]! * n)) {
+      outShape[last]! *= n;
+      strides.forEach((s, k) => { outStrides[k]![last] = s[d]!; });
+    } else {
+      outShape.push(n);
+      strides.forEach((s, k) => outStrides[k]!.push(s[d]!));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+export function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/**
+ * Workgroup shape for an axis kernel over [outer, size, inner]: WX invocations along inner (adjacent
+ * threads read adjacent memory) and WY, a power of two, along size for the tree reduction.
+ */
+export function axisLayout(size: number, inner: number, maxInvocations: number): { WX: number; WY: number; WXY: number } {
+  const cap = 2 ** Math.floor(Math.log2(Math.min(256, maxInvocations)));
+  const WX = Math.min(nextPow2(inner), 64, cap / 4);
+  const WY = Math.max(1, Math.min(nextPow2(size), Math.floor(cap / WX)));
+  return { WX, WY, WXY: WX * WY };
+}
