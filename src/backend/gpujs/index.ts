@@ -85,7 +85,9 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
   private readonly rt: Launcher;
 
   constructor(private readonly options: GpuJsOptions = {}) {
+    const self = this;
     this.rt = {
+      get device() { return self.device; },
       launch: (src, size, args) => this.launch(src, size, args),
       assign: (h, data) => this.setData(h, data),
       temp: (data, size) => {

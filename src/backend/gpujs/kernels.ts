@@ -27,6 +27,8 @@ export interface GpuJsHandle {
 export type Arg = GpuJsHandle | number;
 
 export interface Launcher {
+  /** True on WebGL modes: results live in textures and transcendental functions are less exact. */
+  readonly device: boolean;
   /** Run the gpu.js kernel `src` over `size` outputs. */
   launch(src: string, size: number, args: readonly Arg[]): DeviceData;
   /** Give `h` new contents, releasing its old ones. */
@@ -70,6 +72,10 @@ ${step}
 }
 return ${result};`);
 }
+
+/** Loop pieces of a Kahan-compensated sum of `term` (float32 sums over long rows drift from the cpu's float64). */
+const KAHAN_INIT = 'let s = 0;\nlet c = 0;';
+const kahan = (term: string): string => `const ky = ${term} - c;\nconst kt = s + ky;\nc = (kt - s) - ky;\ns = kt;`;
 
 /** The [outer, inner] index of element i of an [outer, size, inner] array, as source. */
 function rowOf(size: number, inner: number): string {
@@ -126,8 +132,7 @@ return ${binaryExpr(op, 'x', 'y')};`;
   reduce(rt, [x], [out], at) {
     let src: string;
     if (at.op === 'sum') {
-      // Kahan-compensated: a float32 running sum over a long axis would drift from the cpu's float64 sum.
-      src = rowLoop(at, ['x'], 'let s = 0;\nlet c = 0;', 'const y = x[at] - c;\nconst t = s + y;\nc = (t - s) - y;\ns = t;', 's');
+      src = rowLoop(at, ['x'], KAHAN_INIT, kahan('x[at]'), 's');
     } else if (at.op === 'argmax') {
       src = rowLoop(at, ['x'], 'let best = x[base];\nlet bi = 0;',
         'const v = x[at];\nif (v > best || (v !== v && best === best)) {\nbest = v;\nbi = j;\n}', 'bi');
@@ -142,7 +147,7 @@ return ${binaryExpr(op, 'x', 'y')};`;
     const rows = at.outer * at.inner;
     const data = withTemps(rt, (keep) => {
       const max = keep(rt.temp(rt.launch(rowLoop(at, ['x'], 'let m = x[base];', 'const v = x[at];\nif (v > m || v !== v) {\nm = v;\n}', 'm'), rows, [x!]), rows));
-      const sum = keep(rt.temp(rt.launch(rowLoop(at, ['x', 'mx'], 'let s = 0;\nconst m = mx[i];', 's += Math.exp(x[at] - m);', 's'), rows, [x!, max]), rows));
+      const sum = keep(rt.temp(rt.launch(rowLoop(at, ['x', 'mx'], `${KAHAN_INIT}\nconst m = mx[i];`, kahan('Math.exp(x[at] - m)'), 's'), rows, [x!, max]), rows));
       const body = `${rowOf(at.size, at.inner)}\nconst d = x[i] - mx[row];\nreturn ${at.log ? 'd - Math.log(sm[row])' : 'Math.exp(d) / sm[row]'};`;
       return rt.launch(fn(['x', 'mx', 'sm'], body), out!.size, [x!, max, sum]);
     });
@@ -153,7 +158,7 @@ return ${binaryExpr(op, 'x', 'y')};`;
     const rows = at.outer * at.inner;
     const data = withTemps(rt, (keep) => {
       const term = at.log ? 'dy[at]' : 'dy[at] * y[at]';
-      const sum = keep(rt.temp(rt.launch(rowLoop(at, ['dy', 'y'], 'let s = 0;', `s += ${term};`, 's'), rows, [dy!, y!]), rows));
+      const sum = keep(rt.temp(rt.launch(rowLoop(at, ['dy', 'y'], KAHAN_INIT, kahan(term), 's'), rows, [dy!, y!]), rows));
       const body = `${rowOf(at.size, at.inner)}\nconst s = sm[row];\nreturn ${at.log ? 'dy[i] - Math.exp(y[i]) * s' : 'y[i] * (dy[i] - s)'};`;
       return rt.launch(fn(['dy', 'y', 'sm'], body), out!.size, [dy!, y!, sum]);
     });
@@ -233,7 +238,7 @@ return idx[row] === d ? ${lit(onValue)} : ${lit(offValue)};`;
 
   random(rt, _in, [out], { dist, seed, a, b }) {
     const [hi, lo] = randomKey(seed);
-    rt.assign(out!, rt.launch(randomSource(dist), out!.size, [hi, lo, a, b]));
+    rt.assign(out!, rt.launch(randomSource(dist, rt.device), out!.size, [hi, lo, a, b]));
   },
 
   optimizer(rt, [g], [p, s1, s2], at) {

@@ -75,10 +75,24 @@ function bits24(out: string[], s: 0 | 1): string {
 }
 
 /**
+ * cs = cos(ang) for ang in [0, 2pi) by quadrant reduction (pi/2 split in two parts) and short Taylor
+ * series: WebGL's cos (SwiftShader's, at least) errs by ~4e-5 there, this by ~1e-7.
+ */
+const COS_REDUCED = [
+  'const kq = Math.floor(ang * 0.6366197723675814 + 0.5);',
+  'const rr = (ang - kq * 1.5703125) - kq * 0.00048382679489661923;',
+  'const r2 = rr * rr;',
+  'const cc = 1 - r2 * (0.5 - r2 * (0.041666666666666664 - r2 * (0.001388888888888889 - r2 * 0.0000248015873015873)));',
+  'const ss = rr * (1 - r2 * (0.16666666666666666 - r2 * (0.008333333333333333 - r2 * (0.0001984126984126984 - r2 * 0.0000027557319223985893))));',
+  'const qd = kq - Math.floor(kq * 0.25) * 4;',
+  'const cs = qd === 0 ? cc : (qd === 1 ? -ss : (qd === 2 ? -cc : ss));',
+];
+
+/**
  * Source of the random kernel: arguments (keyHi, keyLo, a, b); uniform gives a + (b - a) * u,
  * normal gives a + b * z with the Box-Muller steps rounded to float32 exactly as ../random.ts does.
  */
-export function randomSource(dist: 'uniform' | 'normal'): string {
+export function randomSource(dist: 'uniform' | 'normal', reducedCos = false): string {
   counter = 0;
   const inv = '5.9604644775390625e-8'; // 2^-24
   const body: string[] = [];
@@ -90,7 +104,9 @@ export function randomSource(dist: 'uniform' | 'normal'): string {
       `const u1 = Math.fround((${u} + 1) * ${inv});`,
       `const u2 = Math.fround(${w} * ${inv});`,
       'const r = Math.fround(Math.sqrt(Math.fround(-2 * Math.fround(Math.log(u1)))));',
-      'return a + b * Math.fround(r * Math.fround(Math.cos(Math.fround(6.2831855 * u2))));',
+      'const ang = Math.fround(6.2831855 * u2);',
+      ...(reducedCos ? COS_REDUCED : ['const cs = Math.fround(Math.cos(ang));']),
+      'return a + b * Math.fround(r * cs);',
     );
   }
   return `function(keyHi, keyLo, a, b) {\n${body.join('\n')}\n}`;

@@ -78,7 +78,7 @@ export function binaryExpr(op: BinaryOp, x: string, y: string): string {
     case 'max': return `((${x} >= ${y} || ${x} !== ${x}) ? ${x} : ${y})`;
     case 'min': return `((${x} <= ${y} || ${x} !== ${x}) ? ${x} : ${y})`;
     // GLSL pow is undefined for a negative base and for 0^0: spell out JavaScript's rules.
-    case 'pow': return `(${y} === 0 ? 1 : (${x} < 0 && Math.floor(${y}) === ${y} ? (Math.floor(${y} * 0.5) * 2 === ${y} ? Math.pow(-${x}, ${y}) : -Math.pow(-${x}, ${y})) : Math.pow(${x}, ${y})))`;
+    case 'pow': return `(${y} === 0 ? 1 : (${x} < 0 ? (Math.floor(${y}) === ${y} ? (Math.floor(${y} * 0.5) * 2 === ${y} ? Math.pow(-${x}, ${y}) : -Math.pow(-${x}, ${y})) : ${lit(NaN)}) : Math.pow(${x}, ${y})))`;
     case 'equal': return `(${x} === ${y} ? 1 : 0)`;
     case 'notEqual': return `(${x} !== ${y} ? 1 : 0)`;
     case 'less': return `(${x} < ${y} ? 1 : 0)`;
