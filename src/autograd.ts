@@ -12,6 +12,19 @@ import { toTensor } from './ops/core.js';
 
 type GradResult<X> = X extends readonly Tensor[] ? Tensor[] : Tensor;
 
+/**
+ * What grad(f) returns. Without a type argument it is overloaded, so `grad(f)(x)` types as a Tensor
+ * and `grad(f)([a, b])` as Tensor[]; `grad<Tensor[]>(f)` still pins it to one form.
+ */
+export type GradFunction<X> = [Tensor | readonly Tensor[]] extends [X]
+  ? { (x: Tensor, dy?: Tensor): Tensor; (xs: readonly Tensor[], dy?: Tensor): Tensor[] }
+  : (x: X, dy?: Tensor) => GradResult<X>;
+
+/** What valueAndGrad(f) returns (overloaded the same way as GradFunction). */
+export type ValueAndGradFunction<X> = [Tensor | readonly Tensor[]] extends [X]
+  ? { (x: Tensor, dy?: Tensor): [Tensor, Tensor]; (xs: readonly Tensor[], dy?: Tensor): [Tensor, Tensor[]] }
+  : (x: X, dy?: Tensor) => [Tensor, GradResult<X>];
+
 function backward(tape: Tape, y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor[] {
   const grads = new Map<number, Tensor>();
   grads.set(y.id, dy ?? full(y.shape, 1));
@@ -48,11 +61,11 @@ function checkInputs(op: string, x: Tensor | readonly Tensor[]): Tensor[] {
  * the gradients come back as an array. f should return a scalar; otherwise the gradient of the
  * sum of its elements (or `dy` weighted, if given) is returned.
  */
-export function valueAndGrad<X extends Tensor | readonly Tensor[]>(
+export function valueAndGrad<X extends Tensor | readonly Tensor[] = Tensor | readonly Tensor[]>(
   f: (...args: Tensor[]) => Tensor,
-): (x: X, dy?: Tensor) => [Tensor, GradResult<X>] {
+): ValueAndGradFunction<X> {
   if (typeof f !== 'function') throw new Error(`valueAndGrad: expected a function, got ${typeof f}`);
-  return (x: X, dy?: Tensor) => {
+  return ((x: X, dy?: Tensor) => {
     const xs = checkInputs('valueAndGrad', x);
     if (engine.tape) throw new Error('valueAndGrad: nested gradients (grad inside grad) are not supported');
     startScope();
@@ -78,17 +91,17 @@ export function valueAndGrad<X extends Tensor | readonly Tensor[]>(
       endScope(result);
     }
     return result;
-  };
+  }) as ValueAndGradFunction<X>;
 }
 
 /** Returns a function computing df/dx (see valueAndGrad). */
-export function grad<X extends Tensor | readonly Tensor[]>(f: (...args: Tensor[]) => Tensor): (x: X, dy?: Tensor) => GradResult<X> {
-  const vg = valueAndGrad<X>(f);
-  return (x: X, dy?: Tensor) => {
+export function grad<X extends Tensor | readonly Tensor[] = Tensor | readonly Tensor[]>(f: (...args: Tensor[]) => Tensor): GradFunction<X> {
+  const vg = valueAndGrad<X>(f) as (x: X, dy?: Tensor) => [Tensor, GradResult<X>];
+  return ((x: X, dy?: Tensor) => {
     const [y, g] = vg(x, dy);
     const xs: readonly Tensor[] = Array.isArray(x) ? x : [x as Tensor];
     const gs: readonly Tensor[] = Array.isArray(g) ? g : [g as Tensor];
     if (!xs.includes(y) && !gs.includes(y)) y.dispose();
     return g;
-  };
+  }) as GradFunction<X>;
 }
