@@ -217,6 +217,15 @@ describe('grad / valueAndGrad API', () => {
     await expectTensor(ga!, [[3, 4]]);
     await expectTensor(gb!, [[1], [2]]);
   });
+  it('without type arguments, grad(f)(x) is a Tensor and grad(f)([a, b]) a Tensor[]', async () => {
+    const g: wt.Tensor = wt.grad((x) => x.square().sum())(wt.tensor([1, 2]));
+    await expectTensor(g, [2, 4]);
+    const gs: wt.Tensor[] = wt.grad((x, y) => x!.mul(y!).sum())([wt.tensor([1, 2]), wt.tensor([3, 4])]);
+    await expectTensor(gs[1]!, [1, 2]);
+    const [v, vg]: [wt.Tensor, wt.Tensor] = wt.valueAndGrad((x) => x.sum())(wt.tensor([5]));
+    expect(await v.array()).toBe(5);
+    await expectTensor(vg, [1]);
+  });
   it('an input f does not use gets a zero gradient', async () => {
     const [da, db] = wt.grad<wt.Tensor[]>((x) => x!.sum())([wt.tensor([1, 2]), wt.tensor([[3, 4]])]);
     await expectTensor(da!, [1, 1]);

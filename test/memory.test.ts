@@ -9,7 +9,7 @@ beforeAll(async () => {
 
 const counts = () => {
   const m = wt.memory();
-  return { numTensors: m.numTensors, numBytes: m.numBytes, cpuBytes: m.cpuBytes };
+  return { numTensors: m.numTensors, numBytes: m.numBytes, cpuBytes: m.cpuBytes as number };
 };
 
 describe('memory()', () => {
