@@ -4,7 +4,8 @@
  */
 import type { KernelAttrs, OptimizerKind } from '../backend/backend.js';
 import { keep } from '../memory.js';
-import { applyUpdate, zeros } from '../ops/index.js';
+import { fromData } from '../ops/core.js';
+import { applyUpdate } from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
 
 type UpdateAttrs = KernelAttrs['optimizer'];
@@ -41,7 +42,8 @@ export abstract class Optimizer {
     for (const [param, grad] of pairs) {
       let st = this.state.get(param);
       if (!st || st.some((t) => t.isDisposed)) {
-        st = Array.from({ length: this.stateCount }, () => keep(zeros(param.shape)));
+        // On the parameter's own backend, whichever backend is active now.
+        st = Array.from({ length: this.stateCount }, () => keep(fromData(new Float32Array(param.size), param.shape, 'float32', param.backend)));
         this.state.set(param, st);
       }
       applyUpdate(param, grad, st, attrs);

@@ -5,6 +5,7 @@
  */
 import { valueAndGrad } from '../autograd.js';
 import { dispose, keep, tidy } from '../memory.js';
+import { fromData } from '../ops/core.js';
 import * as ops from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
 import type { CallContext } from './layers/layer.js';
@@ -138,7 +139,7 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
     for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
       await call(cbs, 'onEpochBegin', epoch, {});
       const t0 = Date.now();
-      const order = shuffle ? ops.tensor(permutation(n, mixSeed(seed, epoch)), [n], 'int32') : undefined;
+      const order = shuffle ? fromData(permutation(n, mixSeed(seed, epoch)), [n], 'int32', xTrain.backend) : undefined;
       let sums: Tensor[] = [];
       let seen = 0;
       try {
