@@ -1,0 +1,77 @@
+// The material's examples, each run (on the cpu backend, with smaller settings where the assertion
+// allows) and checked against the outcome the material reports.
+import { describe, it, expect, beforeAll, afterEach } from 'vitest';
+import * as wt from '../src/index.js';
+
+beforeAll(async () => { await wt.setBackend('cpu'); });
+// Every example frees what it made.
+afterEach(() => expect(wt.memory().numTensors).toBe(0));
+
+const decreasing = (xs: number[]): boolean => xs.every((v, i) => i === 0 || v <= xs[i - 1]! + 1e-6);
+
+describe('examples', () => {
+  it('perceptron: setosa vs versicolor converges to zero errors', async () => {
+    const { run } = await import('../src/examples/perceptron.js');
+    const r = await run();
+    expect(r.errors.length).toBe(10);
+    expect(r.errors[0]).toBeGreaterThan(0);
+    // Once separated, it stays separated.
+    const firstZero = r.errors.indexOf(0);
+    expect(firstZero).toBeGreaterThan(0);
+    expect(r.errors.slice(firstZero).every((e) => e === 0)).toBe(true);
+    expect(r.accuracy).toBe(1);
+    // The update rule with eta 0.1 from zero weights moves in steps of 0.2: bias -0.4, w = [-0.68, 1.82].
+    expect(r.bias).toBeCloseTo(-0.4, 5);
+    expect(r.weights[0]).toBeCloseTo(-0.68, 5);
+    expect(r.weights[1]).toBeCloseTo(1.82, 5);
+  });
+
+  it('adaline: batch GD and SGD lower the cost and classify both species perfectly', async () => {
+    const { run } = await import('../src/examples/adaline.js');
+    const r = await run();
+    expect(decreasing(r.costGD)).toBe(true);
+    expect(r.costGD[0]!).toBeGreaterThan(4 * r.costGD[r.costGD.length - 1]!);
+    expect(r.costSGD[r.costSGD.length - 1]!).toBeLessThan(r.costSGD[0]!);
+    expect(r.accuracyGD).toBe(1);
+    expect(r.accuracySGD).toBe(1);
+  });
+
+  it('logistic regression with raw ops: manual gradient equals autodiff, cost falls, test accuracy > 90%', async () => {
+    const { run } = await import('../src/examples/logistic-regression.js');
+    const r = await run({ iterations: 150 });
+    expect(r.gradientError).toBeLessThan(1e-5);
+    expect(r.costs[0]).toBeCloseTo(Math.log(2), 5); // w = 0, b = 0: every probability is 1/2
+    expect(decreasing(r.costs)).toBe(true);
+    expect(r.trainAccuracy).toBeGreaterThan(0.9);
+    expect(r.testAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it('shallow 20-10-1 network reaches >= 90% test accuracy on makeClassification(5000, 20)', async () => {
+    const { run } = await import('../src/examples/shallow-network.js');
+    const r = await run({ epochs: 30 });
+    expect(r.losses[0]!).toBeGreaterThan(r.losses[r.losses.length - 1]!);
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('784-25-10 network by hand learns the digits far above chance', async () => {
+    const { run } = await import('../src/examples/mnist-by-hand.js');
+    const r = await run({ train: 1000, test: 500, iterations: 40 });
+    expect(r.costs[0]).toBeCloseTo(Math.log(10), 1); // near-uniform softmax at the start
+    expect(r.costs[r.costs.length - 1]!).toBeLessThan(0.8);
+    expect(r.trainAccuracy).toBeGreaterThan(0.75);
+    expect(r.testAccuracy).toBeGreaterThan(0.75);
+  });
+
+  it('Keras MNIST model: 407,050 parameters, learns, and evaluates on held-out digits', async () => {
+    const { run } = await import('../src/examples/keras-mnist.js');
+    const r = await run({ train: 1000, test: 500, epochs: 2 });
+    expect(r.params).toBe(407050);
+    expect(r.summary).toMatch(/Total params: 407,050/);
+    const h = r.history.history;
+    expect(h.loss!.length).toBe(2);
+    expect(h.loss![1]!).toBeLessThan(h.loss![0]!);
+    expect(h.val_accuracy!.length).toBe(2);
+    expect(r.testAccuracy).toBeCloseTo(h.val_accuracy![1]!, 5); // validation ran on the test set
+    expect(r.testAccuracy).toBeGreaterThan(0.85);
+  });
+});
