@@ -32,7 +32,7 @@ function backward(tape: Tape, y: Tensor, xs: readonly Tensor[], dy?: Tensor): Te
     const node = tape.nodes[i]!;
     const g = grads.get(node.output.id);
     if (!g) continue;
-    const inGrads = node.backward(g);
+    const inGrads = node.backward(g, node.inputs.map((t) => tape.live.has(t.id)));
     node.inputs.forEach((input, j) => {
       const gi = inGrads[j];
       if (!gi || !tape.live.has(input.id)) return;

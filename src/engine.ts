@@ -13,7 +13,8 @@ export interface TapeNode {
   name: string;
   inputs: readonly Tensor[];
   output: Tensor;
-  backward: (dy: Tensor) => readonly (Tensor | null)[];
+  /** `needs[i]` is false when input i gets no gradient (it depends on no watched tensor), so a rule may skip it. */
+  backward: (dy: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
 export interface Tape {

@@ -108,7 +108,7 @@ export function runKernel<K extends KernelName>(
  * Record an op on the active tape if any of its inputs depends on a watched tensor. `backward`
  * maps dL/dy to dL/dinput for each input (null where an input gets no gradient).
  */
-export function record(name: string, inputs: readonly Tensor[], output: Tensor, backward: (dy: Tensor) => readonly (Tensor | null)[]): Tensor {
+export function record(name: string, inputs: readonly Tensor[], output: Tensor, backward: (dy: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[]): Tensor {
   const tape = engine.tape;
   if (!tape || !inputs.some((t) => tape.live.has(t.id))) return output;
   tape.live.add(output.id);

@@ -60,7 +60,7 @@ export function fusedMatmul(a: TensorLike, b: TensorLike, opts: FusedMatmulOptio
     batch, m, n, k: ka, transposeA: tA, transposeB: tB, aBatched, bBatched, bias: !!bias, activation, alpha,
   }, backend);
   const inputs = bias ? [x, w, bias] : [x, w];
-  return record('matmul', inputs, y, (dyOut) => {
+  return record('matmul', inputs, y, (dyOut, needs) => {
     // Through the activation first (in terms of its output y, or of the pre-activation z for relu).
     let dz: Tensor;
     switch (activation) {
@@ -72,12 +72,19 @@ export function fusedMatmul(a: TensorLike, b: TensorLike, opts: FusedMatmulOptio
       case 'step': dz = mul(dyOut, 0); break;
     }
     // dA = dZ B^T (or B dZ^T when A was transposed); dB = A^T dZ (or dZ^T A when B was transposed).
-    let da = tA ? matmul(w, dz, { transposeA: tB, transposeB: true }) : matmul(dz, w, { transposeB: !tB });
-    let db = tB ? matmul(dz, x, { transposeA: true, transposeB: tA }) : matmul(x, dz, { transposeA: !tA });
-    if (!aBatched && da.rank === 3) da = sum(da, 0);
-    if (!bBatched && db.rank === 3) db = sum(db, 0);
-    const grads: Tensor[] = [reshape(da, x.shape), reshape(db, w.shape)];
-    if (bias) grads.push(reshape(sum(reshape(dz, [-1, n]), 0), bias.shape));
+    // An input that needs no gradient (a dense layer's data) skips its matmul: a third of the backward pass.
+    const gradA = (): Tensor => {
+      let da = tA ? matmul(w, dz, { transposeA: tB, transposeB: true }) : matmul(dz, w, { transposeB: !tB });
+      if (!aBatched && da.rank === 3) da = sum(da, 0);
+      return reshape(da, x.shape);
+    };
+    const gradB = (): Tensor => {
+      let db = tB ? matmul(dz, x, { transposeA: true, transposeB: tA }) : matmul(x, dz, { transposeA: !tA });
+      if (!bBatched && db.rank === 3) db = sum(db, 0);
+      return reshape(db, w.shape);
+    };
+    const grads: (Tensor | null)[] = [needs[0] === false ? null : gradA(), needs[1] === false ? null : gradB()];
+    if (bias) grads.push(needs[2] === false ? null : reshape(sum(reshape(dz, [-1, n]), 0), bias.shape));
     return grads;
   });
 }
