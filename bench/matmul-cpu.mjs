@@ -56,7 +56,9 @@ for (const n of sizes) {
       console.error(`[bench] tfjs-${name} unavailable: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const res = await timeInterleaved(impls, { warmup: 1, runs });
+  // Small sizes finish in milliseconds: warm them up longer so every JIT has settled.
+  const warmup = Math.max(1, Math.round(2 ** 25 / n ** 3));
+  const res = await timeInterleaved(impls, { warmup, runs });
   for (const [impl, { ms }] of Object.entries(res)) {
     const extra = impl === 'tfjs-wasm' ? { simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') } : {};
     report({ bench: 'matmul-cpu', impl, size: n, ms, gflops: matmulGflops(n, n, n, ms), adapter, ...extra });
