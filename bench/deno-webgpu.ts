@@ -4,11 +4,11 @@
  * (built dist/) beside the peers that run under Deno. Nothing is fetched: imports resolve from
  * node_modules, and --no-remote forbids the rest.
  * Usage: npm run build && node_modules/.bin/deno run -A --no-remote bench/deno-webgpu.ts
- *        [--quick] [--only=matmul|elementwise] [--sizes=256,1024] [--cap=ms] [--libs=ours,tfjs,jax]
+ *        [--quick] [--only=matmul|elementwise] [--sizes=256,1024] [--cap=ms] [--libs=ours,tfjs,jax] [--dist=DIR]
  */
 // @ts-nocheck -- the shared bench modules are plain JavaScript.
 import { loadLibs, useNativeWebGPU } from './webgpu-peers.mjs';
-import { measure, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
+import { distUrl, measure, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
 
 const args = parseArgs(Deno.args);
 const opts = options(args);
@@ -17,7 +17,9 @@ const n = Number(args.n ?? 1 << 20);
 const rows = Number(args.rows ?? 1000);
 
 const adapter = await useNativeWebGPU();
-const libs = await loadLibs(opts.libs, new URL('../dist/index.js', import.meta.url).href);
+const libs = await loadLibs(opts.libs, distUrl(args));
+const failed = (records) => !libs.some((l) => l.name === 'ours') || records.some((r) => r.impl === 'ours' && r.error);
+let exitCode = 0;
 const common = { runtime: `deno ${Deno.version.deno}`, adapter, libs, opts };
 
 if (args.only !== 'elementwise') {
@@ -25,6 +27,7 @@ if (args.only !== 'elementwise') {
   for (const size of sizes) records.push(...(await measure({ ...common, bench: 'matmul-webgpu', op: 'matmul', size })));
   console.log(`\nmatmul, float32, square, on ${adapter} (deno, wgpu); ratios above 1: ours is faster`);
   ratioTable(records);
+  if (failed(records)) exitCode = 1;
 }
 if (args.only !== 'matmul') {
   const records = [];
@@ -32,4 +35,7 @@ if (args.only !== 'matmul') {
   records.push(...(await measure({ ...common, bench: 'elementwise-webgpu', op: 'softmax', size: `${rows}x${rows}`, args: [rows, rows] })));
   console.log(`\nelementwise and softmax, float32, on ${adapter} (deno, wgpu); ratios above 1: ours is faster`);
   ratioTable(records);
+  if (failed(records)) exitCode = 1;
 }
+// Non-zero when our backend could not start or failed a measurement.
+Deno.exit(exitCode);

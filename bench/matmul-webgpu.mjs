@@ -2,21 +2,23 @@
  * Matmul GFLOP/s on WebGPU in Node: ours beside tfjs-webgpu and jax-js (webgpu device), same
  * process, same Dawn adapter (SwiftShader unless VK_ICD_FILENAMES names another driver).
  * Usage: npm run build && node bench/matmul-webgpu.mjs [--quick] [--sizes=256,1024] [--cap=ms]
- *        [--target=ms] [--repeats=n] [--libs=ours,tfjs,jax]
+ *        [--target=ms] [--repeats=n] [--libs=ours,tfjs,jax] [--dist=DIR]
  * --quick skips 2048 (minutes per library on a software driver) and shortens the samples.
  */
 import { installNodeWebGPU, loadLibs } from './webgpu-peers.mjs';
-import { measure, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
+import { distUrl, measure, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const opts = options(args);
 const sizes = args.sizes ? String(args.sizes).split(',').map(Number) : opts.quick ? [256, 1024] : [256, 1024, 2048];
 
 const adapter = await installNodeWebGPU();
-const libs = await loadLibs(opts.libs, new URL('../dist/index.js', import.meta.url).href);
+const libs = await loadLibs(opts.libs, distUrl(args));
 const records = [];
 for (const size of sizes) {
   records.push(...(await measure({ bench: 'matmul-webgpu', runtime: 'node', adapter, libs, op: 'matmul', size, opts })));
 }
 console.log(`\nmatmul, float32, square, on ${adapter} (node, Dawn); ratios above 1: ours is faster`);
 ratioTable(records);
+// Non-zero when our backend could not start or failed a measurement, so run-all reports it.
+if (!libs.some((l) => l.name === 'ours') || records.some((r) => r.impl === 'ours' && r.error)) process.exitCode = 1;

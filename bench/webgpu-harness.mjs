@@ -11,6 +11,16 @@ const now = () => performance.now();
 
 export { parseArgs };
 
+/**
+ * Our built package: dist/ by default, or `--dist=DIR` (a snapshot of dist/ keeps a long run safe
+ * from a rebuild happening meanwhile; keep it inside the repository so `webgpu` still resolves).
+ */
+export function distUrl(args) {
+  if (!args.dist) return new URL('../dist/index.js', import.meta.url).href;
+  const cwd = globalThis.process?.cwd?.() ?? globalThis.Deno.cwd();
+  return new URL(`${String(args.dist).replace(/\/?$/, '/')}index.js`, `file://${cwd}/`).href;
+}
+
 /** Default knobs, overridable from the command line. */
 export function options(args) {
   return {
@@ -23,14 +33,22 @@ export function options(args) {
   };
 }
 
+// CPU time of the whole process (all threads, so a software driver's workers count too). On a
+// busy shared machine wall time swells with other jobs; CPU time per iteration barely moves.
+const cpuNow = globalThis.process?.cpuUsage
+  ? () => { const u = globalThis.process.cpuUsage(); return (u.user + u.system) / 1000; }
+  : () => NaN;
+
 async function sample(prep, iters) {
   const rs = [];
+  const c0 = cpuNow();
   const t0 = now();
   for (let i = 0; i < iters; i++) rs.push(prep.run());
   await prep.sync(rs);
   const ms = now() - t0;
+  const cpuMs = cpuNow() - c0;
   prep.free(rs);
-  return ms;
+  return { ms: ms / iters, cpuMs: cpuMs / iters };
 }
 
 const errText = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
@@ -57,13 +75,15 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
   for (const s of states) {
     if (s.error) continue;
     try {
-      s.firstMs = await sample(s.prep, 1);
-      if (s.firstMs > opts.capMs) { s.capped = true; s.samples.push(s.firstMs); s.iters = 1; continue; }
-      s.syncedMs = await sample(s.prep, 1);
+      const first = await sample(s.prep, 1);
+      s.firstMs = first.ms;
+      if (first.ms > opts.capMs) { s.capped = true; s.samples.push(first); s.iters = 1; continue; }
+      const synced = await sample(s.prep, 1);
+      s.syncedMs = synced.ms;
       // Slow enough that the calibration run is the only sample the cap allows.
-      if (s.syncedMs > opts.capMs / 2) { s.capped = true; s.samples.push(s.syncedMs); s.iters = 1; continue; }
-      s.iters = Math.max(1, Math.min(opts.maxIters, Math.ceil(opts.targetMs / s.syncedMs)));
-      s.repeats = Math.max(1, Math.min(opts.repeats, Math.floor(opts.capMs / (s.syncedMs * s.iters))));
+      if (synced.ms > opts.capMs / 2) { s.capped = true; s.samples.push(synced); s.iters = 1; continue; }
+      s.iters = Math.max(1, Math.min(opts.maxIters, Math.ceil(opts.targetMs / synced.ms)));
+      s.repeats = Math.max(1, Math.min(opts.repeats, Math.floor(opts.capMs / (synced.ms * s.iters))));
     } catch (e) {
       s.error = errText(e);
     }
@@ -75,7 +95,7 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
       const s = states[(k + r) % states.length];
       if (s.error || s.capped || r >= s.repeats) continue;
       try {
-        s.samples.push((await sample(s.prep, s.iters)) / s.iters);
+        s.samples.push(await sample(s.prep, s.iters));
       } catch (e) {
         s.error = errText(e);
       }
@@ -87,9 +107,12 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
     let rec;
     if (s.error) rec = { ...s.base, error: s.error };
     else {
-      const ms = median(s.samples);
+      const ms = median(s.samples.map((x) => x.ms));
+      const cpuMs = median(s.samples.map((x) => x.cpuMs));
+      const key = w.unit === 'GFLOP/s' ? 'gflops' : 'gbps';
       rec = {
-        ...s.base, ms: round(ms, 4), [w.unit === 'GFLOP/s' ? 'gflops' : 'gbps']: round((w.work / (ms / 1000)) / 1e9),
+        ...s.base, ms: round(ms, 4), [key]: round(w.work / (ms / 1000) / 1e9),
+        cpuMs: round(cpuMs, 4), [`${key}PerCpu`]: round(w.work / (cpuMs / 1000) / 1e9),
         iters: s.iters, samples: s.samples.length,
         firstMs: round(s.firstMs, 4), syncedMs: s.syncedMs === undefined ? null : round(s.syncedMs, 4),
         ...(s.capped ? { note: `one iteration is too slow for the ${opts.capMs} ms cap: a single sample` } : {}),
@@ -101,23 +124,26 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
   return records;
 }
 
-/** Prints throughput per library and ours / peer ratios (above 1: ours is faster). */
+/**
+ * Prints wall-clock throughput per library and ours / peer ratios (above 1: ours is faster), by
+ * wall time and by process CPU time (the steadier of the two on a busy machine).
+ */
 export function ratioTable(records, log = console.log) {
   const keyOf = (r) => `${r.op} ${r.size}`;
   const keys = [...new Set(records.map(keyOf))];
   const libs = [...new Set(records.map((r) => r.impl))];
   const peers = libs.filter((l) => l !== 'ours');
-  const head = ['workload', ...libs, ...peers.map((p) => `ours/${p}`)];
+  const head = ['workload', ...libs, ...peers.flatMap((p) => [`ours/${p}`, 'by cpu'])];
   const rows = keys.map((k) => {
     const rs = records.filter((r) => keyOf(r) === k);
-    const get = (l) => rs.find((r) => r.impl === l);
-    const val = (l) => { const r = get(l); return r && !r.error ? r.gflops ?? r.gbps : null; };
+    const get = (l) => rs.find((r) => r.impl === l && !r.error);
+    const val = (l) => get(l)?.gflops ?? get(l)?.gbps ?? null;
+    const ratio = (a, b) => (a && b && Number.isFinite(a / b) ? `${round(a / b)}x` : '-');
     const unit = rs.some((r) => r.gflops !== undefined) ? 'GFLOP/s' : 'GB/s';
-    const o = val('ours');
     return [
       `${k} (${unit})`,
-      ...libs.map((l) => (val(l) === null ? (get(l)?.error ? 'error' : '-') : String(val(l)))),
-      ...peers.map((p) => (o !== null && val(p) ? `${round(o / val(p))}x` : '-')),
+      ...libs.map((l) => (val(l) === null ? (rs.some((r) => r.impl === l && r.error) ? 'error' : '-') : String(val(l)))),
+      ...peers.flatMap((p) => [ratio(get(p)?.ms, get('ours')?.ms), ratio(get(p)?.cpuMs, get('ours')?.cpuMs)]),
     ];
   });
   const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => r[i].length)));
