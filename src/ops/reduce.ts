@@ -68,7 +68,9 @@ function extreme(op: 'max' | 'min') {
   return (a: TensorLike, axis?: Axis, keepDims = false): Tensor => {
     const x = toTensor(op, a);
     const axes = normAxes(op, axis, x.rank);
-    const y = finish(reduceRaw(op, x, axes), x, axes, keepDims);
+    let y = finish(reduceRaw(op, x, axes), x, axes, keepDims);
+    // The largest of some int32 values is one of them: keep the dtype, as sum does.
+    if (x.dtype === 'int32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
     return record(op, [x], y, (dy) => {
       const ks = keptShape(x.shape, axes);
       const mask = equal(x, reshape(y, ks));
