@@ -433,11 +433,13 @@ describe('int32 behaviour', () => {
     await expectExact(i([1, 2]).add(wt.tensor([0.5, 0.5])), [1.5, 2.5], 'float32');
     await expectExact(i([1, 2]).mul(0.5), [0.5, 1], 'float32');
   });
-  it('sum of int32 stays int32; mean and unary ops give float32', async () => {
+  it('sum, max and min of int32 stay int32; mean and unary ops give float32', async () => {
     await expectExact(wt.sum(i([1, 2, 3])), 6, 'int32');
     await expectExact(wt.mean(i([1, 2])), 1.5, 'float32');
     await expectExact(wt.exp(i([0])), [1], 'float32');
     await expectExact(i([5, 9, 2]).argMax(), 1, 'int32');
+    await expectExact(i([5, 9, 2]).max(), 9, 'int32');
+    await expectExact(wt.min(wt.tensor([[5, -9], [2, 4]], [2, 2], 'int32'), 0, true), [[2, -9]], 'int32');
   });
   it('movement keeps int32', async () => {
     await expectExact(i([1, 2, 3, 4]).reshape([2, 2]).transpose(), [[1, 3], [2, 4]], 'int32');
