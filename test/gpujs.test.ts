@@ -157,6 +157,15 @@ describe('gpujs kernels match the cpu reference', () => {
     }
   });
 
+  it('the reduced-range cos used for normal draws on WebGL matches too', async () => {
+    const { randomSource, randomKey } = await import('../src/backend/gpujs/random-source.js');
+    const { normal } = await import('../src/backend/random.js');
+    const { GPU } = (await import('gpu.js')) as unknown as { GPU: new (o: object) => { createKernel(s: string, o: object): (...a: number[]) => Float32Array } };
+    const k = new GPU({ mode: 'cpu' }).createKernel(randomSource('normal', true), { output: [2000] });
+    const got = k(...randomKey(11), 0, 1);
+    close(got, Float32Array.from({ length: 2000 }, (_, i) => normal(11, i)), 1e-6, 'normal with reduced cos');
+  });
+
   it('optimizer updates in place', async () => {
     const base = { lr: 0.01, momentum: 0.9, nesterov: false, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, t: 3 };
     const g = { data: vals(17) };
