@@ -25,6 +25,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     sourcemap: true,
     rolldownOptions: {
+      checks: { pluginTimings: false },
       input: {
         index: join(root, 'demo/index.html'),
         bench: join(root, 'demo/bench.html'),

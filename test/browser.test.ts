@@ -14,6 +14,9 @@ import {
 const enabled = IN_CI || browserAvailable();
 if (!enabled) console.warn('browser tests: no Chromium at /usr/bin/chromium; nothing to test outside CI');
 
+/** Kernels agree with cpu to float rounding; seeded normals pass through log/cos, which GPUs evaluate less exactly. */
+const tolerance = (name: string): number => (name === 'randomSeeded' ? 1e-3 : 1e-4);
+
 interface SmokeCase { maxErr: number; shapesMatch: boolean; finite: boolean }
 interface SmokeResult { backend: string; info: { backend: string; device: Record<string, unknown> }; cases: Record<string, SmokeCase> }
 interface BenchRow { test: string; size: string; backend: string; throughput: number; speedup?: number; maxErr?: number; error?: string }
@@ -53,7 +56,7 @@ describe('in Chromium with WebGPU', () => {
     expect(r.info.backend).toBe('webgpu');
     for (const [name, c] of Object.entries(r.cases)) {
       expect({ name, ...c }).toMatchObject({ name, shapesMatch: true, finite: true });
-      expect(c.maxErr, name).toBeLessThan(1e-4);
+      expect(c.maxErr, name).toBeLessThan(tolerance(name));
     }
     expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
   });
@@ -61,7 +64,7 @@ describe('in Chromium with WebGPU', () => {
   it('the benchmark page runs small sizes on cpu and webgpu, and webgpu matches cpu', async () => {
     if (!browser || !server) return;
     const { page } = browser;
-    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=256&backends=cpu,webgpu&mintime=5`);
+    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=128&backends=cpu,webgpu&mintime=5`);
     await page.waitForFunction(() => ['ready', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 60_000 });
     if ((await page.evaluate(() => window.wtBench?.state)) === 'error') fail(`bench setup failed: ${await page.evaluate(() => window.wtBench?.error)}`);
     expect(await page.locator('#no-webgpu').count()).toBe(0);
@@ -89,12 +92,12 @@ describe('in Chromium with WebGPU', () => {
   it('the MNIST page trains a few batches on webgpu and its accuracy rises', async () => {
     if (!browser || !server) return;
     const { page } = browser;
-    await page.goto(`${server.url}/mnist.html?train=640&test=200&epochs=2&batch=128&backend=webgpu&autorun=1`);
+    await page.goto(`${server.url}/mnist.html?train=384&test=100&epochs=2&batch=128&backend=webgpu&autorun=1`);
     await page.waitForFunction(() => ['done', 'error'].includes(window.wtMnist?.state ?? ''), null, { timeout: 120_000 });
     const st = await page.evaluate(() => window.wtMnist);
     if (st?.state !== 'done') fail(`training failed: ${st?.error}`);
     expect(st!.backend).toBe('webgpu');
-    expect(st!.batches.length).toBe(10);
+    expect(st!.batches.length).toBe(6);
     const val = st!.validation as Point[];
     expect(val.length).toBe(2);
     expect(val[1]!.accuracy).toBeGreaterThan(st!.initial!.accuracy + 0.3);

@@ -63,13 +63,14 @@ export function gpuJsSibling(): Plugin {
       return null;
     },
     generateBundle() {
-      const umd = readFileSync(require.resolve('gpu.js/dist/gpu-browser.min.js'), 'utf8');
+      const umd = readFileSync(require.resolve('gpu.js/dist/gpu-browser.js'), 'utf8');
       const source = [
         '// gpu.js (MIT, https://gpu.rocks) browser build, wrapped as an ES module for webgpu-tensor.',
         'const module = { exports: {} };',
         'const exports = module.exports;',
         'const define = undefined;',
-        // The UMD header reads `this` as its global; give it the page's.
+        // The UMD header reads `this` as its global; give it the page's. The unminified build keeps the class
+        // names (WebGL2Kernel, ...) by which the gpujs backend reports its mode.
         `(function () {\n${umd}\n}).call(globalThis);`,
         'const GPU = module.exports.GPU || module.exports;',
         'export { GPU };',

@@ -21,10 +21,14 @@ const ALL: wt.BackendName[] = ['webgpu', 'gpujs', 'cpu'];
  * chunk of its own, loaded here only when the gpujs backend is probed.
  */
 async function provideGpuJs(): Promise<void> {
+  // A WebGPU browser has a global `GPU` too: the interface of navigator.gpu, not gpu.js.
+  const isGpuJs = (x: unknown): boolean => typeof x === 'function' && typeof (x as { prototype?: { createKernel?: unknown } }).prototype?.createKernel === 'function';
   const g = globalThis as { GPU?: unknown };
-  if (g.GPU) return;
+  if (isGpuJs(g.GPU)) return;
   const mod = (await import('gpu.js')) as unknown as { GPU?: unknown; default?: { GPU?: unknown } };
-  g.GPU = mod.GPU ?? mod.default?.GPU ?? mod.default;
+  const cls = [mod.GPU, mod.default?.GPU, mod.default].find(isGpuJs);
+  if (!cls) throw new Error('demo: the gpu.js module has no GPU class');
+  Object.defineProperty(globalThis, 'GPU', { value: cls, configurable: true, writable: true });
 }
 
 /** Start every backend (so the bench page can use each), then let wt.init() choose the default. */
@@ -47,20 +51,22 @@ export function webgpuPresent(): boolean {
   return typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as Navigator & { gpu?: unknown }).gpu;
 }
 
+/** The device facts worth a line in the banner (the rest is on the benchmark page). */
+const BANNER_KEYS = ['vendor', 'architecture', 'device', 'description', 'mode', 'isFallbackAdapter'];
+
 /** Fill the banner element: the chosen backend, its device, and a notice when WebGPU is missing. */
 export function renderBanner(target: HTMLElement, chosen: wt.BackendName, statuses: BackendStatus[]): void {
   target.replaceChildren();
   const webgpu = statuses.find((s) => s.name === 'webgpu');
   const dev = statuses.find((s) => s.name === chosen)?.device ?? {};
-  const desc = Object.entries(dev)
-    .filter(([, v]) => v !== '' && v !== undefined)
-    .slice(0, 6)
-    .map(([k, v]) => `${k}: ${v}`)
+  const desc = BANNER_KEYS
+    .filter((k) => dev[k] !== undefined && dev[k] !== '')
+    .map((k) => `${k}: ${dev[k]}`)
     .join(' · ');
   target.append(el('div', { class: 'banner-line' }, el('strong', {}, `Running on ${chosen}`), desc ? ` — ${desc}` : ''));
   if (!webgpu?.ok) {
     target.classList.add('warn');
-    const why = webgpuPresent() ? (webgpu?.reason ?? 'no adapter') : 'navigator.gpu is absent';
+    const why = webgpuPresent() ? (webgpu?.reason ?? 'no adapter').replace(/\.+$/, '') : 'navigator.gpu is absent';
     target.append(
       el('div', { class: 'banner-line', id: 'no-webgpu' },
         `No WebGPU in this browser (${why}). The page runs on the fallback chain: ${chosen}.`),

@@ -67,10 +67,22 @@ function renderDevices(): void {
   box.replaceChildren();
   for (const s of statuses) {
     const dl = el('dl', { class: 'facts' });
-    if (s.ok) for (const [k, v] of Object.entries(s.device)) dl.append(el('dt', {}, k), el('dd', {}, String(v)));
+    if (s.ok) {
+      for (const [k, v] of Object.entries(s.device)) if (v !== '' && k !== 'backend') dl.append(el('dt', {}, k), el('dd', {}, String(v)));
+    }
     else dl.append(el('dt', {}, 'unavailable'), el('dd', {}, s.reason ?? ''));
     box.append(el('h3', { class: 'muted' }, s.name), dl);
   }
+}
+
+/** Re-read each backend's facts after a run (counters such as gpu.js's cpu fallbacks change). */
+async function refreshDevices(): Promise<void> {
+  for (const s of statuses) {
+    if (!s.ok) continue;
+    await wt.setBackend(s.name);
+    s.device = wt.backendInfo().device;
+  }
+  renderDevices();
 }
 
 function addRow(r: BenchRow): void {
@@ -138,6 +150,7 @@ async function run(): Promise<void> {
       window.wtBench = { state: 'done', report };
     }
     byId<HTMLButtonElement>('download').disabled = false;
+    await refreshDevices();
   } catch (e) {
     showError('benchmark', e);
     window.wtBench = { state: 'error', error: e instanceof Error ? e.message : String(e) };

@@ -39,7 +39,15 @@ export class LineChart {
         parsing: false,
         plugins: { title: { display: true, text: opts.title }, legend: { position: 'bottom' } },
         scales: {
-          x: { type: opts.logX ? 'logarithmic' : 'linear', title: { display: true, text: opts.xLabel } },
+          x: {
+            type: opts.logX ? 'logarithmic' : 'linear',
+            title: { display: true, text: opts.xLabel },
+            // On a log axis, label the sizes that were measured rather than Chart.js's 1-2-5 steps.
+            ...(opts.logX ? { afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+              const xs = this.xValues();
+              if (xs.length) axis.ticks = xs.map((value) => ({ value }));
+            } } : {}),
+          },
           y: {
             type: opts.logY ? 'logarithmic' : 'linear',
             title: { display: true, text: opts.yLabel },
@@ -49,6 +57,15 @@ export class LineChart {
         },
       },
     });
+  }
+
+  private xValues(): number[] {
+    const xs = new Set<number>();
+    // Chart.js builds ticks once inside its constructor, before this.chart is set.
+    const chart = this.chart as LineChart['chart'] | undefined;
+    if (!chart) return [];
+    for (const d of chart.data.datasets) for (const p of d.data) xs.add(p.x);
+    return [...xs].sort((a, b) => a - b);
   }
 
   addPoint(series: string, x: number, y: number, update = true): void {

@@ -102,7 +102,8 @@ export interface Server {
 export async function serve(dir: string): Promise<Server> {
   const server: PreviewServer = await preview({
     configFile: false,
-    root: dir,
+    // The root only anchors the config; preview serves build.outDir.
+    root: ROOT,
     logLevel: 'warn',
     build: { outDir: dir },
     preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },

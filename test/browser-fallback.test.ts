@@ -1,0 +1,122 @@
+/**
+ * The browser WITHOUT WebGPU (Chromium launched without --enable-unsafe-webgpu and with the WebGPU
+ * feature off): wt.init() must skip webgpu and pick gpujs on WebGL2, the library bundle's
+ * conformance smoke test must pass there against cpu, and the pages must say that WebGPU is missing
+ * and still run (the benchmark on cpu and gpujs at small sizes). Under CI=true a missing browser fails.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addBarePage, browserAvailable, buildDemo, IN_CI, launch, NO_WEBGPU_ARGS, publishScreenshot, screenshot, serve,
+  type Browser, type Server,
+} from './browser/harness.js';
+
+const enabled = IN_CI || browserAvailable();
+if (!enabled) console.warn('browser tests: no Chromium at /usr/bin/chromium; nothing to test outside CI');
+
+/** Kernels agree with cpu to float rounding; seeded normals pass through log/cos, which GPUs evaluate less exactly. */
+const tolerance = (name: string): number => (name === 'randomSeeded' ? 1e-3 : 1e-4);
+
+interface SmokeCase { maxErr: number; shapesMatch: boolean; finite: boolean }
+interface SmokeResult {
+  backend: string;
+  info: { backend: string; device: Record<string, unknown>; attempts: { name: string; ok: boolean; reason?: string }[] };
+  cases: Record<string, SmokeCase>;
+}
+interface BenchRow { test: string; size: string; backend: string; ms: number; reps: number; unit: string; throughput: number; speedup?: number; maxErr?: number; error?: string }
+
+describe('in Chromium without WebGPU', () => {
+  let dir = '';
+  let server: Server | null = null;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    if (!enabled) return;
+    dir = await buildDemo();
+    addBarePage(dir);
+    server = await serve(dir);
+    browser = await launch(NO_WEBGPU_ARGS);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fail = (what: string): never => {
+    throw new Error(`${what}\n--- page log ---\n${browser?.log.slice(-30).join('\n')}`);
+  };
+
+  it('has no WebGPU adapter but has WebGL2', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bare/index.html`);
+    const env = await page.evaluate(async () => ({
+      adapter: !!(await navigator.gpu?.requestAdapter()),
+      webgl2: !!document.createElement('canvas').getContext('webgl2'),
+    }));
+    expect(env).toEqual({ adapter: false, webgl2: true });
+  });
+
+  it('wt.init() picks gpujs on WebGL2 and the bundle passes the smoke test against cpu', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bare/index.html`);
+    let r: SmokeResult;
+    try {
+      r = (await page.evaluate(() => (globalThis as unknown as { smoke: (b: string) => Promise<unknown> }).smoke('auto'))) as SmokeResult;
+    } catch (e) {
+      return fail(`smoke test threw: ${(e as Error).message}`);
+    }
+    expect(r.backend).toBe('gpujs');
+    expect(r.info.device.mode).toBe('webgl2');
+    expect(r.info.attempts[0]).toMatchObject({ name: 'webgpu', ok: false });
+    expect(r.info.attempts[0]!.reason).toMatch(/adapter/i);
+    expect(r.info.attempts[1]).toMatchObject({ name: 'gpujs', ok: true });
+    for (const [name, c] of Object.entries(r.cases)) {
+      expect({ name, ...c }).toMatchObject({ name, shapesMatch: true, finite: true });
+      expect(c.maxErr, name).toBeLessThan(tolerance(name));
+    }
+    expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('the landing page says WebGPU is missing and names the fallback', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, { timeout: 60_000 });
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    const notice = await page.locator('#no-webgpu').innerText();
+    expect(notice).toMatch(/No WebGPU/);
+    expect(notice).toMatch(/gpujs/);
+    const shot = await screenshot(page, 'landing-no-webgpu');
+    publishScreenshot(shot, 'screenshot-no-webgpu.png');
+  });
+
+  it('the benchmark page runs on cpu and gpujs, and gpujs matches cpu', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=32x50&mnist=0&backends=cpu,gpujs&mintime=5`);
+    await page.waitForFunction(() => ['ready', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 60_000 });
+    expect(await page.locator('#no-webgpu').count()).toBe(1);
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 120_000 });
+    const bench = await page.evaluate(() => window.wtBench);
+    if (bench?.state !== 'done') fail(`benchmark failed: ${bench?.error}`);
+    const rows = bench!.report!.rows as BenchRow[];
+    expect(rows.length).toBe(2 * 4);
+    for (const r of rows) {
+      expect(r.error, `${r.test} ${r.size} ${r.backend}`).toBeUndefined();
+      expect(r.throughput).toBeGreaterThan(0);
+      if (r.backend === 'gpujs') expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' ? 1e-3 : 1e-4);
+    }
+    await screenshot(page, 'bench-no-webgpu');
+  });
+});
+
+declare global {
+  interface Window {
+    wtBench?: { state: string; report?: { rows: unknown[] }; error?: string };
+  }
+}
