@@ -156,7 +156,10 @@ async function chooseBackend(o: TrainOptions): Promise<void> {
   if (o.backend === 'auto') await wt.init();
   else await wt.setBackend(o.backend);
   const info = wt.backendInfo();
-  const device = Object.entries(info.device).map(([k, v]) => `${k}=${v}`).join(', ');
+  // The adapter's identity, not its limits.
+  const device = Object.entries(info.device)
+    .filter(([k, v]) => k !== 'backend' && !k.startsWith('max') && v !== '')
+    .map(([k, v]) => `${k}=${v}`).join(', ');
   console.log(`backend: ${info.backend}${o.backend === 'auto' ? ' (auto)' : ''}${device ? ` [${device}]` : ''}`);
   for (const a of info.attempts) if (!a.ok) console.log(`  skipped ${a.name}: ${a.reason}`);
 }
