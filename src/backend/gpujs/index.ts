@@ -82,6 +82,8 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
   private current: KernelName | null = null;
   private bytes = 0;
   private textures = 0;
+  /** WebGL kernels each keep their last output texture for reuse: a cache that lives until dispose. */
+  private kernelBytes = 0;
   private readonly rt: Launcher;
 
   constructor(private readonly options: GpuJsOptions = {}) {
@@ -172,7 +174,7 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
   flush(): void {}
 
   memory(): Record<string, number> {
-    return { gpujsBytes: this.bytes, gpujsTextures: this.textures, gpujsKernels: this.kernels.size };
+    return { gpujsBytes: this.bytes, gpujsTextures: this.textures, gpujsKernels: this.kernels.size, gpujsKernelCacheBytes: this.kernelBytes };
   }
 
   info(): Record<string, string | number | boolean> {
@@ -194,6 +196,7 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
   dispose(): void {
     for (const k of this.kernels.values()) if (!(k instanceof Error)) k.destroy?.();
     this.kernels.clear();
+    this.kernelBytes = 0;
     if (this.gpu) void this.gpu.destroy();
     this.gpu = null;
   }
@@ -243,6 +246,7 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
       try {
         if (this.current && this.failCompile.has(this.current)) throw new Error(`compile of '${this.current}' forced to fail (test hook)`);
         k = gpu.createKernel(src, { output: [size], pipeline: this.device, immutable: true, precision: 'single', tactic: 'precision' });
+        if (this.device) this.kernelBytes += size * 4;
         this.evict();
         this.kernels.set(key, k);
       } catch (e) {
@@ -266,7 +270,10 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
     return Float32Array.from(out as ArrayLike<number>);
   }
 
-  /** Keep the cache bounded in host modes; device-mode kernels own the textures they produced. */
+  /**
+   * Keep the cache bounded in host modes. WebGL kernels are never evicted: destroying one deletes
+   * the GL textures of every output it produced, including those live tensors still hold.
+   */
   private evict(): void {
     if (this.device || this.kernels.size < 512) return;
     const [oldest, k] = this.kernels.entries().next().value as [string, GpuKernel | Error];

@@ -107,11 +107,8 @@ export function fn(args: readonly string[], body: string): string {
  * and name the flat offset of element 0 along the axis `base`.
  */
 export function axisBase(outer: number, size: number, inner: number): string {
-  const lines: string[] = [];
-  lines.push(inner === 1 ? 'const q = 0;' : outer === 1 ? 'const q = i;' : `const p = Math.floor((i + 0.5) / ${inner});`);
-  if (inner !== 1 && outer !== 1) lines.push(`const q = i - p * ${inner};`);
-  else if (inner === 1) lines.push('const p = i;');
-  else lines.push('const p = 0;');
-  lines.push(`const base = p * ${size * inner} + q;`);
-  return lines.join('\n');
+  const pq = inner === 1 ? 'const p = i;\nconst q = 0;'
+    : outer === 1 ? 'const p = 0;\nconst q = i;'
+      : `const p = Math.floor((i + 0.5) / ${inner});\nconst q = i - p * ${inner};`;
+  return `${pq}\nconst base = p * ${size * inner} + q;`;
 }
