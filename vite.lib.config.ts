@@ -1,13 +1,14 @@
 /**
  * The browser library build: dist-browser/webgpu-tensor.js, one ES module holding the whole library
- * (all backends' code; no Node-only import), its types, and gpu.js as a sibling ES module that is
- * loaded only when the gpujs fallback is chosen. Run by `npm run build` after tsc has filled dist/.
+ * (all backends' code; no Node-only import), its types, and gpu.js as a sibling ES module
+ * (gpu-js.js) that is loaded only when the gpujs fallback is chosen. Run by `npm run build` after tsc
+ * has filled dist/. A page copies the folder and does `import * as wt from './webgpu-tensor.js'`.
  */
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { gpuJsSibling, nodeOnlyStubs } from './demo/build/browser-plugins.js';
+import { dropNodeDynamicImports, gpuJsSibling, nodeOnlyStubs } from './demo/build/browser-plugins.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const outDir = join(root, 'dist-browser');
@@ -40,9 +41,8 @@ function declarations(): Plugin {
 }
 
 export default defineConfig({
-  configFile: false,
   publicDir: false,
-  plugins: [nodeOnlyStubs(), gpuJsSibling(), declarations()],
+  plugins: [nodeOnlyStubs(), gpuJsSibling(), dropNodeDynamicImports(), declarations()],
   build: {
     outDir,
     emptyOutDir: true,
@@ -50,7 +50,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     lib: {
-      entry: join(root, 'src/index.ts'),
+      entry: join(root, 'demo/build/browser-entry.ts'),
       formats: ['es'],
       fileName: () => 'webgpu-tensor.js',
     },

@@ -79,6 +79,8 @@ describe('in Chromium without WebGPU', () => {
       expect(c.maxErr, name).toBeLessThan(tolerance(name));
     }
     expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
+    // The bundle loaded gpu.js from its sibling file, with no import map or script tag in the page.
+    expect(browser.requests.some((u) => u.endsWith('/bare/gpu-js.js'))).toBe(true);
   });
 
   it('the landing page says WebGPU is missing and names the fallback', async () => {

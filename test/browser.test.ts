@@ -59,6 +59,8 @@ describe('in Chromium with WebGPU', () => {
       expect(c.maxErr, name).toBeLessThan(tolerance(name));
     }
     expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
+    // gpu.js is fetched only for the fallback, never when WebGPU runs.
+    expect(browser.requests.filter((u) => u.endsWith('/gpu-js.js'))).toEqual([]);
   });
 
   it('the benchmark page runs small sizes on cpu and webgpu, and webgpu matches cpu', async () => {

@@ -46,6 +46,26 @@ export function nodeOnlyStubs(): Plugin {
   };
 }
 
+/**
+ * Library mode only: a dynamic `import("node:...")` that the bundler kept verbatim (the source marks
+ * it @vite-ignore and reaches it only when running in Node) becomes a rejected promise, so the
+ * browser bundle names no Node module as an import at all.
+ */
+export function dropNodeDynamicImports(): Plugin {
+  // import( [one comment] "node:..." ): the comment may not contain "*/", so a match never spans two imports.
+  const re = /\bimport\(\s*(?:\/\*(?:(?!\*\/)[^])*\*\/\s*)?(["'])(node:[^"']+)\1\s*\)/g;
+  return {
+    name: 'wt-drop-node-dynamic-imports',
+    renderChunk(code) {
+      if (!re.test(code)) return null;
+      re.lastIndex = 0;
+      const out = code.replace(re, (_m, _q, name: string) =>
+        `Promise.reject(new Error(${JSON.stringify(`'${name}' is a Node module and is not available in a browser`)}))`);
+      return { code: out, map: null };
+    },
+  };
+}
+
 /** The ESM file name of gpu.js next to the library bundle. */
 export const GPU_JS_FILE = 'gpu-js.js';
 

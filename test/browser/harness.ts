@@ -42,6 +42,8 @@ export interface Browser {
   page: Page;
   /** Console lines and page errors, for failure messages. */
   log: string[];
+  /** URLs the page requested, in order. */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -58,12 +60,15 @@ export async function launch(extraArgs: readonly string[]): Promise<Browser> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const log: string[] = [];
+  const requests: string[] = [];
   page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+  page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
   return {
     context,
     page,
     log,
+    requests,
     async close() {
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
