@@ -8,7 +8,7 @@ export * as regularizers from './regularizers.js';
 export { sequential, Sequential, Sequential as Model, type SequentialArgs, type CompileArgs, type EvaluateArgs } from './model.js';
 export type { FitArgs, History, Logs, CustomCallbackArgs } from './training.js';
 export type { SummaryOptions } from './summary.js';
-export { loadModel, type IOHandler, type SaveResult } from './io/handlers.js';
+export { loadModel, loadModel as loadLayersModel, type IOHandler, type SaveResult } from './io/handlers.js';
 export type { ModelArtifacts, WeightSpec } from './io/artifacts.js';
 export { Layer, LayerVariable, type LayerArgs, type SymbolicShape } from './layers/layer.js';
 export type { Optimizer } from './optimizers.js';

@@ -201,7 +201,11 @@ export class Sequential {
     const n = x.shape[0]!;
     const ctx: CallContext = { training: false, seed: 0, updates: [] };
     return tidy(() => {
-      if (n <= bs) return this.forward(x, ctx);
+      if (n <= bs) {
+        const y = this.forward(x, ctx);
+        // A model that passes its input through (dropout only, at inference) still returns a tensor of its own.
+        return y === x ? ops.clone(x) : y;
+      }
       const parts: Tensor[] = [];
       for (let s = 0; s < n; s += bs) parts.push(this.forward(ops.slice(x, s, Math.min(bs, n - s)), ctx));
       return ops.concat(parts, 0);
