@@ -8,7 +8,7 @@
  */
 // @ts-nocheck -- the shared bench modules are plain JavaScript.
 import { loadLibs, useNativeWebGPU } from './webgpu-peers.mjs';
-import { distUrl, measure, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
+import { distUrl, measure, nextEstimates, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
 
 const args = parseArgs(Deno.args);
 const opts = options(args);
@@ -24,7 +24,12 @@ const common = { runtime: `deno ${Deno.version.deno}`, adapter, libs, opts };
 
 if (args.only !== 'elementwise') {
   const records = [];
-  for (const size of sizes) records.push(...(await measure({ ...common, bench: 'matmul-webgpu', op: 'matmul', size })));
+  let estimates = {};
+  for (const size of sizes) {
+    const got = await measure({ ...common, bench: 'matmul-webgpu', op: 'matmul', size, estimates });
+    records.push(...got);
+    estimates = nextEstimates(got, size, sizes[sizes.indexOf(size) + 1]);
+  }
   console.log(`\nmatmul, float32, square, on ${adapter} (deno, wgpu); ratios above 1: ours is faster`);
   ratioTable(records);
   if (failed(records)) exitCode = 1;

@@ -6,7 +6,7 @@
  * --quick skips 2048 (minutes per library on a software driver) and shortens the samples.
  */
 import { installNodeWebGPU, loadLibs } from './webgpu-peers.mjs';
-import { distUrl, measure, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
+import { distUrl, measure, nextEstimates, options, parseArgs, ratioTable } from './webgpu-harness.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const opts = options(args);
@@ -15,8 +15,11 @@ const sizes = args.sizes ? String(args.sizes).split(',').map(Number) : opts.quic
 const adapter = await installNodeWebGPU();
 const libs = await loadLibs(opts.libs, distUrl(args));
 const records = [];
+let estimates = {};
 for (const size of sizes) {
-  records.push(...(await measure({ bench: 'matmul-webgpu', runtime: 'node', adapter, libs, op: 'matmul', size, opts })));
+  const got = await measure({ bench: 'matmul-webgpu', runtime: 'node', adapter, libs, op: 'matmul', size, opts, estimates });
+  records.push(...got);
+  estimates = nextEstimates(got, size, sizes[sizes.indexOf(size) + 1]);
 }
 console.log(`\nmatmul, float32, square, on ${adapter} (node, Dawn); ratios above 1: ours is faster`);
 ratioTable(records);

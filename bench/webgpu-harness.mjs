@@ -57,13 +57,19 @@ const errText = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[
  * Times one workload on every library. Returns one record per library (also printed as a JSON
  * line): ms is the median over samples of (sample time / iterations); gflops or gbps follow from it.
  */
-export async function measure({ bench, runtime, adapter, libs, op, size, args = [size], opts, log = console.log }) {
+export async function measure({ bench, runtime, adapter, libs, op, size, args = [size], opts, estimates = {}, log = console.log }) {
   const w = WORKLOADS[op](...args);
   let seed = 1;
   const inputs = w.inputs.map(([shape, scale]) => [randomData(shape.reduce((a, b) => a * b, 1), seed++, scale), shape]);
   const states = [];
   for (const lib of libs) {
     const base = { bench, impl: lib.name, op, size, runtime, adapter };
+    // A library expected (from a smaller size) to need far more than the cap is not started at all.
+    const est = estimates[lib.name];
+    if (est > 2 * opts.capMs) {
+      states.push({ lib, base, skipped: `skipped: about ${Math.round(est / 1000)} s per iteration expected, over twice the ${opts.capMs} ms cap (raise --cap)` });
+      continue;
+    }
     try {
       const prep = lib.prepare(op, inputs);
       states.push({ lib, base, prep, samples: [] });
@@ -73,7 +79,7 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
   }
   // Warm up (first call compiles pipelines), then calibrate from one synced iteration.
   for (const s of states) {
-    if (s.error) continue;
+    if (s.error || s.skipped) continue;
     try {
       const first = await sample(s.prep, 1);
       s.firstMs = first.ms;
@@ -88,12 +94,12 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
       s.error = errText(e);
     }
   }
-  const rounds = Math.max(0, ...states.map((s) => (s.capped || s.error ? 0 : s.repeats)));
+  const rounds = Math.max(0, ...states.map((s) => (s.capped || s.error || s.skipped ? 0 : s.repeats)));
   for (let r = 0; r < rounds; r++) {
     // Rotate who goes first so no library always runs right after another's readback.
     for (let k = 0; k < states.length; k++) {
       const s = states[(k + r) % states.length];
-      if (s.error || s.capped || r >= s.repeats) continue;
+      if (s.error || s.skipped || s.capped || r >= s.repeats) continue;
       try {
         s.samples.push(await sample(s.prep, s.iters));
       } catch (e) {
@@ -106,6 +112,7 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
     try { s.prep?.done(); } catch { /* a failed library may not clean up; the run goes on */ }
     let rec;
     if (s.error) rec = { ...s.base, error: s.error };
+    else if (s.skipped) rec = { ...s.base, note: s.skipped };
     else {
       const ms = median(s.samples.map((x) => x.ms));
       const cpuMs = median(s.samples.map((x) => x.cpuMs));
@@ -124,6 +131,14 @@ export async function measure({ bench, runtime, adapter, libs, op, size, args = 
   return records;
 }
 
+/** Expected ms per iteration at matmul size `next`, from the records at `size` (cubic in the side). */
+export function nextEstimates(records, size, next) {
+  const out = {};
+  if (!next) return out;
+  for (const r of records) if (r.ms !== undefined) out[r.impl] = r.ms * (next / size) ** 3;
+  return out;
+}
+
 /**
  * Prints wall-clock throughput per library and ours / peer ratios (above 1: ours is faster), by
  * wall time and by process CPU time (the steadier of the two on a busy machine).
@@ -138,12 +153,13 @@ export function ratioTable(records, log = console.log) {
     const rs = records.filter((r) => keyOf(r) === k);
     const get = (l) => rs.find((r) => r.impl === l && !r.error);
     const val = (l) => get(l)?.gflops ?? get(l)?.gbps ?? null;
+    const t = (l) => (val(l) === null ? undefined : get(l));
     const ratio = (a, b) => (a && b && Number.isFinite(a / b) ? `${round(a / b)}x` : '-');
-    const unit = rs.some((r) => r.gflops !== undefined) ? 'GFLOP/s' : 'GB/s';
+    const unit = rs[0].op === 'matmul' ? 'GFLOP/s' : 'GB/s';
     return [
       `${k} (${unit})`,
-      ...libs.map((l) => (val(l) === null ? (rs.some((r) => r.impl === l && r.error) ? 'error' : '-') : String(val(l)))),
-      ...peers.flatMap((p) => [ratio(get(p)?.ms, get('ours')?.ms), ratio(get(p)?.cpuMs, get('ours')?.cpuMs)]),
+      ...libs.map((l) => (val(l) !== null ? String(val(l)) : rs.some((r) => r.impl === l && r.error) ? 'error' : rs.some((r) => r.impl === l && r.note) ? 'skipped' : '-')),
+      ...peers.flatMap((p) => [ratio(t(p)?.ms, t('ours')?.ms), ratio(t(p)?.cpuMs, t('ours')?.cpuMs)]),
     ];
   });
   const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => r[i].length)));
