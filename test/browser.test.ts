@@ -1,8 +1,9 @@
 /**
  * The browser, with WebGPU (SwiftShader under Chromium): the library bundle in a bare page passes a
- * conformance smoke test on webgpu; the benchmark page runs at small sizes with results that match
- * the cpu reference; the MNIST page trains a few batches and its accuracy rises. Screenshots go to
- * test-results/ (and to docs/ for the README). Under CI=true a missing browser or adapter fails.
+ * conformance smoke test on webgpu; the benchmark page runs at small sizes with results (ours on
+ * webgpu, TensorFlow.js's cpu and webgpu) that match the cpu reference; the MNIST page trains a few
+ * batches and its accuracy rises. Screenshots go to test-results/ (and to docs/ for the README).
+ * Under CI=true a missing browser or adapter fails.
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +64,10 @@ describe('in Chromium with WebGPU', () => {
     expect(browser.requests.filter((u) => u.endsWith('/gpu-js.js'))).toEqual([]);
   });
 
-  it('the benchmark page runs small sizes on cpu and webgpu, and webgpu matches cpu', async () => {
+  it('the benchmark page runs small sizes on cpu, webgpu and TensorFlow.js, and all match cpu', async () => {
     if (!browser || !server) return;
     const { page } = browser;
-    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=128&backends=cpu,webgpu&mintime=5`);
+    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=128&backends=cpu,webgpu&tfjs=1&mintime=5`);
     await page.waitForFunction(() => ['ready', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 60_000 });
     if ((await page.evaluate(() => window.wtBench?.state)) === 'error') fail(`bench setup failed: ${await page.evaluate(() => window.wtBench?.error)}`);
     expect(await page.locator('#no-webgpu').count()).toBe(0);
@@ -75,11 +76,14 @@ describe('in Chromium with WebGPU', () => {
     const bench = await page.evaluate(() => window.wtBench);
     if (bench?.state !== 'done') fail(`benchmark failed: ${bench?.error}`);
     const rows = bench!.report!.rows as BenchRow[];
-    expect(rows.length).toBe(2 * 5);
+    // cpu and webgpu: 2 matmuls, add, softmax, MNIST epoch; TensorFlow.js cpu and webgpu: the four op rows.
+    expect(rows.map((r) => r.backend).sort()).toEqual([
+      ...Array(5).fill('cpu'), ...Array(4).fill('tfjs-cpu'), ...Array(4).fill('tfjs-webgpu'), ...Array(5).fill('webgpu'),
+    ]);
     for (const r of rows) {
       expect(r.error, `${r.test} ${r.size} ${r.backend}`).toBeUndefined();
       expect(r.throughput).toBeGreaterThan(0);
-      if (r.backend === 'webgpu') {
+      if (r.backend !== 'cpu') {
         expect(r.speedup).toBeGreaterThan(0);
         // The training epoch's loss differs by float rounding over a few steps; kernels' outputs by much less.
         expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' ? 1e-3 : 1e-4);

@@ -6,10 +6,15 @@
 import * as wt from '../../src/index.js';
 import { buildMnistModel } from './model.js';
 
+/** Runs an op job on a peer library; given by the page so the peer is only loaded when asked for. */
+export type PeerRunner = (peer: string, job: TimedJob, minTimeMs: number) => Promise<{ ms: number; reps: number; out: ArrayLike<number> }>;
+
 export type TestName = 'matmul' | 'add' | 'softmax' | 'mnist';
 
 export interface BenchConfig {
   backends: wt.BackendName[];
+  /** Peer libraries to run the op jobs on too ('tfjs-cpu', 'tfjs-webgpu'); none by default. */
+  peers?: string[];
   matmulSizes: number[];
   /** Elements of each operand of the elementwise add. */
   elementwise: number;
@@ -28,7 +33,8 @@ export interface BenchRow {
   size: string;
   /** The number charts plot against (matmul n, elements, samples). */
   n: number;
-  backend: wt.BackendName;
+  /** One of ours ('cpu', 'webgpu', 'gpujs') or a peer ('tfjs-webgpu', ...). */
+  backend: string;
   reps: number;
   /** Mean time of one repetition, ms. */
   ms: number;
@@ -55,6 +61,8 @@ interface Job {
   unit: BenchRow['unit'];
   /** Runs and times the job on the active backend; `out` is compared with the cpu backend's. */
   run: () => Promise<Timed>;
+  /** The same job for a peer library (op jobs only). */
+  timedJob?: () => TimedJob;
 }
 
 interface Timed {
@@ -100,50 +108,40 @@ async function timeTensor(fn: () => wt.Tensor, minTimeMs: number): Promise<Timed
   return { ms, reps, out };
 }
 
+/** An op job: host inputs (data, shape) and the op; ours and TensorFlow.js run it on the same numbers. */
+export interface TimedJob {
+  test: 'matmul' | 'add' | 'softmax';
+  inputs: [Float32Array, number[]][];
+}
+
+function opJob(test: TimedJob['test'], size: string, n: number, work: number, makeInputs: () => TimedJob['inputs'], cfg: BenchConfig): Job {
+  let inputs: TimedJob['inputs'] | null = null;
+  const job: Job = {
+    test, size, n, work, unit: test === 'matmul' ? 'GFLOP/s' : 'Melem/s',
+    timedJob: () => ({ test, inputs: (inputs ??= makeInputs()) }),
+    run: async () => {
+      const xs = (inputs ??= makeInputs()).map(([data, shape]) => wt.tensor(data, shape));
+      const op = test === 'matmul' ? () => wt.matmul(xs[0]!, xs[1]!) : test === 'add' ? () => wt.add(xs[0]!, xs[1]!) : () => wt.softmax(xs[0]!);
+      try {
+        return await timeTensor(op, cfg.minTimeMs);
+      } finally {
+        wt.dispose(xs);
+      }
+    },
+  };
+  return job;
+}
+
 function jobs(cfg: BenchConfig, mnistData: () => Promise<MnistSubset>): Job[] {
   const list: Job[] = [];
   for (const n of cfg.matmulSizes) {
-    list.push({
-      test: 'matmul', size: `${n}x${n}`, n, work: 2 * n * n * n, unit: 'GFLOP/s',
-      run: async () => {
-        const a = wt.tensor(hostRandn(n * n, 1), [n, n]);
-        const b = wt.tensor(hostRandn(n * n, 2), [n, n]);
-        try {
-          return (await timeTensor(() => wt.matmul(a, b), cfg.minTimeMs));
-        } finally {
-          wt.dispose([a, b]);
-        }
-      },
-    });
+    list.push(opJob('matmul', `${n}x${n}`, n, 2 * n * n * n, () => [[hostRandn(n * n, 1), [n, n]], [hostRandn(n * n, 2), [n, n]]], cfg));
   }
   const e = cfg.elementwise;
-  if (e > 0) {
-    list.push({
-      test: 'add', size: `${e}`, n: e, work: e, unit: 'Melem/s',
-      run: async () => {
-        const a = wt.tensor(hostRandn(e, 3), [e]);
-        const b = wt.tensor(hostRandn(e, 4), [e]);
-        try {
-          return (await timeTensor(() => wt.add(a, b), cfg.minTimeMs));
-        } finally {
-          wt.dispose([a, b]);
-        }
-      },
-    });
-  }
+  if (e > 0) list.push(opJob('add', `${e}`, e, e, () => [[hostRandn(e, 3), [e]], [hostRandn(e, 4), [e]]], cfg));
   const [rows, cols] = cfg.softmax;
   if (rows > 0 && cols > 0) {
-    list.push({
-      test: 'softmax', size: `${rows}x${cols}`, n: rows * cols, work: rows * cols, unit: 'Melem/s',
-      run: async () => {
-        const x = wt.tensor(hostRandn(rows * cols, 5, 3), [rows, cols]);
-        try {
-          return (await timeTensor(() => wt.softmax(x), cfg.minTimeMs));
-        } finally {
-          x.dispose();
-        }
-      },
-    });
+    list.push(opJob('softmax', `${rows}x${cols}`, rows * cols, rows * cols, () => [[hostRandn(rows * cols, 5, 3), [rows, cols]]], cfg));
   }
   if (cfg.mnistSamples > 0) {
     list.push({
@@ -194,37 +192,45 @@ export async function runBench(
   cfg: BenchConfig,
   mnistData: () => Promise<MnistSubset>,
   onRow: (row: BenchRow, progress: Progress) => void | Promise<void>,
+  peerRunner?: PeerRunner,
 ): Promise<BenchRow[]> {
   const order = [...cfg.backends].sort((a, b) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0));
+  const peers = peerRunner ? (cfg.peers ?? []) : [];
   const list = jobs(cfg, mnistData);
-  const total = list.length * order.length;
+  const opJobs = list.filter((j) => j.timedJob);
+  const total = list.length * order.length + opJobs.length * peers.length;
   const rows: BenchRow[] = [];
   const reference = new Map<string, { out: ArrayLike<number>; throughput: number }>();
   let done = 0;
+  const measure = async (backend: string, job: Job, run: () => Promise<Timed>): Promise<void> => {
+    const key = `${job.test}:${job.size}`;
+    const row: BenchRow = { test: job.test, size: job.size, n: job.n, backend, reps: 0, ms: NaN, throughput: NaN, unit: job.unit };
+    try {
+      const r = await run();
+      row.ms = r.ms;
+      row.reps = r.reps;
+      row.throughput = job.unit === 'GFLOP/s' ? job.work / r.ms / 1e6 : job.unit === 'Melem/s' ? job.work / r.ms / 1e3 : job.work / (r.ms / 1000);
+      const ref = reference.get(key);
+      if (backend === 'cpu') {
+        reference.set(key, { out: Array.from(r.out), throughput: row.throughput });
+        row.speedup = 1;
+      } else if (ref) {
+        row.speedup = row.throughput / ref.throughput;
+        row.maxErr = maxRelErr(r.out, ref.out);
+      }
+    } catch (e) {
+      row.error = e instanceof Error ? e.message : String(e);
+    }
+    rows.push(row);
+    done++;
+    await onRow(row, { done, total, label: `${job.test} ${job.size} on ${backend}` });
+  };
   for (const backend of order) {
     await wt.setBackend(backend);
-    for (const job of list) {
-      const key = `${job.test}:${job.size}`;
-      const row: BenchRow = { test: job.test, size: job.size, n: job.n, backend, reps: 0, ms: NaN, throughput: NaN, unit: job.unit };
-      try {
-        const r = await job.run();
-        row.ms = r.ms;
-        row.reps = r.reps;
-        row.throughput = job.unit === 'GFLOP/s' ? job.work / r.ms / 1e6 : job.unit === 'Melem/s' ? job.work / r.ms / 1e3 : job.work / (r.ms / 1000);
-        const ref = reference.get(key);
-        if (backend === 'cpu') reference.set(key, { out: Array.from(r.out), throughput: row.throughput });
-        else if (ref) {
-          row.speedup = row.throughput / ref.throughput;
-          row.maxErr = maxRelErr(r.out, ref.out);
-        }
-        if (backend === 'cpu') row.speedup = 1;
-      } catch (e) {
-        row.error = e instanceof Error ? e.message : String(e);
-      }
-      rows.push(row);
-      done++;
-      await onRow(row, { done, total, label: `${job.test} ${job.size} on ${backend}` });
-    }
+    for (const job of list) await measure(backend, job, job.run);
+  }
+  for (const peer of peers) {
+    for (const job of opJobs) await measure(peer, job, () => peerRunner!(peer, job.timedJob!(), cfg.minTimeMs));
   }
   return rows;
 }

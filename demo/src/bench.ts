@@ -1,13 +1,13 @@
 /**
  * The benchmark page: probe the backends, read the settings (form or query string: ?sizes=64,128
- * &elementwise=65536&softmax=64x100&mnist=256&backends=cpu,webgpu&autorun=1), run, and show the
+ * &elementwise=65536&softmax=64x100&mnist=256&backends=cpu,webgpu&tfjs=1&autorun=1), run, and show the
  * results as a table, charts and a JSON download. The last run is also on window.wtBench for tests.
  */
 import type { BackendName } from '../../src/index.js';
 import * as wt from '../../src/index.js';
-import { type BenchConfig, type BenchRow, runBench } from './bench-run.js';
+import { type BenchConfig, type BenchRow, type PeerRunner, runBench } from './bench-run.js';
 import { probeBackends, renderBanner, type BackendStatus } from './backends.js';
-import { BarChart, LineChart } from './charts.js';
+import { BarChart, COLORS, LineChart } from './charts.js';
 import { loadDigits, slice } from './mnist-data.js';
 import { byId, clearError, el, fmtNum, nextFrame, queryNumbers, queryString, setProgress, setStatus, showError } from './ui.js';
 
@@ -57,7 +57,7 @@ function readConfig(): BenchConfig {
   if (!Number.isInteger(elementwise) || elementwise < 0) throw new Error(`benchmark: add elements must be a whole number, got '${input('elementwise').value}'`);
   if (!Number.isInteger(mnist) || mnist < 0 || mnist > 8000) throw new Error(`benchmark: MNIST samples must be in 0..8000, got '${input('mnist').value}'`);
   return {
-    backends, matmulSizes: sizes, elementwise, softmax: [sm[0]!, sm[1]!], mnistSamples: mnist,
+    backends, peers: [], matmulSizes: sizes, elementwise, softmax: [sm[0]!, sm[1]!], mnistSamples: mnist,
     batchSize: queryNumbers('batch', [128])[0]!, minTimeMs: queryNumbers('mintime', [250])[0]!,
   };
 }
@@ -112,7 +112,7 @@ function updateCharts(rows: BenchRow[]): void {
   mnistChart.set(mn.map((r) => r.backend), mn.map((r) => r.throughput));
   const el2 = rows.filter((r) => (r.test === 'add' || r.test === 'softmax') && !r.error);
   elemChart.set(el2.map((r) => `${r.test} ${r.backend}`), el2.map((r) => r.throughput),
-    el2.map((r) => ({ webgpu: '#2563eb', gpujs: '#16a34a', cpu: '#dc2626' })[r.backend]));
+    el2.map((r) => COLORS[r.backend] ?? '#7c3aed'));
 }
 
 async function run(): Promise<void> {
@@ -127,11 +127,18 @@ async function run(): Promise<void> {
     setStatus('running…');
     setProgress(0);
     const rows: BenchRow[] = [];
+    let peerRunner: PeerRunner | undefined;
     const mnistData = async () => {
       const d = await loadDigits();
       const s = slice(d, 0, config.mnistSamples);
       return { x: s.x, y: s.y, n: config.mnistSamples };
     };
+    if (byId<HTMLInputElement>('use-tfjs').checked) {
+      setStatus('loading TensorFlow.js…');
+      const tfjs = await import('./bench-tfjs.js');
+      config.peers = await tfjs.tfjsBackends();
+      peerRunner = tfjs.runTfjs;
+    }
     await runBench(config, mnistData, async (row, p) => {
       rows.push(row);
       addRow(row);
@@ -139,7 +146,7 @@ async function run(): Promise<void> {
       setProgress(p.done / p.total);
       setStatus(`${p.done}/${p.total}: ${p.label}${row.error ? ` failed: ${row.error}` : ''}`);
       await nextFrame();
-    });
+    }, peerRunner);
     report = { date: new Date().toISOString(), userAgent: navigator.userAgent, config, backends: statuses, rows };
     const failed = rows.filter((r) => r.error);
     if (failed.length) {
@@ -186,6 +193,9 @@ async function main(): Promise<void> {
     box.disabled = !s.ok;
     checks.append(el('label', { class: 'checks', title: s.reason ?? '' }, box, s.ok ? s.name : `${s.name} (unavailable)`));
   }
+  const tfjsBox = el('input', { type: 'checkbox', id: 'use-tfjs' });
+  tfjsBox.checked = queryString('tfjs') === '1';
+  checks.append(el('label', { class: 'checks', title: 'matmul, add and softmax on TensorFlow.js 4.22 (cpu, webgpu) beside ours' }, tfjsBox, 'TensorFlow.js'));
   byId('run').addEventListener('click', () => void run());
   byId('download').addEventListener('click', download);
   byId<HTMLButtonElement>('run').disabled = false;

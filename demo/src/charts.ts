@@ -8,6 +8,8 @@ export const COLORS: Record<string, string> = {
   webgpu: '#2563eb',
   gpujs: '#16a34a',
   cpu: '#dc2626',
+  'tfjs-webgpu': '#7c3aed',
+  'tfjs-cpu': '#f59e0b',
   train: '#2563eb',
   validation: '#f59e0b',
 };
@@ -43,10 +45,13 @@ export class LineChart {
             type: opts.logX ? 'logarithmic' : 'linear',
             title: { display: true, text: opts.xLabel },
             // On a log axis, label the sizes that were measured rather than Chart.js's 1-2-5 steps.
-            ...(opts.logX ? { afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
-              const xs = this.xValues();
-              if (xs.length) axis.ticks = xs.map((value) => ({ value }));
-            } } : {}),
+            ...(opts.logX ? {
+              afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+                const xs = this.xValues();
+                if (xs.length) axis.ticks = xs.map((value) => ({ value }));
+              },
+              ticks: { callback: (v: number | string) => String(v) },
+            } : {}),
           },
           y: {
             type: opts.logY ? 'logarithmic' : 'linear',
