@@ -71,6 +71,14 @@ describe('webgpu-tensor CLI', () => {
     expect(test![2]).toBe(epoch![4]);
   });
 
+  it('trains on Fashion-MNIST from the idx files', () => {
+    const r = cli('train', '--dataset', 'fashion-mnist', '--epochs', '1', '--train', '500', '--test', '100', '--backend', 'cpu', '--seed', '3');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/data: Fashion-MNIST from \/usr\/share\/datasets\/fashion-mnist: 500 train, 100 test/);
+    const test = /test: loss \S+ - accuracy (\d+\.\d+)% \((\d+)\/100\)/.exec(r.out);
+    expect(Number(test![1])).toBeGreaterThan(30); // ten classes: chance is 10%
+  });
+
   it('trains from a CSV file and reports unreadable data as an error (exit 1)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wt-cli-'));
     try {
