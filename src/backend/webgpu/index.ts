@@ -30,8 +30,20 @@ interface State {
   limits: KernelContext['limits'] & { maxStorageBufferBindingSize: number; maxBufferSize: number };
 }
 
+/** Software adapters (SwiftShader, lavapipe/llvmpipe, WARP) run shaders on the CPU. */
+function isCpuAdapter(info: Record<string, string | number | boolean>): boolean {
+  if (info['isFallbackAdapter'] === true) return true;
+  const text = ['vendor', 'architecture', 'device', 'description'].map((k) => String(info[k] ?? '')).join(' ').toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|software|warp|cpu/.test(text);
+}
+
 export class WebGPUBackend implements Backend<GpuHandle> {
   readonly name = 'webgpu' as const;
+  /**
+   * Matmul kernel: 'tiled' (workgroup-memory tiles, for GPUs), 'direct' (register blocks read
+   * straight from storage, for adapters that run shaders on the CPU), or 'auto' to choose by adapter.
+   */
+  matmulStrategy: 'auto' | 'tiled' | 'direct' = 'auto';
   /** Why the device is gone (set on device loss or dispose); tensors on it then report this. */
   lost: string | undefined;
   private s: State | null = null;
@@ -57,11 +69,14 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     };
     const cap = this.options.poolCapBytes ?? Math.min(256 * 2 ** 20, lim.maxBufferSize / 4);
     const pipelines = new PipelineCache(device);
+    const cpuLike = isCpuAdapter(info);
     const queue = new Submitter(device, pipelines);
     const wg = Math.min(256, lim.maxComputeInvocationsPerWorkgroup, lim.maxComputeWorkgroupSizeX);
+    const self = this;
     const ctx: KernelContext = {
       limits,
       wg,
+      get matmulStrategy() { return self.matmulStrategy === 'auto' ? (cpuLike ? 'direct' : 'tiled') : self.matmulStrategy; },
       dispatch: (kernel, shader, defines, params, reads, writes, groups) => {
         queue.dispatch({ kernel, shader, defines: { WG: wg, ...defines }, params, reads: reads.map((h) => this.bind(kernel, h)), writes: writes.map((h) => this.bind(kernel, h)), groups });
       },

@@ -3,7 +3,7 @@
  * adapter's limits, vec4 bindings where the contiguous dims allow, batches split across grids.
  */
 import type { KernelAttrs } from '../backend.js';
-import { type GpuHandle, type KernelContext, Words } from './plan.js';
+import { type GpuHandle, type KernelContext, Words, nextPow2 } from './plan.js';
 
 export interface MatmulTiles {
   BM: number;
@@ -30,28 +30,42 @@ export function chooseTiles(m: number, n: number, limits: KernelContext['limits'
   return { BM, BN, BK };
 }
 
+/** 'tiled' stages tiles in workgroup memory (real GPUs); 'direct' reads storage straight into registers (CPU adapters). */
+export type MatmulStrategy = 'tiled' | 'direct';
+
 export function matmulKernel(ctx: KernelContext, inputs: readonly GpuHandle[], out: GpuHandle, at: KernelAttrs['matmul']): void {
   const { m, n, k, batch, transposeA: tA, transposeB: tB } = at;
-  const { BM, BN, BK } = chooseTiles(m, n, ctx.limits);
-  // vec4 along the contiguous dim of each operand (also keeps every batch offset a multiple of 4)
-  const vecA = tA ? m % 4 === 0 : k % 4 === 0;
-  const vecB = tB ? k % 4 === 0 : n % 4 === 0;
+  const direct = ctx.matmulStrategy === 'direct';
+  let defines: Record<string, string | number | boolean>;
+  let gx: number, gy: number;
+  // vec4 along the contiguous dim of each operand (this also keeps every batch offset a multiple of 4)
+  const vecA = !direct && (tA ? m % 4 === 0 : k % 4 === 0);
+  const vecB = !direct && (tB ? k % 4 === 0 : n % 4 === 0);
   const vecC = n % 4 === 0;
-  const defines = {
-    BM, BN, BK, WGX: BN / 4, WGY: BM / 4, AS_LEN: (BK * BM) / 4, BS_LEN: (BK * BN) / 4,
+  const common = {
     TRANS_A: tA, TRANS_B: tB, VEC_A: vecA, VEC_B: vecB, VEC_C: vecC,
     A_T: vecA ? 'vec4<f32>' : 'f32', B_T: vecB ? 'vec4<f32>' : 'f32', C_T: vecC ? 'vec4<f32>' : 'f32',
     BIAS: at.bias, C_BINDING: at.bias ? 4 : 3, [`ACT_${at.activation}`]: true,
   };
+  if (direct) {
+    // 8x8 outputs per invocation; 64 invocations, fewer along a narrow output's columns
+    const WGX = Math.min(8, nextPow2(Math.ceil(n / 8))), WGY = 64 / WGX;
+    defines = { ...common, WGX, WGY };
+    gx = Math.ceil(n / 8 / WGX);
+    gy = Math.ceil(m / 8 / WGY);
+  } else {
+    const { BM, BN, BK } = chooseTiles(m, n, ctx.limits);
+    defines = { ...common, BM, BN, BK, WGX: BN / 4, WGY: BM / 4, AS_LEN: (BK * BM) / 4, BS_LEN: (BK * BN) / 4 };
+    gx = Math.ceil(n / BN);
+    gy = Math.ceil(m / BM);
+  }
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
-  const gx = Math.ceil(n / BN);
-  const gy = Math.ceil(m / BM);
   if (gx > maxDim || gy > maxDim) {
-    throw new Error(`matmul: output ${m}x${n} needs a ${gy}x${gx} grid of tiles, beyond this adapter's maxComputeWorkgroupsPerDimension (${maxDim})`);
+    throw new Error(`matmul: output ${m}x${n} needs a ${gy}x${gx} grid of workgroups, beyond this adapter's maxComputeWorkgroupsPerDimension (${maxDim})`);
   }
   for (let b0 = 0; b0 < batch; b0 += maxDim) {
     const nb = Math.min(maxDim, batch - b0);
     const params = new Words().u(m, n, k, at.aBatched ? m * k : 0, at.bBatched ? k * n : 0, b0).f(at.alpha).done();
-    ctx.dispatch('matmul', 'matmul', defines, params, inputs, [out], [gx, gy, nb]);
+    ctx.dispatch('matmul', direct ? 'matmul_direct' : 'matmul', defines, params, inputs, [out], [gx, gy, nb]);
   }
 }

@@ -23,6 +23,8 @@ export interface KernelContext {
   };
   /** Workgroup size of 1-D kernels. */
   readonly wg: number;
+  /** How matmul is computed on this adapter (see ./matmul.ts). */
+  readonly matmulStrategy: 'tiled' | 'direct';
   dispatch(kernel: import('../backend.js').KernelName, shader: string, defines: Record<string, string | number | boolean>,
     params: Uint32Array, reads: readonly GpuHandle[], writes: readonly GpuHandle[], groups: readonly [number, number, number]): void;
 }
