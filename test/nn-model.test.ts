@@ -208,6 +208,12 @@ describe('errors', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     return expect(m.fit(x, y, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
   });
+  it('setWeights with the wrong count or shape', () => {
+    const m = wt.sequential([wt.layers.dense({ units: 2, inputShape: [3], name: 'w1' })]);
+    expect(() => m.setWeights([wt.zeros([3, 2])])).toThrow(/has 2 weights, got 1/);
+    expect(() => m.setWeights([wt.zeros([2, 3]), wt.zeros([2])])).toThrow('setWeights: weight w1/kernel has shape [3,2], got a tensor of shape [2,3]');
+    m.dispose();
+  });
   it('summary before the input shape is known', () => {
     const m = wt.sequential([wt.layers.dense({ units: 2 })]);
     expect(() => m.summary()).toThrow(/not built yet/);

@@ -47,6 +47,9 @@ export class LayerVariable {
       throw new Error(`${op}: weight ${this.fullName} has shape ${fmt(this.tensor.shape)}, got a tensor of shape ${fmt(t.shape)}`);
     }
     if (t.dtype !== 'float32') throw new Error(`${op}: weight ${this.fullName} is float32, got ${t.dtype}`);
+    if (t.backend !== this.tensor.backend) {
+      throw new Error(`${op}: weight ${this.fullName} lives on ${this.tensor.backend.name}, the new value on ${t.backend.name}; copy it first with \`await t.to('${this.tensor.backend.name}')\``);
+    }
     this.replace(clone(t));
   }
 
