@@ -8,12 +8,12 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addBarePage, browserAvailable, buildDemo, IN_CI, launch, publishScreenshot, screenshot, serve, WEBGPU_ARGS,
+  addBarePage, browserAvailable, buildDemo, CHROMIUM, IN_CI, launch, publishScreenshot, screenshot, serve, WEBGPU_ARGS,
   type Browser, type Server,
 } from './browser/harness.js';
 
 const enabled = IN_CI || browserAvailable();
-if (!enabled) console.warn('browser tests: no Chromium at /usr/bin/chromium; nothing to test outside CI');
+if (!enabled) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
 
 /** Kernels agree with cpu to float rounding; seeded normals pass through log/cos, which GPUs evaluate less exactly. */
 const tolerance = (name: string): number => (name === 'randomSeeded' ? 1e-3 : 1e-4);
