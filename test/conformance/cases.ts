@@ -48,6 +48,7 @@ for (const [m, k, n] of MM_SHAPES) {
 add('matmul 128x96x80 (several tiles each way)', 1e-4, (wt) => wt.matmul(rn(wt, [128, 96], 1), rn(wt, [96, 80], 2)));
 add('matmul k=0', 0, (wt) => wt.matmul(wt.zeros([3, 0]), wt.zeros([0, 5])));
 add('matmul batched 3x3', 1e-4, (wt) => wt.matmul(rn(wt, [3, 5, 6], 3), rn(wt, [3, 6, 7], 4)));
+add('matmul batch of 25', 1e-4, (wt) => wt.matmul(rn(wt, [25, 3, 4], 9), rn(wt, [25, 4, 2], 10)));
 add('matmul batched x shared', 1e-4, (wt) => wt.matmul(rn(wt, [4, 9, 8], 5), rn(wt, [8, 12], 6)));
 add('matmul shared x batched, transposed', 1e-4, (wt) => wt.matmul(rn(wt, [5, 9], 7), rn(wt, [2, 7, 5], 8), { transposeA: true, transposeB: true }));
 for (const act of ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'] as const) {
@@ -100,6 +101,7 @@ add('tanh/sigmoid/exp at extremes', 1e-5, (wt) => {
   const x = wt.tensor([-100, -30, -5, 0, 5, 30, 100]);
   return [wt.tanh(x), wt.sigmoid(x), wt.exp(wt.clip(x, -80, 80))];
 });
+add('exp of 6000 (a 2-D grid when grids are capped)', 1e-5, (wt) => wt.exp(rn(wt, [6000], 48)));
 add('leakyRelu alpha 0.3', 1e-6, (wt) => wt.leakyRelu(rn(wt, [2, 7], 41), 0.3));
 add('clip', 0, (wt) => wt.clip(rx(wt, [3, 7], 42), -0.5, 0.7));
 add('grad clip', 1e-5, (wt) => vg1(wt, (x) => wt.clip(x, -0.5, 0.7), rn(wt, [3, 7], 43)));
@@ -132,6 +134,7 @@ for (const log of [false, true]) {
   add(`${op} logits near 1000`, 1e-5, (wt) => wt[op](wt.tensor([[1000, 1001, 999], [-1000, 0, 1000]])));
   add(`${op} axis 0`, 1e-5, (wt) => wt[op](rn(wt, [6, 5], 63), 0));
   add(`${op} axis 1 of 3-D`, 1e-5, (wt) => wt[op](rn(wt, [3, 9, 4], 64), 1));
+  add(`${op} 45 short rows`, 1e-5, (wt) => wt[op](rn(wt, [45, 3], 70)));
   add(`${op} long rows`, 1e-5, (wt) => wt[op](rn(wt, [2, 1000], 65, 5)));
   add(`grad ${op}`, 1e-4, (wt) => vg1(wt, (x) => wt[op](x), rn(wt, [4, 6], 66)));
   add(`grad ${op} axis 0`, 1e-4, (wt) => vg1(wt, (x) => wt[op](x, 0), rn(wt, [4, 6], 67)));

@@ -17,6 +17,12 @@ export type { GpuHandle } from './plan.js';
 export interface WebGPUBackendOptions {
   /** Bytes of freed buffers kept for reuse (default 256 MiB, or a quarter of maxBufferSize if smaller). */
   poolCapBytes?: number;
+  /** Use at most this many workgroups per grid dimension (below the adapter's limit), e.g. to test grid splitting. */
+  maxWorkgroupsPerDimension?: number;
+  /** Submit after this many dispatches (default 64). */
+  maxBatch?: number;
+  /** The matmul kernel (default 'auto'); see WebGPUBackend.matmulStrategy. */
+  matmul?: 'auto' | 'tiled' | 'direct';
 }
 
 interface State {
@@ -43,7 +49,7 @@ export class WebGPUBackend implements Backend<GpuHandle> {
    * Matmul kernel: 'tiled' (workgroup-memory tiles, for GPUs), 'direct' (register blocks read
    * straight from storage, for adapters that run shaders on the CPU), or 'auto' to choose by adapter.
    */
-  matmulStrategy: 'auto' | 'tiled' | 'direct' = 'auto';
+  matmulStrategy: 'auto' | 'tiled' | 'direct';
   /** Why the device is gone (set on device loss or dispose); tensors on it then report this. */
   lost: string | undefined;
   private s: State | null = null;
@@ -51,7 +57,9 @@ export class WebGPUBackend implements Backend<GpuHandle> {
   private handles = 0;
   private uncaptured: Error[] = [];
 
-  constructor(private readonly options: WebGPUBackendOptions = {}) {}
+  constructor(private readonly options: WebGPUBackendOptions = {}) {
+    this.matmulStrategy = options.matmul ?? 'auto';
+  }
 
   async init(): Promise<void> {
     if (this.s && !this.lost) return;
@@ -59,7 +67,7 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     this.lost = undefined;
     const lim = device.limits;
     const limits = {
-      maxComputeWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,
+      maxComputeWorkgroupsPerDimension: Math.min(lim.maxComputeWorkgroupsPerDimension, this.options.maxWorkgroupsPerDimension ?? Infinity),
       maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
       maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
       maxComputeWorkgroupSizeX: lim.maxComputeWorkgroupSizeX,
@@ -71,6 +79,7 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     const pipelines = new PipelineCache(device);
     const cpuLike = isCpuAdapter(info);
     const queue = new Submitter(device, pipelines);
+    if (this.options.maxBatch) queue.maxBatch = this.options.maxBatch;
     const wg = Math.min(256, lim.maxComputeInvocationsPerWorkgroup, lim.maxComputeWorkgroupSizeX);
     const self = this;
     const ctx: KernelContext = {

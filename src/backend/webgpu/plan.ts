@@ -55,6 +55,7 @@ export class Words {
 export function grid1d(count: number, maxDim: number): [number, number, number] {
   if (count <= maxDim) return [Math.max(1, count), 1, 1];
   const y = Math.ceil(count / maxDim);
+  if (y > maxDim) throw new Error(`webgpu: ${count} workgroups exceed this adapter's grid (${maxDim} x ${maxDim})`);
   return [Math.ceil(count / y), y, 1];
 }
 

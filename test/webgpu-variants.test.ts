@@ -1,0 +1,33 @@
+// The webgpu kernel variants that the adapter here would not pick by itself: the workgroup-tiled
+// matmul (GPUs) and the register-blocked one (CPU adapters) both run the conformance cases, with
+// grids capped at 20 workgroups per dimension so that every kernel's grid splitting is exercised.
+import { describe, it, expect } from 'vitest';
+import * as wt from '../src/index.js';
+import { engine } from '../src/engine.js';
+import { WebGPUBackend } from '../src/backend/webgpu/index.js';
+import { availability } from './backends.js';
+import { CASES } from './conformance/cases.ts';
+import { runCase } from './conformance/harness.ts';
+
+const { names } = await availability();
+
+describe('webgpu kernel variants', () => {
+  if (!names.includes('webgpu')) {
+    // Only reachable without CI=true (backends.ts throws under CI).
+    it('has no adapter here', () => expect(names).not.toContain('webgpu'));
+    return;
+  }
+  it.each(['tiled', 'direct'] as const)('%s matmul with grids capped at 20 workgroups per dimension', async (strategy) => {
+    engine.instances.get('webgpu')?.dispose();
+    engine.instances.delete('webgpu');
+    wt.registerBackend('webgpu', async () => new WebGPUBackend({ matmul: strategy, maxWorkgroupsPerDimension: 20, maxBatch: 7 }));
+    const cases = strategy === 'tiled' ? CASES : CASES.filter((c) => /matmul|dense/.test(c.name));
+    const failed: string[] = [];
+    for (const c of cases) {
+      const r = await runCase(wt, c, 'webgpu');
+      if (!r.ok) failed.push(`${c.name}: ${r.message}`);
+    }
+    expect(failed).toEqual([]);
+    expect(wt.backendInfo().backend).toBe('cpu'); // runCase restores cpu
+  });
+});
