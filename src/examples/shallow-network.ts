@@ -63,7 +63,7 @@ async function predict(x: wt.Tensor, p: Params): Promise<Float32Array> {
 export async function run(opts: ShallowOptions = {}): Promise<ShallowResult> {
   const { epochs = 100, batchSize = 100, learningRate = 1, seed = 0, logEvery = 0 } = opts;
   const nTrain = 4000;
-  const data = wt.datasets.makeClassification({ nSamples: 5000, nFeatures: 20, nInformative: 10, nRedundant: 2, seed });
+  const data = wt.datasets.makeClassification({ nSamples: 5000, nFeatures: 20, nInformative: 8, nRedundant: 2, seed });
   const [xTrain, xTest, yTrain] = wt.tidy(() => [
     data.x.slice([0, 0], [nTrain, 20]).transpose(),   // [20, 4000]
     data.x.slice([nTrain, 0], [-1, 20]).transpose(),  // [20, 1000]
