@@ -16,7 +16,7 @@ function idxBytes(shape: number[], data: number[], type = 0x08): Uint8Array {
   return out;
 }
 
-const rowKey = (x: Float32Array, r: number, f: number): string => x.subarray(r * f, (r + 1) * f).join(',');
+const rowKey = (x: wt.TypedArray, r: number, f: number): string => x.subarray(r * f, (r + 1) * f).join(',');
 
 describe('datasets.mnist', () => {
   it('splits the 10,000 digits by seed, with pixels in [0,1] and one-hot rows matching the labels', async () => {
@@ -207,7 +207,7 @@ describe('synthetic sets', () => {
     expect(a.y.shape).toEqual([1000]);
     expect(a.numClasses).toBe(3);
     const counts = [0, 0, 0];
-    for (const l of a.labels) counts[l]++;
+    for (const l of a.labels) counts[l] = counts[l]! + 1;
     // 6 clusters of 166-167, two per class, then 1% of labels redrawn.
     for (const c of counts) expect(Math.abs(c - 333)).toBeLessThan(15);
     expect(Array.from(await a.y.data())).toEqual(Array.from(a.labels));
