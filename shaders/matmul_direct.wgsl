@@ -4,13 +4,16 @@
 // barriers cost more than they save; GPUs get the tiled kernel in matmul.wgsl (see matmul.ts).
 // Transposes are strides: element (r, k) of op(A) is A[r * aRow + k * aK]. Edge rows and columns are
 // clamped to the last valid one when loading (no branch in the loop) and skipped when storing.
+// An invocation's 8 columns are interleaved with its G neighbours' (column = base + lane + G * j), so
+// neighbouring invocations touch neighbouring floats of B and C: one vector load on a SIMD CPU driver
+// (which runs G = 4 invocations per SIMD group), coalesced access on a GPU.
 // params: [M, N, K, strideA, strideB, batchBase, alpha (f32)]
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;
 //#if BIAS
 @group(0) @binding(3) var<storage, read> BIAS: array<f32>;
 //#endif
-@group(0) @binding({{C_BINDING}}) var<storage, read_write> C: array<{{C_T}}>;
+@group(0) @binding({{C_BINDING}}) var<storage, read_write> C: array<f32>;
 
 fn act(v: vec4<f32>, alpha: f32) -> vec4<f32> {
 //#if ACT_linear
@@ -33,24 +36,21 @@ fn act(v: vec4<f32>, alpha: f32) -> vec4<f32> {
 //#endif
 }
 
-fn store4(gm: u32, gn: u32, N: u32, cOff: u32, z: vec4<f32>) {
-  if (gn >= N) { return; }
-  let v = act(z, pf(6u));
-//#if VEC_C
-  C[(cOff + gm * N + gn) / 4u] = v;
-//#else
-  for (var j = 0u; j < 4u; j++) { if (gn + j < N) { C[cOff + gm * N + gn + j] = v[j]; } }
-//#endif
-}
-
-fn store_row(gm: u32, gn: u32, M: u32, N: u32, cOff: u32, lo: vec4<f32>, hi: vec4<f32>) {
+fn store_row(gm: u32, n: u32, G: u32, M: u32, N: u32, cOff: u32, lo: vec4<f32>, hi: vec4<f32>) {
   if (gm >= M) { return; }
-  store4(gm, gn, N, cOff, lo);
-  store4(gm, gn + 4u, N, cOff, hi);
+  let alpha = pf(6u);
+  let a = act(lo, alpha);
+  let b = act(hi, alpha);
+  for (var j = 0u; j < 4u; j++) {
+    let c0 = n + j * G;
+    if (c0 < N) { C[cOff + gm * N + c0] = a[j]; }
+    let c1 = n + (j + 4u) * G;
+    if (c1 < N) { C[cOff + gm * N + c1] = b[j]; }
+  }
 }
 
 @compute @workgroup_size({{WGX}}, {{WGY}})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let M = pu(0u);
   let N = pu(1u);
   let K = pu(2u);
@@ -58,7 +58,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let aOff = batch * pu(3u);
   let bOff = batch * pu(4u);
   let m = gid.y * 8u;
-  let n = gid.x * 8u;
+  let G = min({{WGX}}u, 4u);
+  let n = wid.x * ({{WGX}}u * 8u) + (lid.x / G) * (8u * G) + lid.x % G;
   if (m >= M || n >= N) { return; }
 //#if TRANS_A
   let aRow = 1u;
@@ -82,14 +83,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let ra5 = aOff + min(m + 5u, M - 1u) * aRow;
   let ra6 = aOff + min(m + 6u, M - 1u) * aRow;
   let ra7 = aOff + min(m + 7u, M - 1u) * aRow;
-  let rb0 = bOff + min(n + 0u, N - 1u) * bCol;
-  let rb1 = bOff + min(n + 1u, N - 1u) * bCol;
-  let rb2 = bOff + min(n + 2u, N - 1u) * bCol;
-  let rb3 = bOff + min(n + 3u, N - 1u) * bCol;
-  let rb4 = bOff + min(n + 4u, N - 1u) * bCol;
-  let rb5 = bOff + min(n + 5u, N - 1u) * bCol;
-  let rb6 = bOff + min(n + 6u, N - 1u) * bCol;
-  let rb7 = bOff + min(n + 7u, N - 1u) * bCol;
+  let rb0 = bOff + min(n + 0u * G, N - 1u) * bCol;
+  let rb1 = bOff + min(n + 1u * G, N - 1u) * bCol;
+  let rb2 = bOff + min(n + 2u * G, N - 1u) * bCol;
+  let rb3 = bOff + min(n + 3u * G, N - 1u) * bCol;
+  let rb4 = bOff + min(n + 4u * G, N - 1u) * bCol;
+  let rb5 = bOff + min(n + 5u * G, N - 1u) * bCol;
+  let rb6 = bOff + min(n + 6u * G, N - 1u) * bCol;
+  let rb7 = bOff + min(n + 7u * G, N - 1u) * bCol;
   var c0a = vec4<f32>(0.0);
   var c0b = vec4<f32>(0.0);
   var c1a = vec4<f32>(0.0);
@@ -140,17 +141,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   var bias1 = vec4<f32>(0.0);
 //#if BIAS
   for (var j = 0u; j < 4u; j++) {
-    bias0[j] = BIAS[min(n + j, N - 1u)];
-    bias1[j] = BIAS[min(n + 4u + j, N - 1u)];
+    bias0[j] = BIAS[min(n + j * G, N - 1u)];
+    bias1[j] = BIAS[min(n + (j + 4u) * G, N - 1u)];
   }
 //#endif
   let cOff = batch * M * N;
-  store_row(m + 0u, n, M, N, cOff, c0a + bias0, c0b + bias1);
-  store_row(m + 1u, n, M, N, cOff, c1a + bias0, c1b + bias1);
-  store_row(m + 2u, n, M, N, cOff, c2a + bias0, c2b + bias1);
-  store_row(m + 3u, n, M, N, cOff, c3a + bias0, c3b + bias1);
-  store_row(m + 4u, n, M, N, cOff, c4a + bias0, c4b + bias1);
-  store_row(m + 5u, n, M, N, cOff, c5a + bias0, c5b + bias1);
-  store_row(m + 6u, n, M, N, cOff, c6a + bias0, c6b + bias1);
-  store_row(m + 7u, n, M, N, cOff, c7a + bias0, c7b + bias1);
+  store_row(m + 0u, n, G, M, N, cOff, c0a + bias0, c0b + bias1);
+  store_row(m + 1u, n, G, M, N, cOff, c1a + bias0, c1b + bias1);
+  store_row(m + 2u, n, G, M, N, cOff, c2a + bias0, c2b + bias1);
+  store_row(m + 3u, n, G, M, N, cOff, c3a + bias0, c3b + bias1);
+  store_row(m + 4u, n, G, M, N, cOff, c4a + bias0, c4b + bias1);
+  store_row(m + 5u, n, G, M, N, cOff, c5a + bias0, c5b + bias1);
+  store_row(m + 6u, n, G, M, N, cOff, c6a + bias0, c6b + bias1);
+  store_row(m + 7u, n, G, M, N, cOff, c7a + bias0, c7b + bias1);
 }
