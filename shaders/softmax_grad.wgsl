@@ -1,27 +1,40 @@
 // The gradient of softmax / logSoftmax along the middle axis of [outer, size, inner]:
 //   softmax: dx = y * (dy - sum(dy * y))      logSoftmax: dx = dy - exp(y) * sum(dy)
-// The row sum is a workgroup reduction, laid out as in reduce.wgsl.
-// params: [outer, size, inner]
-@group(0) @binding(1) var<storage, read> DY: array<f32>;
-@group(0) @binding(2) var<storage, read> YV: array<f32>;
-@group(0) @binding(3) var<storage, read_write> DX: array<f32>;
+// The line sum folds vec4 lanes and meets in a workgroup tree; layout (WX, WY, ALONG, FOLD, TREE, T)
+// as in reduce.wgsl.
+// params: [outer, size, inner, 0, lines]
+alias T = {{T}};
+alias R = {{R}};
+@group(0) @binding(1) var<storage, read> DY: array<T>;
+@group(0) @binding(2) var<storage, read> YV: array<T>;
+@group(0) @binding(3) var<storage, read_write> DX: array<T>;
 
 const WX = {{WX}}u;
 const WY = {{WY}}u;
-var<workgroup> sv: array<f32, {{WXY}}>;
+//#if TREE
+var<workgroup> sv: array<R, {{WXY}}>;
+//#endif
 
-@compute @workgroup_size({{WX}}, {{WY}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let outer = pu(0u);
+@compute @workgroup_size({{WXY}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
   let size = pu(1u);
   let inner = pu(2u);
-  let p = wid.z * nwg.y + wid.y;
-  let q = wid.x * WX + lid.x;
-  let live = p < outer && q < inner;
-  let base = p * size * inner + q;
-  var acc = 0.0;
+  let lines = pu(4u);
+//#if ALONG
+  let a = l / WY;
+  let b = l % WY;
+  let bs = 1u;
+//#else
+  let a = l % WX;
+  let b = l / WX;
+  let bs = WX;
+//#endif
+  let line = (wid.y * nwg.x + wid.x) * WX + a;
+  let live = line < lines;
+  let base = (line / inner) * size * inner + line % inner;
+  var acc = T(0.0);
   if (live) {
-    for (var k = lid.y; k < size; k += WY) {
+    for (var k = b; k < size; k += WY) {
       let j = base + k * inner;
 //#if LOG
       acc += DY[j];
@@ -30,21 +43,28 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 //#endif
     }
   }
-  let slot = lid.y * WX + lid.x;
-  sv[slot] = acc;
+//#if FOLD
+  var total = (acc.x + acc.y) + (acc.z + acc.w);
+//#else
+  var total = acc;
+//#endif
+//#if TREE
+  sv[l] = total;
   workgroupBarrier();
-  for (var stride = WY / 2u; stride > 0u; stride = stride / 2u) {
-    if (lid.y < stride) { sv[slot] = sv[slot] + sv[slot + stride * WX]; }
+  for (var h = WY / 2u; h > 0u; h = h / 2u) {
+    if (b < h) { sv[l] = sv[l] + sv[l + h * bs]; }
     workgroupBarrier();
   }
-  let total = sv[lid.x];
+  total = sv[l - b * bs];
+//#endif
   if (live) {
-    for (var k = lid.y; k < size; k += WY) {
+    let t = T(total);
+    for (var k = b; k < size; k += WY) {
       let j = base + k * inner;
 //#if LOG
-      DX[j] = DY[j] - exp(YV[j]) * total;
+      DX[j] = DY[j] - exp(YV[j]) * t;
 //#else
-      DX[j] = YV[j] * (DY[j] - total);
+      DX[j] = YV[j] * (DY[j] - t);
 //#endif
     }
   }

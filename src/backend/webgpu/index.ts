@@ -23,6 +23,11 @@ export interface WebGPUBackendOptions {
   maxBatch?: number;
   /** The matmul kernel (default 'auto'); see WebGPUBackend.matmulStrategy. */
   matmul?: 'auto' | 'tiled' | 'direct';
+  /**
+   * Tune the other kernels' layouts for a GPU or for an adapter that runs shaders on the CPU
+   * (default 'auto': from the adapter), e.g. to test the GPU layouts on SwiftShader.
+   */
+  tuneFor?: 'auto' | 'gpu' | 'cpu';
 }
 
 interface State {
@@ -86,6 +91,9 @@ export class WebGPUBackend implements Backend<GpuHandle> {
       limits,
       wg,
       get matmulStrategy() { return self.matmulStrategy === 'auto' ? (cpuLike ? 'direct' : 'tiled') : self.matmulStrategy; },
+      cpuLike: this.options.tuneFor === undefined || this.options.tuneFor === 'auto' ? cpuLike : this.options.tuneFor === 'cpu',
+      temp: (size) => this.alloc(size, 'float32'),
+      drop: (h) => this.free(h),
       dispatch: (kernel, shader, defines, params, reads, writes, groups) => {
         queue.dispatch({ kernel, shader, defines: { WG: wg, ...defines }, params, reads: reads.map((h) => this.bind(kernel, h)), writes: writes.map((h) => this.bind(kernel, h)), groups });
       },

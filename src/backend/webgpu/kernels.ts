@@ -4,8 +4,9 @@
  */
 import type { KernelTable } from '../backend.js';
 import { stridesOf } from '../../shape.js';
-import { type GpuHandle, type KernelContext, Words, axisLayout, grid1d, gridRows, mergeDims } from './plan.js';
+import { type GpuHandle, type KernelContext, Words, grid1d, mergeDims } from './plan.js';
 import { matmulKernel } from './matmul.js';
+import { reduceKernel, softmaxGradKernel, softmaxKernel } from './axis.js';
 
 function bstrides(shape: readonly number[], out: readonly number[]): number[] {
   const st = stridesOf(shape);
@@ -16,7 +17,6 @@ function bstrides(shape: readonly number[], out: readonly number[]): number[] {
 export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
   const WG = ctx.wg;
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
-  const maxInv = ctx.limits.maxComputeInvocationsPerWorkgroup;
   const grid = (units: number): [number, number, number] => grid1d(Math.ceil(units / WG), maxDim);
 
   /** An elementwise kernel over `n` outputs, as vec4 when every operand allows it. */
@@ -25,14 +25,6 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
     const vec = n % 4 === 0;
     const units = vec ? n / 4 : n;
     ctx.dispatch(kernel, shader, { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32' }, new Words().u(units).f(alpha).done(), ins, [out], grid(units));
-  };
-
-  /** An axis kernel over [outer, size, inner] (reduce, softmax, softmaxGrad). */
-  const axis = (kernel: 'reduce' | 'softmax' | 'softmaxGrad', shader: string, defines: Record<string, string | number | boolean>,
-    outer: number, size: number, inner: number, init: number, ins: readonly GpuHandle[], out: GpuHandle): void => {
-    const l = axisLayout(size, inner, maxInv);
-    const groups = gridRows(Math.ceil(inner / l.WX), outer, maxDim);
-    ctx.dispatch(kernel, shader, { ...defines, ...l, WG }, new Words().u(outer, size, inner).f(init).done(), ins, [out], groups);
   };
 
   return {
@@ -66,16 +58,15 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
     },
 
     reduce([x], [out], { op, outer, size, inner }) {
-      const init = op === 'max' ? -Infinity : op === 'min' ? Infinity : 0;
-      axis('reduce', 'reduce', { [`OP_${op.toUpperCase()}`]: true, OUT_T: op === 'argmax' ? 'i32' : 'f32' }, outer, size, inner, init, [x!], out!);
+      reduceKernel(ctx, x!, out!, op, outer, size, inner);
     },
 
     softmax([x], [out], { outer, size, inner, log }) {
-      axis('softmax', 'softmax', { LOG: log }, outer, size, inner, -Infinity, [x!], out!);
+      softmaxKernel(ctx, x!, out!, outer, size, inner, log);
     },
 
     softmaxGrad([dy, y], [out], { outer, size, inner, log }) {
-      axis('softmaxGrad', 'softmax_grad', { LOG: log }, outer, size, inner, 0, [dy!, y!], out!);
+      softmaxGradKernel(ctx, dy!, y!, out!, outer, size, inner, log);
     },
 
     strided([x], [out], { shape, strides, offset }) {

@@ -25,6 +25,15 @@ export interface KernelContext {
   readonly wg: number;
   /** How matmul is computed on this adapter (see ./matmul.ts). */
   readonly matmulStrategy: 'tiled' | 'direct';
+  /**
+   * The adapter runs shaders on the CPU (SwiftShader, llvmpipe): few lanes, and every workgroup
+   * barrier is expensive, so kernels favour one invocation per line of work (see ./axis.ts).
+   */
+  readonly cpuLike: boolean;
+  /** A float32 buffer of `size` elements for intermediate results; give it back with `drop`. */
+  temp(size: number): GpuHandle;
+  /** Free a `temp` buffer once the work recorded so far no longer needs it. */
+  drop(h: GpuHandle): void;
   dispatch(kernel: import('../backend.js').KernelName, shader: string, defines: Record<string, string | number | boolean>,
     params: Uint32Array, reads: readonly GpuHandle[], writes: readonly GpuHandle[], groups: readonly [number, number, number]): void;
 }
@@ -59,14 +68,6 @@ export function grid1d(count: number, maxDim: number): [number, number, number] 
   return [Math.ceil(count / y), y, 1];
 }
 
-/** Rows covered by the y and z sides of a grid (z only when y is full). */
-export function gridRows(x: number, rows: number, maxDim: number): [number, number, number] {
-  const y = Math.min(Math.max(1, rows), maxDim);
-  const z = Math.ceil(Math.max(1, rows) / y);
-  if (z > maxDim || x > maxDim) throw new Error(`webgpu: a grid of ${x} x ${rows} workgroups exceeds this adapter's maxComputeWorkgroupsPerDimension (${maxDim})`);
-  return [x, y, z];
-}
-
 /**
  * Merge neighbouring dims that every operand walks contiguously (stride[d] = stride[d+1] * shape[d+1]),
  * and drop dims of size 1, so `[2,3,4]` with plain strides becomes one dim of 24.
@@ -93,15 +94,4 @@ export function nextPow2(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
   return p;
-}
-
-/**
- * Workgroup shape for an axis kernel over [outer, size, inner]: WX invocations along inner (adjacent
- * threads read adjacent memory) and WY, a power of two, along size for the tree reduction.
- */
-export function axisLayout(size: number, inner: number, maxInvocations: number): { WX: number; WY: number; WXY: number } {
-  const cap = 2 ** Math.floor(Math.log2(Math.min(256, maxInvocations)));
-  const WX = Math.min(nextPow2(inner), 64, cap / 4);
-  const WY = Math.max(1, Math.min(nextPow2(size), Math.floor(cap / WX)));
-  return { WX, WY, WXY: WX * WY };
 }
