@@ -31,7 +31,8 @@ export class PipelineCache {
     const key = `${reads}r${writes}w`;
     let g = this.groupLayouts.get(key);
     if (!g) {
-      const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStageCompute, buffer: { type: 'uniform' } }];
+      // The params slot moves per dispatch (a dynamic offset), so bind groups can be reused (queue.ts).
+      const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStageCompute, buffer: { type: 'uniform', hasDynamicOffset: true } }];
       for (let i = 0; i < reads + writes; i++) {
         entries.push({ binding: i + 1, visibility: GPUShaderStageCompute, buffer: { type: i < reads ? 'read-only-storage' : 'storage' } });
       }
