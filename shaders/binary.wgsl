@@ -1,7 +1,9 @@
 // Broadcasting binary arithmetic and comparisons (comparisons give 1 or 0).
 // MODE_SAME: equal sizes, T may be vec4<f32>.  MODE_SCALAR_A / MODE_SCALAR_B: one side has one element.
 // MODE_STRIDED: any rank R (after merging dims on the host): each side has its own strides (0 = broadcast).
-// params: [n (units of T), R, outShape[R], aStrides[R], bStrides[R]]
+// params: [n (units of T), R, 0, 0], then outShape, aStrides and bStrides, each padded to Q vec4s.
+// Up to rank 8 (Q = 2) the index arithmetic is unrolled with every size read at a constant place:
+// a loop reading the uniform at a computed index ran about 5x slower on SwiftShader.
 alias T = {{T}};
 @group(0) @binding(1) var<storage, read> A: array<{{TA}}>;
 @group(0) @binding(2) var<storage, read> B: array<{{TB}}>;
@@ -45,18 +47,44 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   Y[i] = op_{{OP}}(A[i], T(B[0]));
 //#endif
 //#if MODE_STRIDED
-  let r = {{R}}u;
   var rem = i;
   var ia = 0u;
   var ib = 0u;
-  for (var d = i32(r) - 1; d >= 0; d--) {
-    let ud = u32(d);
-    let s = pu(2u + ud);
+//#if GENERIC
+  for (var d = {{R}}u - 1u; d > 0u; d--) {
+    let s = P.v[1u + d / 4u][d % 4u];
     let c = rem % s;
     rem = rem / s;
-    ia += c * pu(2u + r + ud);
-    ib += c * pu(2u + 2u * r + ud);
+    ia += c * P.v[1u + {{Q}}u + d / 4u][d % 4u];
+    ib += c * P.v[1u + 2u * {{Q}}u + d / 4u][d % 4u];
   }
+  ia += rem * P.v[1u + {{Q}}u].x;
+  ib += rem * P.v[1u + 2u * {{Q}}u].x;
+//#else
+//#if D7
+  { let s = P.v[2].w; let c = rem % s; rem = rem / s; ia += c * P.v[4].w; ib += c * P.v[6].w; }
+//#endif
+//#if D6
+  { let s = P.v[2].z; let c = rem % s; rem = rem / s; ia += c * P.v[4].z; ib += c * P.v[6].z; }
+//#endif
+//#if D5
+  { let s = P.v[2].y; let c = rem % s; rem = rem / s; ia += c * P.v[4].y; ib += c * P.v[6].y; }
+//#endif
+//#if D4
+  { let s = P.v[2].x; let c = rem % s; rem = rem / s; ia += c * P.v[4].x; ib += c * P.v[6].x; }
+//#endif
+//#if D3
+  { let s = P.v[1].w; let c = rem % s; rem = rem / s; ia += c * P.v[3].w; ib += c * P.v[5].w; }
+//#endif
+//#if D2
+  { let s = P.v[1].z; let c = rem % s; rem = rem / s; ia += c * P.v[3].z; ib += c * P.v[5].z; }
+//#endif
+//#if D1
+  { let s = P.v[1].y; let c = rem % s; rem = rem / s; ia += c * P.v[3].y; ib += c * P.v[5].y; }
+//#endif
+  ia += rem * P.v[3].x;
+  ib += rem * P.v[5].x;
+//#endif
   Y[i] = op_{{OP}}(A[ia], B[ib]);
 //#endif
 }

@@ -2,6 +2,8 @@
 // (many invocations per line meeting in a workgroup tree, two-pass reductions) and the one for CPU
 // adapters (one invocation per line, no barriers), against the cpu reference: every axis, odd and
 // vec4-friendly sizes, few and many lines, long lines that split, large logits, ties and NaN.
+// Also the index-walking kernels (broadcasting binary, strided) at every rank left after merging
+// dims, unrolled (up to 8) and looped (above).
 import { describe, it, expect } from 'vitest';
 import * as wt from '../src/index.js';
 import { engine } from '../src/engine.js';
@@ -134,5 +136,39 @@ describe('webgpu axis kernels', () => {
     await wt.setBackend('cpu');
     expect(got[1]!.every(Number.isFinite)).toBe(true);
     for (let i = 0; i < data.length; i++) expect(Math.abs(got[1]![i]! - got[0]![i]!)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('broadcasting binary ops and transposes agree with the cpu reference at merged ranks 1 to 9', async () => {
+    engine.instances.get('webgpu')?.dispose();
+    engine.instances.delete('webgpu');
+    wt.registerBackend('webgpu', async () => new WebGPUBackend());
+    const failed: string[] = [];
+    for (let rank = 1; rank <= 9; rank++) {
+      // Alternating broadcast dims cannot merge, so the kernel sees the full rank.
+      const a = Array.from({ length: rank }, (_, i) => (i % 2 ? 1 : 2 + (i % 3)));
+      const b = Array.from({ length: rank }, (_, i) => (i % 2 ? 3 : 1));
+      const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i);
+      const run = async (backend: 'cpu' | 'webgpu'): Promise<number[][]> => {
+        await wt.setBackend(backend);
+        const ts = wt.tidy(() => {
+          const x = wt.tensor(values(a.reduce((p, q) => p * q, 1), rank), a);
+          const y = wt.tensor(values(b.reduce((p, q) => p * q, 1), rank + 50), b);
+          const s = wt.sub(x, y);
+          return [s, wt.transpose(s, perm), wt.maximum(y, x)];
+        });
+        const out = [];
+        for (const t of ts) out.push(Array.from(await t.data()));
+        wt.dispose(ts);
+        return out;
+      };
+      const want = await run('cpu');
+      const got = await run('webgpu');
+      want.forEach((w, k) => {
+        const err = compare(Float32Array.from(got[k]!), Float32Array.from(w), 1e-6);
+        if (err) failed.push(`rank ${rank} output ${k}: ${err}`);
+      });
+    }
+    await wt.setBackend('cpu');
+    expect(failed).toEqual([]);
   });
 });

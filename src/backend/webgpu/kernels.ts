@@ -4,7 +4,7 @@
  */
 import type { KernelTable } from '../backend.js';
 import { stridesOf } from '../../shape.js';
-import { type GpuHandle, type KernelContext, Words, grid1d, mergeDims } from './plan.js';
+import { type GpuHandle, type KernelContext, Words, dimWords, grid1d, mergeDims } from './plan.js';
 import { matmulKernel } from './matmul.js';
 import { reduceKernel, softmaxGradKernel, softmaxKernel } from './axis.js';
 
@@ -44,9 +44,8 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
         return;
       }
       const m = mergeDims(outShape, [bstrides(aShape, outShape), bstrides(bShape, outShape)]);
-      const R = m.shape.length;
-      const params = new Words().u(n, R).u(...m.shape).u(...m.strides[0]!).u(...m.strides[1]!).done();
-      ctx.dispatch('binary', 'binary', { WG, OP: op, T: 'f32', TA: 'f32', TB: 'f32', MODE_STRIDED: true, R }, params, [a!, b!], [out!], grid(n));
+      const d = dimWords([n, m.shape.length], m.shape, m.strides[0]!, m.strides[1]!);
+      ctx.dispatch('binary', 'binary', { WG, OP: op, T: 'f32', TA: 'f32', TB: 'f32', MODE_STRIDED: true, ...d.defines }, d.params, [a!, b!], [out!], grid(n));
     },
 
     unary([x], [out], { op, alpha }) {
@@ -71,9 +70,9 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
 
     strided([x], [out], { shape, strides, offset }) {
       const m = mergeDims(shape, [strides]);
-      const R = m.shape.length;
       const n = out!.size;
-      ctx.dispatch('strided', 'strided', { WG, R }, new Words().u(n, offset).u(...m.shape).u(...m.strides[0]!).done(), [x!], [out!], grid(n));
+      const d = dimWords([n, offset], m.shape, m.strides[0]!);
+      ctx.dispatch('strided', 'strided', { WG, ...d.defines }, d.params, [x!], [out!], grid(n));
     },
 
     pad([x], [out], { xShape, outShape, begin }) {

@@ -90,6 +90,23 @@ export function mergeDims(shape: readonly number[], strides: readonly (readonly 
   return { shape: outShape, strides: outStrides };
 }
 
+/**
+ * Parameter words for the index-walking kernels (binary's strided mode, strided): `head` in the first
+ * vec4, then each per-dim array padded to Q vec4s (Q = 2 up to rank 8). Defines: R, Q, D1..D7 (dim d
+ * exists), GENERIC above rank 8; up to rank 8 the shaders unroll the walk, reading each size at a
+ * fixed place of the uniform.
+ */
+export function dimWords(head: readonly number[], ...perDim: (readonly number[])[]): { params: Uint32Array; defines: Record<string, number | boolean> } {
+  const R = perDim[0]!.length;
+  const Q = Math.max(2, Math.ceil(R / 4));
+  const params = new Uint32Array(4 + 4 * Q * perDim.length);
+  params.set(head.map((v) => v >>> 0));
+  perDim.forEach((arr, k) => params.set(arr.map((v) => v >>> 0), 4 + 4 * Q * k));
+  const defines: Record<string, number | boolean> = { R, Q, GENERIC: R > 8 };
+  for (let d = 1; d < 8; d++) defines[`D${d}`] = d < R;
+  return { params, defines };
+}
+
 export function nextPow2(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
