@@ -1,6 +1,8 @@
 // Broadcasting binary arithmetic and comparisons (comparisons give 1 or 0).
 // MODE_SAME: equal sizes, T may be vec4<f32>.  MODE_SCALAR_A / MODE_SCALAR_B: one side has one element.
 // MODE_STRIDED: any rank R (after merging dims on the host): each side has its own strides (0 = broadcast).
+// T may be vec4<f32> here too: then the innermost dim counts vec4s, and a side whose innermost
+// stride is 0 reads one float (TA or TB = f32, indexed in floats) and splats it.
 // params: [n (units of T), R, 0, 0], then outShape, aStrides and bStrides, each padded to Q vec4s.
 // Up to rank 8 (Q = 2) the index arithmetic is unrolled with every size read at a constant place:
 // a loop reading the uniform at a computed index ran about 5x slower on SwiftShader.
@@ -85,6 +87,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   ia += rem * P.v[3].x;
   ib += rem * P.v[5].x;
 //#endif
-  Y[i] = op_{{OP}}(A[ia], B[ib]);
+  Y[i] = op_{{OP}}(T(A[ia]), T(B[ib]));
 //#endif
 }

@@ -171,4 +171,22 @@ describe('webgpu axis kernels', () => {
     await wt.setBackend('cpu');
     expect(failed).toEqual([]);
   });
+
+  it('vec4 broadcasting (rows walked, columns splatted) agrees with the cpu reference', async () => {
+    const pairs: [number[], number[]][] = [[[5, 8], [8]], [[8, 1], [8, 12]], [[2, 3, 8], [3, 1]], [[4], [3, 4]], [[6, 4], [1, 1]], [[2, 1, 12], [2, 5, 1]]];
+    const run = async (backend: 'cpu' | 'webgpu'): Promise<number[][]> => {
+      await wt.setBackend(backend);
+      const out: number[][] = [];
+      for (const [sa, sb] of pairs) {
+        const t = wt.tidy(() => wt.div(wt.tensor(values(sa.reduce((p, q) => p * q, 1), 7), sa), wt.add(wt.tensor(values(sb.reduce((p, q) => p * q, 1), 8), sb), 2)));
+        out.push(Array.from(await t.data()));
+        t.dispose();
+      }
+      return out;
+    };
+    const want = await run('cpu');
+    const got = await run('webgpu');
+    await wt.setBackend('cpu');
+    want.forEach((w, k) => expect(compare(Float32Array.from(got[k]!), Float32Array.from(w), 1e-6), `${pairs[k]![0]} / ${pairs[k]![1]}`).toBeNull());
+  });
 });

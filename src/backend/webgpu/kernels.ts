@@ -44,8 +44,18 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
         return;
       }
       const m = mergeDims(outShape, [bstrides(aShape, outShape), bstrides(bShape, outShape)]);
-      const d = dimWords([n, m.shape.length], m.shape, m.strides[0]!, m.strides[1]!);
-      ctx.dispatch('binary', 'binary', { WG, OP: op, T: 'f32', TA: 'f32', TB: 'f32', MODE_STRIDED: true, ...d.defines }, d.params, [a!, b!], [out!], grid(n));
+      const R = m.shape.length;
+      // vec4 when the innermost dim holds whole vec4s that each operand either walks (stride 1,
+      // its other strides whole vec4s) or repeats (stride 0: one float, splatted).
+      const walks = (st: readonly number[]): boolean => st[R - 1] === 1 && st.every((v, i) => i === R - 1 || v % 4 === 0);
+      const vec = R > 0 && m.shape[R - 1]! % 4 === 0 && m.strides.every((st) => st[R - 1] === 0 || walks(st));
+      const shape = vec ? m.shape.map((v, i) => (i === R - 1 ? v / 4 : v)) : m.shape;
+      const strides = m.strides.map((st) => (vec && walks(st) ? st.map((v, i) => (i === R - 1 ? 1 : v / 4)) : st));
+      const type = (st: readonly number[]): string => (vec && walks(st) ? 'vec4<f32>' : 'f32');
+      const units = vec ? n / 4 : n;
+      const d = dimWords([units, R], shape, strides[0]!, strides[1]!);
+      const defines = { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32', TA: type(m.strides[0]!), TB: type(m.strides[1]!), MODE_STRIDED: true, ...d.defines };
+      ctx.dispatch('binary', 'binary', defines, d.params, [a!, b!], [out!], grid(units));
     },
 
     unary([x], [out], { op, alpha }) {
