@@ -1,5 +1,6 @@
 // The webgpu kernel variants that the adapter here would not pick by itself: the workgroup-tiled
-// matmul (GPUs) and the register-blocked one (CPU adapters) both run the conformance cases, with
+// matmul (GPUs), the register-blocked one (CPU adapters) and its quad-shared form (CPU adapters with
+// subgroups; plain register-blocked where the device lacks them) all run the conformance cases, with
 // grids capped at 20 workgroups per dimension so that every kernel's grid splitting is exercised.
 import { describe, it, expect } from 'vitest';
 import * as wt from '../src/index.js';
@@ -17,7 +18,7 @@ describe('webgpu kernel variants', () => {
     it('has no adapter here', () => expect(names).not.toContain('webgpu'));
     return;
   }
-  it.each(['tiled', 'direct'] as const)('%s matmul with grids capped at 20 workgroups per dimension', async (strategy) => {
+  it.each(['tiled', 'direct', 'quad'] as const)('%s matmul with grids capped at 20 workgroups per dimension', async (strategy) => {
     engine.instances.get('webgpu')?.dispose();
     engine.instances.delete('webgpu');
     wt.registerBackend('webgpu', async () => new WebGPUBackend({ matmul: strategy, maxWorkgroupsPerDimension: 20, maxBatch: 7 }));

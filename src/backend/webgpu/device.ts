@@ -101,7 +101,9 @@ export async function acquireDevice(): Promise<Acquired> {
     const v = (adapter.limits as unknown as Record<string, number>)[k];
     if (typeof v === 'number') requiredLimits[k] = v;
   }
-  const device = await adapter.requestDevice({ requiredLimits });
+  // Subgroup operations let the CPU-adapter matmul share loads inside a quad (see ./matmul.ts).
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const ai = (adapter as { info?: GPUAdapterInfo }).info;
   const info: Record<string, string | number | boolean> = {
     backend: 'webgpu',
@@ -111,6 +113,8 @@ export async function acquireDevice(): Promise<Acquired> {
     device: ai?.device ?? '',
     description: ai?.description ?? '',
     isFallbackAdapter: !!(ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
+
+    subgroups: device.features.has('subgroups'),
   };
   for (const k of WANTED_LIMITS) info[k] = (device.limits as unknown as Record<string, number>)[k] ?? 0;
   if (proc?.env['VK_ICD_FILENAMES']) info['vulkanDriver'] = proc.env['VK_ICD_FILENAMES'];

@@ -22,7 +22,7 @@ export interface WebGPUBackendOptions {
   /** Submit after this many dispatches (default 64). */
   maxBatch?: number;
   /** The matmul kernel (default 'auto'); see WebGPUBackend.matmulStrategy. */
-  matmul?: 'auto' | 'tiled' | 'direct';
+  matmul?: 'auto' | 'tiled' | 'direct' | 'quad';
   /**
    * Tune the other kernels' layouts for a GPU or for an adapter that runs shaders on the CPU
    * (default 'auto': from the adapter), e.g. to test the GPU layouts on SwiftShader.
@@ -52,9 +52,11 @@ export class WebGPUBackend implements Backend<GpuHandle> {
   readonly name = 'webgpu' as const;
   /**
    * Matmul kernel: 'tiled' (workgroup-memory tiles, for GPUs), 'direct' (register blocks read
-   * straight from storage, for adapters that run shaders on the CPU), or 'auto' to choose by adapter.
+   * straight from storage, for adapters that run shaders on the CPU), 'quad' (direct, with rows
+   * shared in a quad through subgroup operations; 'direct' where the device lacks them), or 'auto'
+   * to choose by adapter.
    */
-  matmulStrategy: 'auto' | 'tiled' | 'direct';
+  matmulStrategy: 'auto' | 'tiled' | 'direct' | 'quad';
   /** Why the device is gone (set on device loss or dispose); tensors on it then report this. */
   lost: string | undefined;
   private s: State | null = null;
@@ -90,7 +92,8 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     const ctx: KernelContext = {
       limits,
       wg,
-      get matmulStrategy() { return self.matmulStrategy === 'auto' ? (cpuLike ? 'direct' : 'tiled') : self.matmulStrategy; },
+      get matmulStrategy() { return self.matmulStrategy === 'auto' ? (cpuLike ? 'quad' : 'tiled') : self.matmulStrategy; },
+      subgroups: device.features.has('subgroups'),
       cpuLike: this.options.tuneFor === undefined || this.options.tuneFor === 'auto' ? cpuLike : this.options.tuneFor === 'cpu',
       temp: (size) => this.alloc(size, 'float32'),
       drop: (h) => this.free(h),

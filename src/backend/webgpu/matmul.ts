@@ -1,6 +1,7 @@
 /**
- * Planning the matmul kernel (shaders/matmul.wgsl): tile sizes from the problem's shape and the
- * adapter's limits, vec4 bindings where the contiguous dims allow, batches split across grids.
+ * Planning the matmul kernels: shaders/matmul.wgsl (GPUs: tile sizes from the problem's shape and the
+ * adapter's limits, vec4 bindings where the contiguous dims allow), and for adapters that run shaders
+ * on the CPU matmul_quad.wgsl (with subgroups) or matmul_direct.wgsl; batches split across grids.
  */
 import type { KernelAttrs } from '../backend.js';
 import { type GpuHandle, type KernelContext, Words, nextPow2 } from './plan.js';
@@ -30,12 +31,17 @@ export function chooseTiles(m: number, n: number, limits: KernelContext['limits'
   return { BM, BN, BK };
 }
 
-/** 'tiled' stages tiles in workgroup memory (real GPUs); 'direct' reads storage straight into registers (CPU adapters). */
-export type MatmulStrategy = 'tiled' | 'direct';
+/**
+ * 'tiled' stages tiles in workgroup memory (real GPUs); 'direct' reads storage straight into registers
+ * (CPU adapters); 'quad' is 'direct' with each quad's rows shared through quadBroadcast (CPU adapters
+ * with the 'subgroups' feature; falls back to 'direct' without it).
+ */
+export type MatmulStrategy = 'tiled' | 'direct' | 'quad';
 
 export function matmulKernel(ctx: KernelContext, inputs: readonly GpuHandle[], out: GpuHandle, at: KernelAttrs['matmul']): void {
   const { m, n, k, batch, transposeA: tA, transposeB: tB } = at;
-  const direct = ctx.matmulStrategy === 'direct';
+  const quad = ctx.matmulStrategy === 'quad' && ctx.subgroups;
+  const direct = quad || ctx.matmulStrategy !== 'tiled';
   let defines: Record<string, string | number | boolean>;
   let gx: number, gy: number;
   // vec4 along the contiguous dim of each operand (this also keeps every batch offset a multiple of 4)
@@ -47,7 +53,15 @@ export function matmulKernel(ctx: KernelContext, inputs: readonly GpuHandle[], o
     A_T: vecA ? 'vec4<f32>' : 'f32', B_T: vecB ? 'vec4<f32>' : 'f32', C_T: vecC ? 'vec4<f32>' : 'f32',
     BIAS: at.bias, C_BINDING: at.bias ? 4 : 3, [`ACT_${at.activation}`]: true,
   };
-  if (direct) {
+  if (quad) {
+    // 16x8 outputs per invocation, a quad = 4 neighbours along x; at most 64 invocations, enough
+    // columns per row of the workgroup for whole quads, no more rows than the output has
+    const WGX = Math.max(4, Math.min(8, nextPow2(Math.ceil(n / 8))));
+    const WGY = Math.min(64 / WGX, nextPow2(Math.ceil(m / 16)));
+    defines = { ...common, WGX, WGY };
+    gx = Math.ceil(n / 8 / WGX);
+    gy = Math.ceil(m / 16 / WGY);
+  } else if (direct) {
     // 8x8 outputs per invocation; 64 invocations, fewer along a narrow output's columns
     const WGX = Math.min(8, nextPow2(Math.ceil(n / 8))), WGY = 64 / WGX;
     defines = { ...common, WGX, WGY };
@@ -66,6 +80,6 @@ export function matmulKernel(ctx: KernelContext, inputs: readonly GpuHandle[], o
   for (let b0 = 0; b0 < batch; b0 += maxDim) {
     const nb = Math.min(maxDim, batch - b0);
     const params = new Words().u(m, n, k, at.aBatched ? m * k : 0, at.bBatched ? k * n : 0, b0).f(at.alpha).done();
-    ctx.dispatch('matmul', direct ? 'matmul_direct' : 'matmul', defines, params, inputs, [out], [gx, gy, nb]);
+    ctx.dispatch('matmul', quad ? 'matmul_quad' : direct ? 'matmul_direct' : 'matmul', defines, params, inputs, [out], [gx, gy, nb]);
   }
 }

@@ -24,7 +24,9 @@ export interface KernelContext {
   /** Workgroup size of 1-D kernels. */
   readonly wg: number;
   /** How matmul is computed on this adapter (see ./matmul.ts). */
-  readonly matmulStrategy: 'tiled' | 'direct';
+  readonly matmulStrategy: 'tiled' | 'direct' | 'quad';
+  /** The device has the 'subgroups' feature (WGSL `enable subgroups;`). */
+  readonly subgroups: boolean;
   /**
    * The adapter runs shaders on the CPU (SwiftShader, llvmpipe): few lanes, and every workgroup
    * barrier is expensive, so kernels favour one invocation per line of work (see ./axis.ts).

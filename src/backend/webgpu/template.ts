@@ -45,5 +45,8 @@ export function shaderSource(name: string, defines: Defines): string {
   const common = SHADERS['common'];
   const body = SHADERS[name];
   if (common === undefined || body === undefined) throw new Error(`webgpu: no shader '${name}' (run node scripts/gen-shaders.mjs)`);
-  return expand(name, `${common}\n${body}`, defines);
+  // WGSL directives (`enable subgroups;`, `diagnostic(...);`) must precede every declaration, the prelude's too.
+  const directives = body.match(/^(enable|diagnostic)\b[^;]*;[^\n]*\n/gm) ?? [];
+  const rest = directives.reduce((s, d) => s.replace(d, ''), body);
+  return expand(name, `${directives.join('')}${common}\n${rest}`, defines);
 }
