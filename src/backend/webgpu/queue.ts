@@ -35,6 +35,8 @@ export interface DispatchSpec {
   groups: readonly [number, number, number];
 }
 
+/** Parameter words every dispatch binds at least (256 bytes, one slot). */
+const MIN_WORDS = 64;
 const ARENA_BYTES = 64 * 1024;
 /** Cached bind groups kept at most; the cache starts over beyond this (stale entries name dead buffers). */
 const MAX_GROUPS = 4096;
@@ -88,7 +90,9 @@ export class Submitter {
   }
 
   dispatch(d: DispatchSpec): void {
-    const words = Math.max(4, Math.ceil(d.params.length / 4) * 4);
+    // One uniform size (64 words) for nearly every dispatch: fewer pipeline variants, and bind groups
+    // of one size, which wgpu (Deno) needs when pipelines sharing a layout are switched between.
+    const words = Math.max(MIN_WORDS, Math.ceil(d.params.length / 4) * 4);
     const slot = Math.ceil((words * 4) / this.align) * this.align;
     if (slot > ARENA_BYTES) throw new Error(`webgpu: kernel '${d.kernel}': ${d.params.length} parameter words do not fit a uniform buffer`);
     if (this.arenaUsed + slot > ARENA_BYTES) this.flush();
