@@ -149,34 +149,49 @@ function openDb(): Promise<IDBDatabase> {
 }
 
 function idbHandler(modelPath: string): IOHandler {
+  // A transaction that aborts (quota exceeded, say) may fire no error event: without onabort the save would never settle.
   const done = (tx: IDBTransaction) => new Promise<void>((res, rej) => {
     tx.oncomplete = () => res();
     tx.onerror = () => rej(new Error(`indexeddb: ${String(tx.error)}`));
+    tx.onabort = () => rej(new Error(`indexeddb: the transaction was aborted (${String(tx.error)})`));
   });
   return {
     async save(a) {
       const db = await openDb();
-      const result = info(a, (a.weightData as ArrayBuffer).byteLength);
-      const tx = db.transaction([MODELS, INFOS], 'readwrite');
-      tx.objectStore(INFOS).put({ modelPath, modelArtifactsInfo: result.modelArtifactsInfo });
-      tx.objectStore(MODELS).put({ modelPath, modelArtifacts: a });
-      await done(tx);
-      db.close();
-      return result;
+      try {
+        const result = info(a, weightBytes(a.weightData));
+        const tx = db.transaction([MODELS, INFOS], 'readwrite');
+        tx.objectStore(INFOS).put({ modelPath, modelArtifactsInfo: result.modelArtifactsInfo });
+        tx.objectStore(MODELS).put({ modelPath, modelArtifacts: a });
+        await done(tx);
+        return result;
+      } finally {
+        db.close();
+      }
     },
     async load() {
       const db = await openDb();
-      const tx = db.transaction(MODELS, 'readonly');
-      const req = tx.objectStore(MODELS).get(modelPath);
-      const rec = await new Promise<{ modelArtifacts?: ModelArtifacts } | undefined>((res, rej) => {
-        req.onsuccess = () => res(req.result as { modelArtifacts?: ModelArtifacts } | undefined);
-        req.onerror = () => rej(new Error(`indexeddb: ${String(req.error)}`));
-      });
-      db.close();
+      let rec: { modelArtifacts?: ModelArtifacts } | undefined;
+      try {
+        const tx = db.transaction(MODELS, 'readonly');
+        const req = tx.objectStore(MODELS).get(modelPath);
+        rec = await new Promise<{ modelArtifacts?: ModelArtifacts } | undefined>((res, rej) => {
+          req.onsuccess = () => res(req.result as { modelArtifacts?: ModelArtifacts } | undefined);
+          req.onerror = () => rej(new Error(`indexeddb: ${String(req.error)}`));
+        });
+      } finally {
+        db.close();
+      }
       if (!rec?.modelArtifacts) throw new Error(`loadModel: no model named '${modelPath}' in IndexedDB`);
       return rec.modelArtifacts;
     },
   };
+}
+
+/** Bytes of weight data given as one buffer or several (TensorFlow.js allows both). */
+function weightBytes(d: ArrayBuffer | ArrayBuffer[] | undefined): number {
+  if (!d) return 0;
+  return Array.isArray(d) ? d.reduce((n, b) => n + b.byteLength, 0) : d.byteLength;
 }
 
 /** Browser downloads: NAME.json and NAME.weights.bin (the TensorFlow.js naming). */
@@ -195,7 +210,7 @@ function downloadsHandler(name: string): IOHandler {
         link.click();
         setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
       }
-      return info(a, (a.weightData as ArrayBuffer).byteLength);
+      return info(a, weightBytes(a.weightData));
     },
   };
 }
@@ -208,7 +223,10 @@ export function getHandler(op: string, x: string | IOHandler): IOHandler {
   const scheme = m?.[1];
   const rest = m?.[2] ?? '';
   if (scheme === 'file') return fileHandler(rest);
-  if (scheme === 'indexeddb') return idbHandler(rest);
+  if (scheme === 'indexeddb') {
+    if (!rest) throw new Error(`${op}: 'indexeddb://' needs a model name, as in 'indexeddb://my-model'`);
+    return idbHandler(rest);
+  }
   if (scheme === 'downloads') return downloadsHandler(rest);
   if (scheme === 'http' || scheme === 'https') return httpHandler(x);
   throw new Error(`${op}: unsupported destination '${x}' (expected file://, indexeddb://, downloads://${op === 'loadModel' ? ', http(s)://' : ''} or an IOHandler)`);
