@@ -114,6 +114,8 @@ describe('model save/load in Chromium', () => {
     await page.reload();
     const missing = await page.evaluate(loadAndPredict, { backend: 'cpu', source: 'indexeddb://never-saved' }).then(() => '', (e: Error) => e.message);
     expect(missing).toMatch(/no model named 'never-saved' in IndexedDB/);
+    const unnamed = await page.evaluate(loadAndPredict, { backend: 'cpu', source: 'indexeddb://' }).then(() => '', (e: Error) => e.message);
+    expect(unnamed).toMatch(/loadModel: 'indexeddb:\/\/' needs a model name/);
   }, 40_000);
 
   it('downloads:// triggers two downloads: a layers-format model.json and its weights', async () => {
