@@ -1,5 +1,6 @@
-// Prepended to every kernel. Templates: a name in double braces is replaced, and //#if NAME, //#if !NAME,
-// //#else, //#endif select lines, by src/backend/webgpu/template.ts.
+// Prepended to every kernel. Templates: //#include NAME pastes shaders/NAME.wgsl, a name in double
+// braces is replaced, and //#if NAME, //#if !NAME, //#else, //#endif select lines, by
+// src/backend/webgpu/template.ts.
 // Sizes travel in a uniform of NP vec4<u32> words (one 256-byte slot per dispatch), so one
 // compiled variant serves every shape; structure (op, rank, tile, vec4 or not) is compiled in.
 struct Params { v: array<vec4<u32>, {{NP}}> }

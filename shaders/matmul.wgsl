@@ -4,12 +4,7 @@
 // Transposes are folded into the tile loads (no copies). VEC_A / VEC_B / VEC_C bind the operands as
 // vec4 arrays when the contiguous dimension is a multiple of 4, so loads and stores move 16 bytes.
 // params: [M, N, K, strideA, strideB, batchBase, alpha (f32)] (a stride of 0 shares an operand across the batch)
-@group(0) @binding(1) var<storage, read> A: array<{{A_T}}>;
-@group(0) @binding(2) var<storage, read> B: array<{{B_T}}>;
-//#if BIAS
-@group(0) @binding(3) var<storage, read> BIAS: array<f32>;
-//#endif
-@group(0) @binding({{C_BINDING}}) var<storage, read_write> C: array<{{C_T}}>;
+//#include matmul_common
 
 const BM = {{BM}}u;
 const BN = {{BN}}u;
@@ -19,27 +14,6 @@ const NT = (BM / 4u) * (BN / 4u);
 // tiles stored k-major: As[k * BM/4 + m/4] holds A[m..m+3][k]
 var<workgroup> As: array<vec4<f32>, {{AS_LEN}}>;
 var<workgroup> Bs: array<vec4<f32>, {{BS_LEN}}>;
-
-fn act(v: vec4<f32>, alpha: f32) -> vec4<f32> {
-//#if ACT_linear
-  return v;
-//#endif
-//#if ACT_relu
-  return max(v, vec4<f32>(0.0));
-//#endif
-//#if ACT_sigmoid
-  return vec4<f32>(1.0) / (vec4<f32>(1.0) + exp(-v));
-//#endif
-//#if ACT_tanh
-  return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0)));
-//#endif
-//#if ACT_leakyRelu
-  return select(v * alpha, v, v > vec4<f32>(0.0));
-//#endif
-//#if ACT_step
-  return select(vec4<f32>(0.0), vec4<f32>(1.0), v > vec4<f32>(0.0));
-//#endif
-}
 
 fn put_a(k: u32, m: u32, v: f32) { As[k * (BM / 4u) + m / 4u][m % 4u] = v; }
 fn put_b(k: u32, n: u32, v: f32) { Bs[k * (BN / 4u) + n / 4u][n % 4u] = v; }

@@ -8,33 +8,7 @@
 // neighbouring invocations touch neighbouring floats of B and C: one vector load on a SIMD CPU driver
 // (which runs G = 4 invocations per SIMD group), coalesced access on a GPU.
 // params: [M, N, K, strideA, strideB, batchBase, alpha (f32)]
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-//#if BIAS
-@group(0) @binding(3) var<storage, read> BIAS: array<f32>;
-//#endif
-@group(0) @binding({{C_BINDING}}) var<storage, read_write> C: array<f32>;
-
-fn act(v: vec4<f32>, alpha: f32) -> vec4<f32> {
-//#if ACT_linear
-  return v;
-//#endif
-//#if ACT_relu
-  return max(v, vec4<f32>(0.0));
-//#endif
-//#if ACT_sigmoid
-  return vec4<f32>(1.0) / (vec4<f32>(1.0) + exp(-v));
-//#endif
-//#if ACT_tanh
-  return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0)));
-//#endif
-//#if ACT_leakyRelu
-  return select(v * alpha, v, v > vec4<f32>(0.0));
-//#endif
-//#if ACT_step
-  return select(vec4<f32>(0.0), vec4<f32>(1.0), v > vec4<f32>(0.0));
-//#endif
-}
+//#include matmul_common
 
 fn store_row(gm: u32, n: u32, G: u32, M: u32, N: u32, cOff: u32, lo: vec4<f32>, hi: vec4<f32>) {
   if (gm >= M) { return; }

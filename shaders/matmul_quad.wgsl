@@ -12,33 +12,7 @@ diagnostic(off, subgroup_uniformity);
 // Requires quads of consecutive local invocations (checked at run time: otherwise each invocation
 // computes its outputs on its own, slowly but correctly).
 // params: [M, N, K, strideA, strideB, batchBase, alpha (f32)]
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-//#if BIAS
-@group(0) @binding(3) var<storage, read> BIAS: array<f32>;
-//#endif
-@group(0) @binding({{C_BINDING}}) var<storage, read_write> C: array<f32>;
-
-fn act(v: vec4<f32>, alpha: f32) -> vec4<f32> {
-//#if ACT_linear
-  return v;
-//#endif
-//#if ACT_relu
-  return max(v, vec4<f32>(0.0));
-//#endif
-//#if ACT_sigmoid
-  return vec4<f32>(1.0) / (vec4<f32>(1.0) + exp(-v));
-//#endif
-//#if ACT_tanh
-  return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0)));
-//#endif
-//#if ACT_leakyRelu
-  return select(v * alpha, v, v > vec4<f32>(0.0));
-//#endif
-//#if ACT_step
-  return select(vec4<f32>(0.0), vec4<f32>(1.0), v > vec4<f32>(0.0));
-//#endif
-}
+//#include matmul_common
 
 @compute @workgroup_size({{WGX}}, {{WGY}})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,

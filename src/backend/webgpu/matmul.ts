@@ -47,7 +47,7 @@ export function matmulKernel(ctx: KernelContext, inputs: readonly GpuHandle[], o
   // vec4 along the contiguous dim of each operand (this also keeps every batch offset a multiple of 4)
   const vecA = !direct && (tA ? m % 4 === 0 : k % 4 === 0);
   const vecB = !direct && (tB ? k % 4 === 0 : n % 4 === 0);
-  const vecC = n % 4 === 0;
+  const vecC = !direct && n % 4 === 0; // the direct kernels store C element by element
   const common = {
     TRANS_A: tA, TRANS_B: tB, VEC_A: vecA, VEC_B: vecB, VEC_C: vecC,
     A_T: vecA ? 'vec4<f32>' : 'f32', B_T: vecB ? 'vec4<f32>' : 'f32', C_T: vecC ? 'vec4<f32>' : 'f32',

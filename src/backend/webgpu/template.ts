@@ -1,6 +1,7 @@
 /**
  * Turns a shader template from shaders/*.wgsl into WGSL for one variant: `//#if NAME`,
- * `//#if !NAME`, `//#else`, `//#endif` keep or drop lines, and `{{NAME}}` is replaced by a define.
+ * `//#if !NAME`, `//#else`, `//#endif` keep or drop lines, `{{NAME}}` is replaced by a define, and
+ * `//#include NAME` pastes shaders/NAME.wgsl (code several kernel families share) before all that.
  * Structure (op, rank, tile sizes, vec4 or scalar) is compiled in this way; sizes go in uniforms.
  */
 import { SHADERS } from './shaders.generated.js';
@@ -40,11 +41,22 @@ export function expand(name: string, source: string, defines: Defines): string {
   });
 }
 
+/** `source` with every `//#include NAME` line replaced by shaders/NAME.wgsl, itself resolved in turn. */
+function resolveIncludes(name: string, source: string, seen: readonly string[] = [name]): string {
+  return source.replace(/^[ \t]*\/\/#include[ \t]+(\w+)[ \t]*$/gm, (_, inc: string) => {
+    if (seen.includes(inc)) throw new Error(`webgpu: shader '${name}': //#include ${inc} includes itself`);
+    const text = SHADERS[inc];
+    if (text === undefined) throw new Error(`webgpu: shader '${name}': //#include ${inc}, but there is no shaders/${inc}.wgsl`);
+    return resolveIncludes(name, text.replace(/\n$/, ''), [...seen, inc]);
+  });
+}
+
 /** The WGSL for one variant of kernel family `name`: the common prelude plus the family's template. */
 export function shaderSource(name: string, defines: Defines): string {
   const common = SHADERS['common'];
-  const body = SHADERS[name];
-  if (common === undefined || body === undefined) throw new Error(`webgpu: no shader '${name}' (run node scripts/gen-shaders.mjs)`);
+  const template = SHADERS[name];
+  if (common === undefined || template === undefined) throw new Error(`webgpu: no shader '${name}' (run node scripts/gen-shaders.mjs)`);
+  const body = resolveIncludes(name, template);
   // WGSL directives (`enable subgroups;`, `diagnostic(...);`) must precede every declaration, the prelude's too.
   const directives = body.match(/^(enable|diagnostic)\b[^;]*;[^\n]*\n/gm) ?? [];
   const rest = directives.reduce((s, d) => s.replace(d, ''), body);
