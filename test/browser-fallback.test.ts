@@ -4,20 +4,14 @@
  * conformance smoke test must pass there against cpu, and the pages must say that WebGPU is missing
  * and still run (the benchmark on cpu and gpujs at small sizes). Under CI=true a missing browser fails.
  */
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  addBarePage, browserAvailable, buildDemo, CHROMIUM, IN_CI, launch, NO_WEBGPU_ARGS, publishScreenshot, screenshot, serve,
-  type Browser, type Server,
+  BROWSER_TESTS_ENABLED, browserSession, CHROMIUM, NO_WEBGPU_ARGS, publishScreenshot, screenshot, smokeTolerance,
+  type SmokeCase,
 } from './browser/harness.js';
 
-const enabled = IN_CI || browserAvailable();
-if (!enabled) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
+if (!BROWSER_TESTS_ENABLED) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
 
-/** Kernels agree with cpu to float rounding; seeded normals pass through log/cos, which GPUs evaluate less exactly. */
-const tolerance = (name: string): number => (name === 'randomSeeded' ? 1e-3 : 1e-4);
-
-interface SmokeCase { maxErr: number; shapesMatch: boolean; finite: boolean }
 interface SmokeResult {
   backend: string;
   info: { backend: string; device: Record<string, unknown>; attempts: { name: string; ok: boolean; reason?: string }[] };
@@ -26,29 +20,11 @@ interface SmokeResult {
 interface BenchRow { test: string; size: string; backend: string; ms: number; reps: number; unit: string; throughput: number; speedup?: number; maxErr?: number; error?: string }
 
 describe('in Chromium without WebGPU', () => {
-  let dir = '';
-  let server: Server | null = null;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    if (!enabled) return;
-    dir = await buildDemo();
-    addBarePage(dir);
-    server = await serve(dir);
-    browser = await launch(NO_WEBGPU_ARGS);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const fail = (what: string): never => {
-    throw new Error(`${what}\n--- page log ---\n${browser?.log.slice(-30).join('\n')}`);
-  };
+  const session = browserSession(NO_WEBGPU_ARGS);
+  const { fail } = session;
 
   it('has no WebGPU adapter but has WebGL2', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/bare/index.html`);
@@ -60,6 +36,7 @@ describe('in Chromium without WebGPU', () => {
   });
 
   it('wt.init() picks gpujs on WebGL2 and the bundle passes the smoke test against cpu', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/bare/index.html`);
@@ -76,7 +53,7 @@ describe('in Chromium without WebGPU', () => {
     expect(r.info.attempts[1]).toMatchObject({ name: 'gpujs', ok: true });
     for (const [name, c] of Object.entries(r.cases)) {
       expect({ name, ...c }).toMatchObject({ name, shapesMatch: true, finite: true });
-      expect(c.maxErr, name).toBeLessThan(tolerance(name));
+      expect(c.maxErr, name).toBeLessThan(smokeTolerance(name));
     }
     expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
     // The bundle loaded gpu.js from its sibling file, with no import map or script tag in the page.
@@ -84,6 +61,7 @@ describe('in Chromium without WebGPU', () => {
   });
 
   it('the landing page says WebGPU is missing and names the fallback', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/index.html`);
@@ -97,6 +75,7 @@ describe('in Chromium without WebGPU', () => {
   });
 
   it('the benchmark page runs on cpu and gpujs, and gpujs matches cpu', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=32x50&mnist=0&backends=cpu,gpujs&mintime=5`);

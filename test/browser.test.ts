@@ -5,48 +5,24 @@
  * batches and its accuracy rises. Screenshots go to test-results/ (and to docs/ for the README).
  * Under CI=true a missing browser or adapter fails.
  */
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  addBarePage, browserAvailable, buildDemo, CHROMIUM, IN_CI, launch, publishScreenshot, screenshot, serve, WEBGPU_ARGS,
-  type Browser, type Server,
+  BROWSER_TESTS_ENABLED, browserSession, CHROMIUM, publishScreenshot, screenshot, smokeTolerance, WEBGPU_ARGS,
+  type SmokeCase,
 } from './browser/harness.js';
 
-const enabled = IN_CI || browserAvailable();
-if (!enabled) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
+if (!BROWSER_TESTS_ENABLED) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
 
-/** Kernels agree with cpu to float rounding; seeded normals pass through log/cos, which GPUs evaluate less exactly. */
-const tolerance = (name: string): number => (name === 'randomSeeded' ? 1e-3 : 1e-4);
-
-interface SmokeCase { maxErr: number; shapesMatch: boolean; finite: boolean }
 interface SmokeResult { backend: string; info: { backend: string; device: Record<string, unknown> }; cases: Record<string, SmokeCase> }
 interface BenchRow { test: string; size: string; backend: string; throughput: number; speedup?: number; maxErr?: number; error?: string }
 interface Point { x: number; loss: number; accuracy: number }
 
 describe('in Chromium with WebGPU', () => {
-  let dir = '';
-  let server: Server | null = null;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    if (!enabled) return;
-    dir = await buildDemo();
-    addBarePage(dir);
-    server = await serve(dir);
-    browser = await launch(WEBGPU_ARGS);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const fail = (what: string): never => {
-    throw new Error(`${what}\n--- page log ---\n${browser?.log.slice(-30).join('\n')}`);
-  };
+  const session = browserSession(WEBGPU_ARGS);
+  const { fail } = session;
 
   it('the bundle runs a conformance smoke test on webgpu in a bare page', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/bare/index.html`);
@@ -57,7 +33,7 @@ describe('in Chromium with WebGPU', () => {
     expect(r.info.backend).toBe('webgpu');
     for (const [name, c] of Object.entries(r.cases)) {
       expect({ name, ...c }).toMatchObject({ name, shapesMatch: true, finite: true });
-      expect(c.maxErr, name).toBeLessThan(tolerance(name));
+      expect(c.maxErr, name).toBeLessThan(smokeTolerance(name));
     }
     expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
     // gpu.js is fetched only for the fallback, never when WebGPU runs.
@@ -65,6 +41,7 @@ describe('in Chromium with WebGPU', () => {
   });
 
   it('the benchmark page runs small sizes on cpu, webgpu and TensorFlow.js, and all match cpu', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=128&backends=cpu,webgpu&tfjs=1&mintime=5`);
@@ -96,6 +73,7 @@ describe('in Chromium with WebGPU', () => {
   });
 
   it('the MNIST page trains a few batches on webgpu and its accuracy rises', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.goto(`${server.url}/mnist.html?train=384&test=100&epochs=2&batch=128&backend=webgpu&autorun=1`);
@@ -125,6 +103,7 @@ describe('in Chromium with WebGPU', () => {
   });
 
   it('the pages still fit a narrow screen', async () => {
+    const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });

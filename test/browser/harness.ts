@@ -1,7 +1,7 @@
 /**
  * Helpers for the tests that run in real Chromium: launch Debian's chromium through playwright-core
  * (with or without WebGPU), build the demo pages and serve a folder with vite preview on a free port.
- * Under CI=true a missing browser is an Error; elsewhere the caller decides.
+ * Under CI=true a missing browser is an Error; elsewhere the tests have nothing to do.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,6 +37,15 @@ export const NO_WEBGPU_ARGS = ['--disable-features=WebGPU'];
 export function browserAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
+
+/** Whether the browser tests run: always under CI (where a missing browser then fails), else if Chromium is there. */
+export const BROWSER_TESTS_ENABLED = IN_CI || browserAvailable();
+
+/** Kernels agree with cpu to float rounding; seeded normals pass through log/cos, which GPUs evaluate less exactly. */
+export const smokeTolerance = (name: string): number => (name === 'randomSeeded' ? 1e-3 : 1e-4);
+
+/** One case of test/browser/smoke.js: the largest difference from cpu, and whether shapes and values are sane. */
+export interface SmokeCase { maxErr: number; shapesMatch: boolean; finite: boolean }
 
 export interface Browser {
   context: BrowserContext;
@@ -138,4 +148,40 @@ export function publishScreenshot(path: string, docsName: string): void {
   if (existsSync(target) && process.env.WT_UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(dirname(target), { recursive: true });
   cpSync(path, target);
+}
+
+/** The served pages and the browser of a describe block; null until set up (or when the tests are off). */
+export interface Session {
+  browser: Browser | null;
+  server: Server | null;
+  /** Throw `what` with the end of the page's log, for a failure that an assertion would explain badly. */
+  fail(what: string): never;
+}
+
+/**
+ * Call inside a describe block: before its tests, build the demo pages, add the bare page, serve them
+ * and launch Chromium with `args`; after them, close and remove everything.
+ */
+export function browserSession(args: readonly string[]): Session {
+  let dir = '';
+  const session: Session = {
+    browser: null,
+    server: null,
+    fail(what: string): never {
+      throw new Error(`${what}\n--- page log ---\n${session.browser?.log.slice(-30).join('\n')}`);
+    },
+  };
+  beforeAll(async () => {
+    if (!BROWSER_TESTS_ENABLED) return;
+    dir = await buildDemo();
+    addBarePage(dir);
+    session.server = await serve(dir);
+    session.browser = await launch(args);
+  }, 120_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return session;
 }
