@@ -86,9 +86,11 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
     },
 
     pad([x], [out], { xShape, outShape, begin }) {
-      const R = outShape.length;
       const n = out!.size;
-      ctx.dispatch('pad', 'pad', { WG, R }, new Words().u(n).u(...outShape).u(...begin).u(...xShape).done(), [x!], [out!], grid(n));
+      // a scalar as rank 1, so the walk always has a dim 0
+      const [o, b, xs] = outShape.length ? [outShape, begin, xShape] : [[1], [0], [1]];
+      const d = dimWords([n], o, b, xs, stridesOf(xs));
+      ctx.dispatch('pad', 'pad', { WG, ...d.defines }, d.params, [x!], [out!], grid(n));
     },
 
     concat([a, b], [out], { aLen, bLen, inner }) {

@@ -93,7 +93,7 @@ export function mergeDims(shape: readonly number[], strides: readonly (readonly 
 }
 
 /**
- * Parameter words for the index-walking kernels (binary's strided mode, strided): `head` in the first
+ * Parameter words for the index-walking kernels (binary's strided mode, strided, pad): `head` in the first
  * vec4, then each per-dim array padded to Q vec4s (Q = 2 up to rank 8). Defines: R, Q, D1..D7 (dim d
  * exists), GENERIC above rank 8; up to rank 8 the shaders unroll the walk, reading each size at a
  * fixed place of the uniform.
