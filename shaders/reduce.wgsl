@@ -21,8 +21,7 @@ alias RU = {{RU}};
 @group(0) @binding(1) var<storage, read> X: array<T>;
 @group(0) @binding(2) var<storage, read_write> Y: array<{{OUT_T}}>;
 
-const WX = {{WX}}u;
-const WY = {{WY}}u;
+//#include axis_lane
 const NONE = 0xffffffffu;
 //#if TREE
 var<workgroup> sv: array<R, {{WXY}}>;
@@ -72,16 +71,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let size = pu(1u);
   let inner = pu(2u);
   let lines = pu(4u);
-//#if ALONG
-  let a = l / WY;
-  let b = l % WY;
-  let bs = 1u;
-//#else
-  let a = l % WX;
-  let b = l / WX;
-  let bs = WX;
-//#endif
-  let line = (wid.y * nwg.x + wid.x) * WX + a;
+  let ln = lane(wid, nwg, l);
+  let line = ln.line;
+  let b = ln.b;
+  let bs = ln.bs;
   let live = line < lines;
 //#if SPLIT
   let chunk = pu(5u);

@@ -9,8 +9,7 @@ alias R = {{R}};
 @group(0) @binding(1) var<storage, read> X: array<T>;
 @group(0) @binding(2) var<storage, read_write> Y: array<T>;
 
-const WX = {{WX}}u;
-const WY = {{WY}}u;
+//#include axis_lane
 //#if TREE
 var<workgroup> sm: array<R, {{WXY}}>;
 var<workgroup> ss: array<R, {{WXY}}>;
@@ -33,16 +32,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let inner = pu(2u);
   let ninf = pf(3u);
   let lines = pu(4u);
-//#if ALONG
-  let a = l / WY;
-  let b = l % WY;
-  let bs = 1u;
-//#else
-  let a = l % WX;
-  let b = l / WX;
-  let bs = WX;
-//#endif
-  let line = (wid.y * nwg.x + wid.x) * WX + a;
+  let ln = lane(wid, nwg, l);
+  let line = ln.line;
+  let b = ln.b;
+  let bs = ln.bs;
   let live = line < lines;
   let base = (line / inner) * size * inner + line % inner;
   var m = T(ninf);

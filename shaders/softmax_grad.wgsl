@@ -9,8 +9,7 @@ alias R = {{R}};
 @group(0) @binding(2) var<storage, read> YV: array<T>;
 @group(0) @binding(3) var<storage, read_write> DX: array<T>;
 
-const WX = {{WX}}u;
-const WY = {{WY}}u;
+//#include axis_lane
 //#if TREE
 var<workgroup> sv: array<R, {{WXY}}>;
 //#endif
@@ -20,16 +19,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let size = pu(1u);
   let inner = pu(2u);
   let lines = pu(4u);
-//#if ALONG
-  let a = l / WY;
-  let b = l % WY;
-  let bs = 1u;
-//#else
-  let a = l % WX;
-  let b = l / WX;
-  let bs = WX;
-//#endif
-  let line = (wid.y * nwg.x + wid.x) * WX + a;
+  let ln = lane(wid, nwg, l);
+  let line = ln.line;
+  let b = ln.b;
+  let bs = ln.bs;
   let live = line < lines;
   let base = (line / inner) * size * inner + line % inner;
   var acc = T(0.0);
