@@ -37,6 +37,17 @@ describe('memory()', () => {
   });
 });
 
+describe('failed ops', () => {
+  it('a broadcasting error with an array argument leaves no tensor behind', () => {
+    const a = wt.ones([2, 3]);
+    const start = counts();
+    expect(() => wt.add(a, [1, 2])).toThrow(/add: shapes \[2,3\] and \[2\] cannot be broadcast/);
+    expect(() => a.mul([[1], [2], [3]])).toThrow(/mul: shapes/);
+    expect(counts()).toEqual(start);
+    a.dispose();
+  });
+});
+
 describe('tidy', () => {
   it('returns memory to its starting counts, keeping only what it returns', async () => {
     const start = counts();

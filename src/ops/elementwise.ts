@@ -4,8 +4,8 @@
  */
 import type { ActivationGradOp, BinaryOp, UnaryOp } from '../backend/backend.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { assertFloat, backendOf, checkNumber, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { Tensor } from '../tensor.js';
+import { assertFloat, backendOf, checkNumber, inferShape, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
 
@@ -32,8 +32,19 @@ function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
   return typeof v === 'number' && Number.isInteger(v) && other instanceof Object && 'dtype' in other && other.dtype === 'int32' ? 'int32' : undefined;
 }
 
+/** The shape an argument will have, without creating a tensor for it. */
+function shapeOf(op: string, x: TensorLike): readonly number[] | null {
+  if (x instanceof Tensor) return x.shape;
+  if (typeof x === 'number') return [];
+  if (x instanceof Float32Array || x instanceof Int32Array) return [x.length];
+  return Array.isArray(x) ? inferShape(op, x) : null;
+}
+
 function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const backend = backendOf(op, [a, b]);
+  // Check broadcasting before numbers or arrays become tensors, so a bad call leaves nothing behind.
+  const sa = shapeOf(op, a), sb = shapeOf(op, b);
+  if (sa && sb) broadcastShapes(op, sa, sb);
   return [toTensor(op, a, backend, scalarDType(a, b)), toTensor(op, b, backend, scalarDType(b, a))];
 }
 
