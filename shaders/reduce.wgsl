@@ -68,14 +68,14 @@ fn better4(v: vec4<f32>, i: vec4<u32>, a: vec4<f32>, ai: vec4<u32>) -> vec4<bool
 
 @compute @workgroup_size({{WXY}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
-  let size = pu(1u);
-  let inner = pu(2u);
-  let lines = pu(4u);
   let ln = lane(wid, nwg, l);
+  let size = ln.size;
+  let inner = ln.inner;
   let line = ln.line;
   let b = ln.b;
   let bs = ln.bs;
-  let live = line < lines;
+  let live = ln.live;
+  let lines = pu(4u);
 //#if SPLIT
   let chunk = pu(5u);
   let chunks = pu(6u);
@@ -84,7 +84,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let k0 = piece * chunk;
   let k1 = min(size, k0 + chunk);
 //#else
-  let base = (line / inner) * size * inner + line % inner;
+  let base = ln.base;
   let k0 = 0u;
   let k1 = size;
 //#endif

@@ -28,16 +28,15 @@ fn merge(m1: R, s1: R, m2: R, s2: R) -> Stats {
 
 @compute @workgroup_size({{WXY}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
-  let size = pu(1u);
-  let inner = pu(2u);
   let ninf = pf(3u);
-  let lines = pu(4u);
   let ln = lane(wid, nwg, l);
+  let size = ln.size;
+  let inner = ln.inner;
   let line = ln.line;
   let b = ln.b;
   let bs = ln.bs;
-  let live = line < lines;
-  let base = (line / inner) * size * inner + line % inner;
+  let live = ln.live;
+  let base = ln.base;
   var m = T(ninf);
   var s = T(0.0);
   if (live) {

@@ -16,15 +16,14 @@ var<workgroup> sv: array<R, {{WXY}}>;
 
 @compute @workgroup_size({{WXY}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
-  let size = pu(1u);
-  let inner = pu(2u);
-  let lines = pu(4u);
   let ln = lane(wid, nwg, l);
+  let size = ln.size;
+  let inner = ln.inner;
   let line = ln.line;
   let b = ln.b;
   let bs = ln.bs;
-  let live = line < lines;
-  let base = (line / inner) * size * inner + line % inner;
+  let live = ln.live;
+  let base = ln.base;
   var acc = T(0.0);
   if (live) {
     for (var k = b; k < size; k += WY) {
