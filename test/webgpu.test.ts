@@ -122,6 +122,22 @@ describe('webgpu backend', () => {
     expect(Number(info['maxComputeWorkgroupsPerDimension'])).toBeGreaterThanOrEqual(65535);
   });
 
+  it('reports the kernel choices made for the adapter, and a changed matmul strategy', async () => {
+    await wt.setBackend('webgpu');
+    const info = wt.backendInfo().device;
+    const cpuLike = info['isFallbackAdapter'] === true || /swiftshader|llvmpipe|lavapipe/i.test(String(info['description']));
+    expect(info['kernelLayout']).toBe(cpuLike ? 'cpu' : 'gpu');
+    expect(info['matmul']).toBe(cpuLike ? (info['subgroups'] ? 'quad' : 'direct') : 'tiled');
+    expect(Number(info['workgroupSize'])).toBeGreaterThanOrEqual(64);
+    const backend = engine.instances.get('webgpu') as unknown as { matmulStrategy: string };
+    try {
+      backend.matmulStrategy = 'tiled';
+      expect(wt.backendInfo().device['matmul']).toBe('tiled');
+    } finally {
+      backend.matmulStrategy = 'auto';
+    }
+  });
+
   it('without an adapter, init fails with an Error naming the runtime, what was tried and how to get one', () => {
     const dist = new URL('../dist/index.js', import.meta.url);
     if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first');

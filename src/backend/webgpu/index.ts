@@ -39,6 +39,7 @@ interface State {
   queue: Submitter;
   kernels: KernelTable<GpuHandle>;
   limits: KernelContext['limits'] & { maxStorageBufferBindingSize: number; maxBufferSize: number };
+  ctx: KernelContext;
 }
 
 /** Software adapters (SwiftShader, lavapipe/llvmpipe, WARP) run shaders on the CPU. */
@@ -102,7 +103,7 @@ export class WebGPUBackend implements Backend<GpuHandle> {
       },
     };
     this.s = {
-      device, info, limits, pipelines, queue,
+      device, info, limits, pipelines, queue, ctx,
       pool: new BufferPool(device, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'tensor', cap),
       staging: new BufferPool(device, USAGE.MAP_READ | USAGE.COPY_DST, 'staging', 64 * 2 ** 20),
       kernels: makeKernels(ctx),
@@ -223,8 +224,17 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     };
   }
 
+  /**
+   * The adapter's facts and limits, plus the choices made for it: `matmul` (the strategy in use),
+   * `kernelLayout` ('gpu' or 'cpu': how axis kernels lay out their work) and `workgroupSize` (1-D kernels).
+   */
   info(): Record<string, string | number | boolean> {
-    return { ...(this.s?.info ?? { backend: 'webgpu' }), ...(this.lost ? { lost: this.lost } : {}) };
+    const s = this.s;
+    const lost: Record<string, string> = this.lost ? { lost: this.lost } : {};
+    if (!s) return { backend: 'webgpu', ...lost };
+    // 'quad' without subgroups runs the direct kernel (see ./matmul.ts): report what really runs
+    const matmul = s.ctx.matmulStrategy === 'quad' && !s.ctx.subgroups ? 'direct' : s.ctx.matmulStrategy;
+    return { ...s.info, matmul, kernelLayout: s.ctx.cpuLike ? 'cpu' : 'gpu', workgroupSize: s.ctx.wg, ...lost };
   }
 
   dispose(): void {
