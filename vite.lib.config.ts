@@ -48,7 +48,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     minify: false,
-    sourcemap: true,
+    sourcemap: false,
     lib: {
       entry: join(root, 'demo/build/browser-entry.ts'),
       formats: ['es'],
