@@ -2,6 +2,7 @@
  * Finding a WebGPU device in each runtime: `navigator.gpu` in browsers and Deno; in Node the
  * `webgpu` package (Dawn), imported lazily so that browser bundles never contain it.
  */
+import { denoRuntimeDir, nodeRuntimeDir } from './runtime-dir.js';
 
 /** What init found: the device, and facts about the adapter for backendInfo(). */
 export interface Acquired {
@@ -37,6 +38,8 @@ function runtimeName(): string {
 
 async function nodeGpuObject(proc: NodeProcess): Promise<GPU> {
   if (nodeGpu) return nodeGpu;
+  // Before Dawn loads the Vulkan loader, which reads it.
+  await nodeRuntimeDir(proc.env, proc.platform);
   // Linux without a GPU: Debian's chromium package ships SwiftShader, a software Vulkan driver that
   // Dawn accepts. Point the Vulkan loader at it unless the user chose a driver already.
   if (proc.platform === 'linux' && proc.env['VK_ICD_FILENAMES'] === undefined && proc.env['VK_DRIVER_FILES'] === undefined) {
@@ -89,6 +92,8 @@ export async function acquireDevice(): Promise<Acquired> {
     tried = `the 'webgpu' package (Dawn)${proc.env['VK_ICD_FILENAMES'] ? ` with VK_ICD_FILENAMES=${proc.env['VK_ICD_FILENAMES']}` : ''}`;
   }
   if (!gpu) throw new Error(noAdapterHelp(runtime, `${tried}, which is missing`));
+  const deno = (globalThis as { Deno?: Parameters<typeof denoRuntimeDir>[0] }).Deno;
+  if (deno) denoRuntimeDir(deno);
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
