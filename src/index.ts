@@ -19,6 +19,7 @@ export type { Backend, BackendName, Activation, KernelName, KernelAttrs } from '
 export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt } from './engine.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
 export { grad, valueAndGrad } from './autograd.js';
+export { nextFrame } from './next-frame.js';
 export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';
 export * from './data/index.js';

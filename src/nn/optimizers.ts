@@ -2,8 +2,9 @@
  * Optimizers (Keras names and defaults). Each step is one fused `applyUpdate` kernel per parameter,
  * updating the parameter and its state in place: no new tensors, no readback.
  */
+import { valueAndGrad } from '../autograd.js';
 import type { KernelAttrs, OptimizerKind } from '../backend/backend.js';
-import { keep } from '../memory.js';
+import { dispose, keep } from '../memory.js';
 import { fromData } from '../ops/core.js';
 import { applyUpdate } from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
@@ -54,6 +55,30 @@ export abstract class Optimizer {
         this.state.delete(p);
       }
     }
+  }
+
+  /**
+   * One step on the tensors of `varList` (required: there is no global variable registry): computes
+   * f() and its gradient with respect to each of them, then applies the gradients. Returns the cost
+   * (a scalar the caller disposes) when `returnCost` is true, else null. f must return a scalar
+   * float32 tensor built from the tensors of varList; anything else throws an Error.
+   */
+  minimize(f: () => Tensor, returnCost = false, varList?: readonly Tensor[]): Tensor | null {
+    if (typeof f !== 'function') throw new Error(`minimize: expected a function returning the scalar cost, got ${typeof f}`);
+    if (!Array.isArray(varList) || varList.length === 0) {
+      throw new Error('minimize: pass the tensors to train as varList, as in optimizer.minimize(() => loss(w, b), false, [w, b])');
+    }
+    const [cost, grads] = valueAndGrad<Tensor[]>(() => f())(varList);
+    if (cost.size !== 1) {
+      cost.dispose();
+      dispose(grads);
+      throw new Error(`minimize: f must return a scalar cost, got a tensor of shape [${cost.shape.join(', ')}]`);
+    }
+    this.applyGradients(varList.map((v, i) => [v, grads[i]!] as const));
+    dispose(grads);
+    if (returnCost) return cost;
+    cost.dispose();
+    return null;
   }
 
   /** Free every state tensor. */

@@ -49,6 +49,48 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
 }
 
+/**
+ * `tensor` with a rank check (TensorFlow.js's tensor1d .. tensor4d): nested arrays `rank` deep, or flat
+ * values with a shape of `rank` dimensions. Anything else throws an Error naming the op, the rank it got
+ * and the one expected.
+ */
+function tensorOfRank(op: string, rank: number, values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
+  if (shape !== undefined && (!Array.isArray(shape) || shape.length !== rank)) {
+    throw new Error(`${op}: expected a shape of ${rank} dimension${rank === 1 ? '' : 's'}, got ${Array.isArray(shape) ? fmt(shape) : String(shape)}`);
+  }
+  const nested = Array.isArray(values);
+  if (!nested || shape === undefined) {
+    if (!nested && !(values instanceof Float32Array || values instanceof Int32Array)) {
+      throw new Error(`${op}: expected nested arrays or a typed array, got ${values === null ? 'null' : typeof values}`);
+    }
+    const got = nested ? inferShape(op, values as NestedArray).length : 1;
+    if (shape === undefined && got !== rank) {
+      throw new Error(`${op}: expected values nested ${rank} deep (or flat values and a shape of ${rank} dimensions), got values of rank ${got}`);
+    }
+  }
+  return tensor(values, shape, dtype);
+}
+
+/** A rank-1 tensor from an array or typed array: `tensor1d([1, 2, 3])` has shape [3]. */
+export function tensor1d(values: readonly number[] | TypedArray, dtype?: DType): Tensor {
+  return tensorOfRank('tensor1d', 1, values, undefined, dtype);
+}
+
+/** A rank-2 tensor: `tensor2d([[1, 2], [3, 4]])`, or `tensor2d([1, 2, 3, 4], [2, 2])` from flat values. */
+export function tensor2d(values: NestedArray | TypedArray | readonly number[], shape?: readonly [number, number], dtype?: DType): Tensor {
+  return tensorOfRank('tensor2d', 2, values, shape, dtype);
+}
+
+/** A rank-3 tensor from values nested 3 deep, or flat values and a shape [d0, d1, d2]. */
+export function tensor3d(values: NestedArray | TypedArray | readonly number[], shape?: readonly [number, number, number], dtype?: DType): Tensor {
+  return tensorOfRank('tensor3d', 3, values, shape, dtype);
+}
+
+/** A rank-4 tensor from values nested 4 deep, or flat values and a shape [d0, d1, d2, d3] (for images: [batch, height, width, channels]). */
+export function tensor4d(values: NestedArray | TypedArray | readonly number[], shape?: readonly [number, number, number, number], dtype?: DType): Tensor {
+  return tensorOfRank('tensor4d', 4, values, shape, dtype);
+}
+
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   const s = checkShape('full', shape);
