@@ -15,6 +15,7 @@ export type { Tabular, ClassificationOptions, ShapeOptions } from './synthetic.j
 export type { IdxArray } from './idx.js';
 export type { CsvOptions } from './csv.js';
 export { permutation } from './rng.js';
+export * as data from './dataset.js';
 export { loadIdx, loadIdxFile, parseIdx, loadCsv, parseCsv, fromImages, makeClassification, makeMoons, makeCircles };
 
 /** Ready-made datasets: `await wt.datasets.mnist({ train: 8000, test: 2000 })`. */
