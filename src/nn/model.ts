@@ -16,6 +16,7 @@ import { getOptimizer, type Optimizer } from './optimizers.js';
 import { freshSeed, mixSeed } from './seed.js';
 import { summaryText, type SummaryOptions } from './summary.js';
 import { fit, type FitArgs, type History } from './training.js';
+import { evaluateDataset, fitDataset, type BatchDataset, type EvaluateDatasetArgs, type FitDatasetArgs } from './fit-dataset.js';
 import { saveModel, type IOHandler, type SaveResult } from './io/handlers.js';
 
 export interface SequentialArgs {
@@ -192,6 +193,22 @@ export class Sequential {
   /** Train for `epochs` over (x, y); resolves to the History of per-epoch loss and metrics. */
   fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
     return fit(this, x, y, args);
+  }
+
+  /**
+   * Train over a dataset of `{ xs, ys }` batches (a `wt.data` Dataset, an array, a generator: any
+   * iterable or async iterable), for data that does not fit in memory. Each epoch is one pass, or
+   * `batchesPerEpoch` batches; each batch's tensors are disposed after its step (as in TensorFlow.js).
+   * The same batches and seed give the same losses as fit. Batches that are not `{ xs, ys }` tensors
+   * with matching first dimensions, or a dataset that yields nothing, reject with an Error.
+   */
+  fitDataset(dataset: BatchDataset, args: FitDatasetArgs = {}): Promise<History> {
+    return fitDataset(this, dataset, args);
+  }
+
+  /** Loss and metrics over a dataset of `{ xs, ys }` batches (at most `batches` of them), averaged over its examples. */
+  evaluateDataset(dataset: BatchDataset, args: EvaluateDatasetArgs = {}): Promise<Record<string, number>> {
+    return evaluateDataset(this, dataset, args);
   }
 
   /** Outputs for `x`, computed `batchSize` (default 32) examples at a time, in inference mode. */

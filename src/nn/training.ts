@@ -53,14 +53,16 @@ export interface History {
   params: { epochs: number; samples: number; steps: number; batchSize: number };
 }
 
-function hooks(cbs: FitArgs['callbacks']): CustomCallbackArgs[] {
+/** @internal The callback objects of `callbacks`, checked. */
+export function hooks(op: string, cbs: FitArgs['callbacks']): CustomCallbackArgs[] {
   if (cbs === undefined) return [];
   const list = Array.isArray(cbs) ? cbs : [cbs];
-  for (const c of list) if (!c || typeof c !== 'object') throw new Error(`fit: callbacks must be an object of hooks (onEpochEnd, onBatchEnd, ...), got ${String(c)}`);
+  for (const c of list) if (!c || typeof c !== 'object') throw new Error(`${op}: callbacks must be an object of hooks (onEpochEnd, onBatchEnd, ...), got ${String(c)}`);
   return list;
 }
 
-async function call<K extends keyof CustomCallbackArgs>(list: CustomCallbackArgs[], k: K, ...a: Parameters<NonNullable<CustomCallbackArgs[K]>>): Promise<void> {
+/** @internal Call hook `k` of every callback object in turn, awaiting each. */
+export async function call<K extends keyof CustomCallbackArgs>(list: CustomCallbackArgs[], k: K, ...a: Parameters<NonNullable<CustomCallbackArgs[K]>>): Promise<void> {
   for (const c of list) {
     const f = c[k] as ((...x: unknown[]) => void | Promise<void>) | undefined;
     if (f) await f(...a);
@@ -69,7 +71,74 @@ async function call<K extends keyof CustomCallbackArgs>(list: CustomCallbackArgs
 
 const fmtLogs = (logs: Logs): string => Object.entries(logs).map(([k, v]) => `${k}: ${v.toPrecision(4)}`).join(' - ');
 
-/** One training step on (xb, yb); returns the loss and metric values as device scalars. */
+/** @internal What one training run shares between its epochs (fit and fitDataset alike). */
+export interface Run {
+  op: string;
+  model: Sequential;
+  cbs: CustomCallbackArgs[];
+  names: string[];
+  seed: number;
+  wantBatchLogs: boolean;
+  history: History;
+  verbose: number;
+  lastEpoch: number;
+}
+
+/**
+ * @internal One step inside tidy on (xb, yb) of `size` examples: trains, and returns the running
+ * size-weighted sums of loss and metrics with this batch added, plus this batch's own values when
+ * batch logs are wanted.
+ */
+export function accumulateStep(run: Run, xb: () => [Tensor, Tensor], size: number, sums: Tensor[], epoch: number, b: number): [Tensor[], Tensor[]] {
+  return tidy(() => {
+    const [x, y] = xb();
+    const vals = trainStep(run.model, x, y, mixSeed(run.seed, 0x7fff, epoch, b));
+    const weighted = vals.map((v) => ops.mul(v, size));
+    return [sums.length ? weighted.map((w, i) => ops.add(sums[i]!, w)) : weighted, run.wantBatchLogs ? vals : []];
+  });
+}
+
+/** @internal Read one batch's values back and call onBatchEnd with { batch, size, loss, ...metrics }. */
+export async function batchEnd(run: Run, b: number, size: number, batchVals: Tensor[]): Promise<void> {
+  if (!run.wantBatchLogs) return;
+  const data = await Promise.all(batchVals.map((t) => t.data()));
+  dispose(batchVals);
+  const logs: Logs = { batch: b, size };
+  run.names.forEach((k, i) => (logs[k] = data[i]![0]!));
+  await call(run.cbs, 'onBatchEnd', b, logs);
+}
+
+/**
+ * @internal The end of an epoch: average the sums over `seen` examples, add the validation figures,
+ * record them in the history, print the epoch line when verbose, call onEpochEnd.
+ */
+export async function endEpoch(run: Run, epoch: number, t0: number, sums: Tensor[], seen: number, validate: () => Promise<Record<string, number> | undefined>): Promise<void> {
+  const logs: Logs = {};
+  const data = await Promise.all(sums.map((t) => t.data()));
+  dispose(sums);
+  run.names.forEach((k, i) => (logs[k] = data[i]![0]! / Math.max(1, seen)));
+  const val = await validate();
+  if (val) run.names.forEach((k) => (logs[`val_${k}`] = val[k]!));
+  for (const [k, v] of Object.entries(logs)) {
+    if (!Number.isFinite(v)) throw new Error(`${run.op}: ${k} became ${v} in epoch ${epoch + 1} (try a smaller learningRate, or check the inputs for NaN)`);
+    (run.history.history[k] ??= []).push(v);
+  }
+  run.history.epoch.push(epoch);
+  if (run.verbose > 0) console.log(`Epoch ${epoch + 1}/${run.lastEpoch} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${fmtLogs(logs)}`);
+  await call(run.cbs, 'onEpochEnd', epoch, logs);
+}
+
+/** @internal Loss and metrics of (x, y), averaged over its examples, computed `bs` at a time. */
+export async function evaluateTensors(model: Sequential, x: Tensor, y: Tensor, bs: number): Promise<Record<string, number>> {
+  const vs = evaluateSums(model, x, y, bs);
+  const vd = await Promise.all(vs.map((t) => t.data()));
+  dispose(vs);
+  const out: Record<string, number> = {};
+  ['loss', ...model.compiled!.metrics.map((m) => m.name)].forEach((k, i) => (out[k] = vd[i]![0]! / x.shape[0]!));
+  return out;
+}
+
+/** @internal One training step on (xb, yb); returns the loss and metric values as device scalars. */
 export function trainStep(model: Sequential, xb: Tensor, yb: Tensor, seed: number): Tensor[] {
   const c = model.compiled!;
   const vars = model.trainableWeights;
@@ -94,6 +163,7 @@ export function trainStep(model: Sequential, xb: Tensor, yb: Tensor, seed: numbe
   return [loss, ...metrics];
 }
 
+/** @internal model.fit's loop (see Sequential.fit). */
 export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
   if (!model.compiled) throw new Error(`fit: the model must be compiled before fit (call model.compile({ optimizer, loss, metrics }))`);
   checkXY('fit', x, y);
@@ -107,7 +177,7 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
   if (args.validationData !== undefined && (!Array.isArray(args.validationData) || args.validationData.length !== 2)) {
     throw new Error('fit: validationData must be [xVal, yVal]');
   }
-  const cbs = hooks(args.callbacks);
+  const cbs = hooks('fit', args.callbacks);
   const verbose = args.verbose ?? 1;
   const seed = args.seed ?? freshSeed();
   const shuffle = args.shuffle ?? true;
@@ -127,15 +197,19 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
   const n = xTrain.shape[0]!;
   const steps = Math.ceil(n / bs);
   const history: History = { epoch: [], history: {}, params: { epochs, samples: n, steps, batchSize: bs } };
-  const wantBatchLogs = cbs.some((cb) => cb.onBatchEnd);
   const backend = x.backend;
   model.stopTraining = false;
-  const names = ['loss', ...c.metrics.map((m) => m.name)];
+  const first = args.initialEpoch ?? 0;
+  const run: Run = {
+    op: 'fit', model, cbs, seed, history, verbose,
+    names: ['loss', ...c.metrics.map((m) => m.name)],
+    wantBatchLogs: cbs.some((cb) => cb.onBatchEnd),
+    lastEpoch: first + epochs,
+  };
 
   try {
     if (!model.built) model.build([null, ...xTrain.shape.slice(1)]);
     await call(cbs, 'onTrainBegin', {});
-    const first = args.initialEpoch ?? 0;
     for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
       await call(cbs, 'onEpochBegin', epoch, {});
       const t0 = Date.now();
@@ -147,52 +221,23 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
           const start = b * bs;
           const size = Math.min(bs, n - start);
           await call(cbs, 'onBatchBegin', b, { batch: b, size });
-          const [nextSums, batchVals] = tidy(() => {
-            let xb: Tensor, yb: Tensor;
+          const [nextSums, batchVals] = accumulateStep(run, () => {
             if (order) {
               const idx = size === n ? order : ops.slice(order, start, size);
-              xb = ops.gather(xTrain, idx);
-              yb = ops.gather(yTrain, idx);
-            } else {
-              xb = size === n ? xTrain : ops.slice(xTrain, start, size);
-              yb = size === n ? yTrain : ops.slice(yTrain, start, size);
+              return [ops.gather(xTrain, idx), ops.gather(yTrain, idx)];
             }
-            const vals = trainStep(model, xb, yb, mixSeed(seed, 0x7fff, epoch, b));
-            const weighted = vals.map((v) => ops.mul(v, size));
-            return [sums.length ? weighted.map((w, i) => ops.add(sums[i]!, w)) : weighted, wantBatchLogs ? vals : []];
-          });
+            return [size === n ? xTrain : ops.slice(xTrain, start, size), size === n ? yTrain : ops.slice(yTrain, start, size)];
+          }, size, sums, epoch, b);
           dispose(sums);
           sums = nextSums;
           seen += size;
           backend.flush();
-          if (wantBatchLogs) {
-            const data = await Promise.all(batchVals.map((t) => t.data()));
-            dispose(batchVals);
-            const logs: Logs = { batch: b, size };
-            names.forEach((k, i) => (logs[k] = data[i]![0]!));
-            await call(cbs, 'onBatchEnd', b, logs);
-          }
+          await batchEnd(run, b, size, batchVals);
         }
       } finally {
         order?.dispose();
       }
-      const logs: Logs = {};
-      const data = await Promise.all(sums.map((t) => t.data()));
-      dispose(sums);
-      names.forEach((k, i) => (logs[k] = data[i]![0]! / Math.max(1, seen)));
-      if (xVal && yVal) {
-        const vs = evaluateSums(model, xVal, yVal, bs);
-        const vd = await Promise.all(vs.map((t) => t.data()));
-        dispose(vs);
-        names.forEach((k, i) => (logs[`val_${k}`] = vd[i]![0]! / xVal!.shape[0]!));
-      }
-      for (const [k, v] of Object.entries(logs)) {
-        if (!Number.isFinite(v)) throw new Error(`fit: ${k} became ${v} in epoch ${epoch + 1} (try a smaller learningRate, or check the inputs for NaN)`);
-        (history.history[k] ??= []).push(v);
-      }
-      history.epoch.push(epoch);
-      if (verbose > 0) console.log(`Epoch ${epoch + 1}/${first + epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${fmtLogs(logs)}`);
-      await call(cbs, 'onEpochEnd', epoch, logs);
+      await endEpoch(run, epoch, t0, sums, seen, async () => (xVal && yVal ? evaluateTensors(model, xVal, yVal, bs) : undefined));
     }
     await call(cbs, 'onTrainEnd', {});
   } finally {
