@@ -2,7 +2,8 @@
  * Saving and loading models in a real browser, against the library bundle (dist-browser/): a small
  * seeded Sequential model saved to 'indexeddb://' predicts the same outputs after a fresh page load
  * brings it back with loadModel (on cpu, and on webgpu when Chromium has an adapter), and
- * 'downloads://' hands the browser two files, a TensorFlow.js layers model.json and its weights.
+ * 'localstorage://' does the same in TensorFlow.js's key layout, and 'downloads://' hands the browser
+ * two files, a TensorFlow.js layers model.json and its weights.
  * Under CI=true a missing browser fails.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -116,6 +117,33 @@ describe('model save/load in Chromium', () => {
     expect(missing).toMatch(/no model named 'never-saved' in IndexedDB/);
     const unnamed = await page.evaluate(loadAndPredict, { backend: 'cpu', source: 'indexeddb://' }).then(() => '', (e: Error) => e.message);
     expect(unnamed).toMatch(/loadModel: 'indexeddb:\/\/' needs a model name/);
+  }, 40_000);
+
+  it('localstorage:// keeps a model across a page load in TensorFlow.js\'s keys, and names what is missing', async () => {
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bare/index.html`);
+    await page.evaluate(() => localStorage.clear());
+    const before = await withLog('save to localstorage://', () => page.evaluate(buildAndSave, { backend: 'cpu', destination: 'localstorage://wt-io/ls' }));
+    expect(before.saved).toEqual({ modelTopologyType: 'JSON', weightDataBytes: 4 * before.weights });
+    const stored = await page.evaluate(() => {
+      const keys = Object.keys(localStorage).sort();
+      const b64 = localStorage.getItem('tensorflowjs_models/wt-io/ls/weight_data') ?? '';
+      return { keys, weightBytes: atob(b64).length, info: JSON.parse(localStorage.getItem('tensorflowjs_models/wt-io/ls/info') ?? 'null') as { modelTopologyType: string } };
+    });
+    expect(stored.keys).toEqual(['info', 'model_metadata', 'model_topology', 'weight_data', 'weight_specs'].map((k) => `tensorflowjs_models/wt-io/ls/${k}`));
+    expect(stored.weightBytes).toBe(4 * before.weights);
+    expect(stored.info.modelTopologyType).toBe('JSON');
+    await page.reload();
+    for (const backend of backends) {
+      const after = await withLog(`load on ${backend}`, () => page.evaluate(loadAndPredict, { backend, source: 'localstorage://wt-io/ls' }));
+      expect(after.backend).toBe(backend);
+      if (backend === 'cpu') expect(after.out).toEqual(before.out);
+      else after.out.forEach((v, i) => expect(Math.abs(v - before.out[i]!)).toBeLessThan(1e-5));
+    }
+    const missing = await page.evaluate(loadAndPredict, { backend: 'cpu', source: 'localstorage://never-saved' }).then(() => '', (e: Error) => e.message);
+    expect(missing).toMatch(/no model named 'never-saved' in localStorage/);
+    await page.evaluate(() => localStorage.clear());
   }, 40_000);
 
   it('downloads:// triggers two downloads: a layers-format model.json and its weights', async () => {

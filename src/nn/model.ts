@@ -286,7 +286,7 @@ export class Sequential {
     return { name: this.name, layers: this.layers.map((l) => ({ class_name: l.getClassName(), config: l.getConfig() })) };
   }
 
-  /** Save in the TensorFlow.js layers format: 'file://dir' (Node), 'indexeddb://name', 'downloads://name', or an IOHandler. */
+  /** Save in the TensorFlow.js layers format: 'file://dir' (Node), 'indexeddb://name', 'localstorage://name', 'downloads://name', or an IOHandler. */
   save(destination: string | IOHandler): Promise<SaveResult> {
     return saveModel(this, destination);
   }

@@ -1,10 +1,12 @@
 /**
  * Where models are saved and loaded: 'file://' (Node; node:fs is imported only when used, so browser
- * bundles stay clean), 'indexeddb://' (the TensorFlow.js database layout), 'downloads://' (browser
+ * bundles stay clean), 'indexeddb://' (the TensorFlow.js database layout), 'localstorage://'
+ * (./localstorage.ts, TensorFlow.js's key layout), 'downloads://' (browser
  * download of model.json + weights), http(s) URLs (load only), or any TensorFlow.js-style IOHandler.
  */
 import type { Sequential } from '../model.js';
 import { GENERATED_BY, modelFromArtifacts, modelToArtifacts, type ModelArtifacts, type WeightSpec } from './artifacts.js';
+import { localStorageHandler } from './localstorage.js';
 
 export interface SaveResult {
   modelArtifactsInfo: {
@@ -218,7 +220,7 @@ function downloadsHandler(name: string): IOHandler {
 /** The handler for a URL-like string, or the IOHandler itself. */
 export function getHandler(op: string, x: string | IOHandler): IOHandler {
   if (x && typeof x === 'object' && (typeof x.save === 'function' || typeof x.load === 'function')) return x;
-  if (typeof x !== 'string') throw new Error(`${op}: expected a URL string ('file://dir', 'indexeddb://name', 'downloads://name') or an IOHandler, got ${typeof x}`);
+  if (typeof x !== 'string') throw new Error(`${op}: expected a URL string ('file://dir', 'indexeddb://name', 'localstorage://name', 'downloads://name') or an IOHandler, got ${typeof x}`);
   const m = /^([a-z]+):\/\/(.*)$/.exec(x);
   const scheme = m?.[1];
   const rest = m?.[2] ?? '';
@@ -228,8 +230,12 @@ export function getHandler(op: string, x: string | IOHandler): IOHandler {
     return idbHandler(rest);
   }
   if (scheme === 'downloads') return downloadsHandler(rest);
+  if (scheme === 'localstorage') {
+    if (!rest) throw new Error(`${op}: 'localstorage://' needs a model name, as in 'localstorage://my-model'`);
+    return localStorageHandler(rest);
+  }
   if (scheme === 'http' || scheme === 'https') return httpHandler(x);
-  throw new Error(`${op}: unsupported destination '${x}' (expected file://, indexeddb://, downloads://${op === 'loadModel' ? ', http(s)://' : ''} or an IOHandler)`);
+  throw new Error(`${op}: unsupported destination '${x}' (expected file://, indexeddb://, localstorage://, downloads://${op === 'loadModel' ? ', http(s)://' : ''} or an IOHandler)`);
 }
 
 /** model.save(destination). */
@@ -241,7 +247,7 @@ export async function saveModel(model: Sequential, destination: string | IOHandl
   return 'modelArtifactsInfo' in r ? (r as SaveResult) : info(a, a.weightData.byteLength);
 }
 
-/** Load a Sequential model in the TensorFlow.js layers format: 'file://dir/model.json', 'indexeddb://name', an http(s) URL or an IOHandler. */
+/** Load a Sequential model in the TensorFlow.js layers format: 'file://dir/model.json', 'indexeddb://name', 'localstorage://name', an http(s) URL or an IOHandler. */
 export async function loadModel(source: string | IOHandler): Promise<Sequential> {
   const h = getHandler('loadModel', source);
   if (!h.load) throw new Error(`loadModel: '${String(source)}' can only be saved to, not loaded from`);
