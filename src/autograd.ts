@@ -10,7 +10,8 @@ import { add } from './ops/elementwise.js';
 import { full } from './ops/creation.js';
 import { toTensor } from './ops/core.js';
 
-type GradResult<X> = X extends readonly Tensor[] ? Tensor[] : Tensor;
+/** The gradient's form for input X: an array of tensors for an array of inputs, else one tensor. */
+export type GradResult<X> = X extends readonly Tensor[] ? Tensor[] : Tensor;
 
 /**
  * What grad(f) returns. Without a type argument it is overloaded, so `grad(f)(x)` types as a Tensor

@@ -1,6 +1,8 @@
 /** Element types a tensor can hold, and the typed arrays that carry them on the host. */
 
+/** The element types a tensor can have. */
 export type DType = 'float32' | 'int32';
+/** The host arrays tensor data is read into and written from: Float32Array for float32, Int32Array for int32. */
 export type TypedArray = Float32Array | Int32Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'int32'];

@@ -6,6 +6,7 @@ import type { Backend, BackendName } from './backend/backend.js';
 import { BACKEND_NAMES } from './backend/backend.js';
 import type { Tensor } from './tensor.js';
 
+/** Makes a backend instance (not yet initialised); registerBackend keeps one per name. */
 export type BackendFactory = () => Promise<Backend>;
 
 /** One recorded op: its inputs, its output, and how to turn dL/dOutput into dL/dInput for each input. */
@@ -23,10 +24,24 @@ export interface Tape {
   live: Set<number>;
 }
 
+/** One backend that init tried, in order. */
 export interface BackendAttempt {
+  /** The backend's name. */
   name: BackendName;
+  /** Whether it started. */
   ok: boolean;
+  /** Why it did not start (its Error's message). */
   reason?: string;
+}
+
+/** What backendInfo returns. */
+export interface BackendInfo {
+  /** The active backend. */
+  backend: BackendName;
+  /** Facts about its device: for webgpu the adapter's vendor, architecture, description and limits. */
+  device: Record<string, string | number | boolean>;
+  /** The backends the last init tried, in order, with the reason each one that failed gave. */
+  attempts: BackendAttempt[];
 }
 
 export const engine = {
@@ -41,6 +56,10 @@ export const engine = {
   tape: null as Tape | null,
 };
 
+/**
+ * Register (or replace) the factory behind a backend name; it is called the first time the backend
+ * is set. The name must be one of the known backend names.
+ */
 export function registerBackend(name: BackendName, factory: BackendFactory): void {
   engine.factories.set(name, factory);
 }
@@ -89,6 +108,7 @@ export async function init(order: readonly BackendName[] = BACKEND_NAMES): Promi
   throw new Error(`init: no backend could start: ${engine.attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
 }
 
+/** The name of the active backend (cpu when none was set). */
 export function getBackend(): BackendName {
   return activeBackend().name;
 }
@@ -104,7 +124,7 @@ export function activeBackend(): Backend {
 }
 
 /** The active backend, what it runs on, and why each backend tried before it was skipped. */
-export function backendInfo(): { backend: BackendName; device: Record<string, string | number | boolean>; attempts: BackendAttempt[] } {
+export function backendInfo(): BackendInfo {
   const b = activeBackend();
   return { backend: b.name, device: b.info(), attempts: engine.attempts.slice() };
 }

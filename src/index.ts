@@ -15,10 +15,12 @@ registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js
 export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Shape } from './shape.js';
-export type { Backend, BackendName, Activation, KernelName, KernelAttrs } from './backend/backend.js';
-export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt } from './engine.js';
+export type {
+  Backend, BackendName, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
+} from './backend/backend.js';
+export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory } from './engine.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
-export { grad, valueAndGrad } from './autograd.js';
+export { grad, valueAndGrad, type GradFunction, type ValueAndGradFunction, type GradResult } from './autograd.js';
 export { nextFrame } from './next-frame.js';
 export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';

@@ -69,10 +69,15 @@ export function dispose(x: unknown): void {
   for (const t of s) t.dispose();
 }
 
+/** What wt.memory() returns. */
 export interface MemoryInfo {
+  /** Tensors not yet disposed, on every backend. */
   numTensors: number;
+  /** Bytes their buffers hold (views of one buffer count once). */
   numBytes: number;
+  /** The active backend's name. */
   backend: string;
+  /** The active backend's own figures, such as a GPU buffer pool's bytes. */
   [key: string]: number | string;
 }
 

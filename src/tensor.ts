@@ -9,24 +9,36 @@ import { fmt, sizeOf, type Shape } from './shape.js';
 import * as ops from './ops/index.js';
 import type { TensorLike, Axis } from './ops/core.js';
 
-/** A backend buffer shared by a tensor and its reshaped views; freed when the last view is disposed. */
+/** @internal A backend buffer shared by a tensor and its reshaped views; freed when the last view is disposed. */
 export interface Storage {
   handle: Handle;
   refs: number;
   bytes: number;
 }
 
+/** Nested arrays of numbers, as `tensor` takes them and `array()` returns them (a number for rank 0). */
 export type NestedArray = number | NestedArray[];
 
+/**
+ * An n-dimensional array of float32 or int32 values in a buffer on one backend. Tensors are made by
+ * the creation ops (wt.tensor, wt.zeros, wt.randn, ...) and by every op; their values are read back
+ * with `await t.data()` or `await t.array()`. Free a tensor with dispose(), or create it inside
+ * wt.tidy; using a disposed tensor throws an Error that says so.
+ */
 export class Tensor {
+  /** A number unique in this process, for messages. */
   readonly id: number;
+  /** The length of each dimension ([] for a scalar). */
   readonly shape: readonly number[];
+  /** 'float32' or 'int32'. */
   readonly dtype: DType;
+  /** The number of elements: the product of the shape. */
   readonly size: number;
+  /** The backend that holds the buffer; ops with tensors of two backends throw. */
   readonly backend: Backend;
-  /** Set by wt.keep: no tidy scope disposes it. */
+  /** @internal Set by wt.keep: no tidy scope disposes it. */
   kept = false;
-  /** Set while a gradient tape still needs this tensor for its backward pass. */
+  /** @internal Set while a gradient tape still needs this tensor for its backward pass. */
   onTape = false;
   private storage: Storage | null;
 
@@ -51,10 +63,12 @@ export class Tensor {
     return { handle, refs: 0, bytes };
   }
 
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
 
+  /** Whether dispose() was called (the tensor can no longer be used). */
   get isDisposed(): boolean {
     return this.storage === null;
   }
@@ -113,59 +127,106 @@ export class Tensor {
     return new Tensor(shape, this.dtype, this.backend, this.liveStorage());
   }
 
+  /** A short description for logs: id, shape, dtype, backend. */
   toString(): string {
     return `Tensor#${this.id}(${fmt(this.shape)}, ${this.dtype}, ${this.backend.name}${this.isDisposed ? ', disposed' : ''})`;
   }
 
   // ---- method sugar: each is the op of the same name in src/ops ----
+  /** this + b with broadcasting (see {@link add}). */
   add(b: TensorLike): Tensor { return ops.add(this, b); }
+  /** this - b with broadcasting (see {@link sub}). */
   sub(b: TensorLike): Tensor { return ops.sub(this, b); }
+  /** this * b with broadcasting (see {@link mul}). */
   mul(b: TensorLike): Tensor { return ops.mul(this, b); }
+  /** this / b with broadcasting, float32 (see {@link div}). */
   div(b: TensorLike): Tensor { return ops.div(this, b); }
+  /** this ** b with broadcasting (see {@link pow}). */
   pow(b: TensorLike): Tensor { return ops.pow(this, b); }
+  /** The larger of this and b elementwise, with broadcasting (see {@link maximum}). */
   maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
+  /** The smaller of this and b elementwise, with broadcasting (see {@link minimum}). */
   minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
+  /** A float32 mask of this == b, with broadcasting (see {@link equal}). */
   equal(b: TensorLike): Tensor { return ops.equal(this, b); }
+  /** A float32 mask of this != b, with broadcasting (see {@link notEqual}). */
   notEqual(b: TensorLike): Tensor { return ops.notEqual(this, b); }
+  /** A float32 mask of this < b, with broadcasting (see {@link less}). */
   less(b: TensorLike): Tensor { return ops.less(this, b); }
+  /** A float32 mask of this <= b, with broadcasting (see {@link lessEqual}). */
   lessEqual(b: TensorLike): Tensor { return ops.lessEqual(this, b); }
+  /** A float32 mask of this > b, with broadcasting (see {@link greater}). */
   greater(b: TensorLike): Tensor { return ops.greater(this, b); }
+  /** A float32 mask of this >= b, with broadcasting (see {@link greaterEqual}). */
   greaterEqual(b: TensorLike): Tensor { return ops.greaterEqual(this, b); }
+  /** -this (see {@link neg}). */
   neg(): Tensor { return ops.neg(this); }
+  /** e^this elementwise (see {@link exp}). */
   exp(): Tensor { return ops.exp(this); }
+  /** The natural logarithm elementwise (see {@link log}). */
   log(): Tensor { return ops.log(this); }
+  /** The square root elementwise (see {@link sqrt}). */
   sqrt(): Tensor { return ops.sqrt(this); }
+  /** |this| elementwise (see {@link abs}). */
   abs(): Tensor { return ops.abs(this); }
+  /** -1, 0 or 1 by sign, elementwise (see {@link sign}). */
   sign(): Tensor { return ops.sign(this); }
+  /** this * this (see {@link square}). */
   square(): Tensor { return ops.square(this); }
+  /** tanh elementwise (see {@link tanh}). */
   tanh(): Tensor { return ops.tanh(this); }
+  /** The logistic function elementwise (see {@link sigmoid}). */
   sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** max(this, 0) elementwise (see {@link relu}). */
   relu(): Tensor { return ops.relu(this); }
+  /** this where positive, alpha * this elsewhere (see {@link leakyRelu}). */
   leakyRelu(alpha?: number): Tensor { return ops.leakyRelu(this, alpha); }
+  /** 1 where positive, else 0 (see {@link step}). */
   step(): Tensor { return ops.step(this); }
+  /** Values limited to [lo, hi] (see {@link clip}). */
   clip(lo: number, hi: number): Tensor { return ops.clip(this, lo, hi); }
+  /** softmax along `axis` (default the last; see {@link softmax}). */
   softmax(axis?: number): Tensor { return ops.softmax(this, axis); }
+  /** log(softmax) along `axis`, computed stably (see {@link logSoftmax}). */
   logSoftmax(axis?: number): Tensor { return ops.logSoftmax(this, axis); }
+  /** The sum along `axis` (default all; see {@link sum}). */
   sum(axis?: Axis, keepDims?: boolean): Tensor { return ops.sum(this, axis, keepDims); }
+  /** The mean along `axis` (default all; see {@link mean}). */
   mean(axis?: Axis, keepDims?: boolean): Tensor { return ops.mean(this, axis, keepDims); }
+  /** The maximum along `axis` (default all; see {@link max}). */
   max(axis?: Axis, keepDims?: boolean): Tensor { return ops.max(this, axis, keepDims); }
+  /** The minimum along `axis` (default all; see {@link min}). */
   min(axis?: Axis, keepDims?: boolean): Tensor { return ops.min(this, axis, keepDims); }
+  /** int32 indices of the maximum along `axis` (see {@link argMax}). */
   argMax(axis?: number): Tensor { return ops.argMax(this, axis); }
+  /** this @ b (see {@link matmul}). */
   matmul(b: TensorLike, opts?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, opts); }
+  /** The same values in another shape of equal size; one dimension may be -1 (see {@link reshape}). */
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  /** The values as a rank-1 tensor of `size` elements. */
   flatten(): Tensor { return ops.reshape(this, [this.size]); }
+  /** The axes permuted (default: reversed; see {@link transpose}). */
   transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
+  /** A block starting at `begin` of `size` (see {@link slice}). */
   slice(begin: readonly number[] | number, size?: readonly number[] | number): Tensor { return ops.slice(this, begin, size); }
+  /** Entries at int32 `indices` along `axis` (see {@link gather}). */
   gather(indices: TensorLike, axis?: number): Tensor { return ops.gather(this, indices, axis); }
+  /** this followed by `others` along `axis` (see {@link concat}). */
   concat(others: TensorLike | readonly TensorLike[], axis?: number): Tensor {
     const rest: readonly TensorLike[] = others instanceof Tensor || !Array.isArray(others) ? [others as TensorLike] : (others as readonly TensorLike[]);
     return ops.concat([this, ...rest], axis);
   }
+  /** One-hot rows of length `depth` for these int32 class indices (see {@link oneHot}). */
   oneHot(depth: number): Tensor { return ops.oneHot(this, depth); }
+  /** Broadcast to `shape` (see {@link broadcastTo}). */
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
+  /** A new dimension of length 1 at `axis` (see {@link expandDims}). */
   expandDims(axis?: number): Tensor { return ops.expandDims(this, axis); }
+  /** Dimensions of length 1 removed (see {@link squeeze}). */
   squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
+  /** Converted to `dtype` (float32 to int32 truncates toward zero; see {@link cast}). */
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  /** A copy with its own buffer (see {@link clone}). */
   clone(): Tensor { return ops.clone(this); }
   /** Copy to another backend (async: the data passes through the host). */
   to(backend: import('./backend/backend.js').BackendName): Promise<Tensor> { return ops.copyTo(this, backend); }

@@ -6,16 +6,19 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
+/** The backends this library knows, by name. */
 export type BackendName = 'webgpu' | 'gpujs' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'gpujs', 'cpu'];
 
 /** Activations that the matmul epilogue can fuse, and that layers name. */
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'step';
 
+/** The elementwise operations of the `binary` kernel. */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow'
   | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
 
+/** The elementwise operations of the `unary` kernel. */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign'
   | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu' | 'step';
@@ -27,8 +30,10 @@ export type UnaryOp =
  */
 export type ActivationGradOp = 'tanhGrad' | 'sigmoidGrad' | 'reluGrad' | 'leakyReluGrad';
 
+/** The reductions of the `reduce` kernel. */
 export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax';
 
+/** The update rules of the fused `optimizer` kernel. */
 export type OptimizerKind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
 
 /**
@@ -36,8 +41,11 @@ export type OptimizerKind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
  * This covers any axis of any rank without a transpose.
  */
 export interface AxisAttrs {
+  /** The product of the dimensions before the axis. */
   outer: number;
+  /** The axis's length. */
   size: number;
+  /** The product of the dimensions after the axis. */
   inner: number;
 }
 
@@ -50,53 +58,172 @@ export interface KernelAttrs {
    * bias (length n) is added to every row, then `activation` is applied (the fused epilogue).
    */
   matmul: {
-    batch: number; m: number; n: number; k: number;
-    transposeA: boolean; transposeB: boolean;
-    aBatched: boolean; bBatched: boolean;
-    bias: boolean; activation: Activation; alpha: number;
+    /** Products in the batch (1 for 2-D). */
+    batch: number;
+    /** Rows of the output. */
+    m: number;
+    /** Columns of the output. */
+    n: number;
+    /** The shared inner dimension. */
+    k: number;
+    /** a is stored transposed. */
+    transposeA: boolean;
+    /** b is stored transposed. */
+    transposeB: boolean;
+    /** a has a batch dimension (else one matrix serves every batch entry). */
+    aBatched: boolean;
+    /** b has a batch dimension (else one matrix serves every batch entry). */
+    bBatched: boolean;
+    /** A third input, the [n] bias, is added to every row. */
+    bias: boolean;
+    /** Applied after the bias. */
+    activation: Activation;
+    /** leakyRelu's negative slope. */
+    alpha: number;
   };
   /** inputs [a, b] (float32) broadcast to outShape; output float32 (comparisons give 1 or 0). */
-  binary: { op: BinaryOp; aShape: Shape; bShape: Shape; outShape: Shape };
+  binary: {
+    /** The operation. */
+    op: BinaryOp;
+    /** a's shape. */
+    aShape: Shape;
+    /** b's shape. */
+    bShape: Shape;
+    /** The broadcast shape of both, the output's. */
+    outShape: Shape;
+  };
   /** inputs [x] float32; output float32, same size. alpha is leakyRelu's negative slope. */
-  unary: { op: UnaryOp; alpha: number };
+  unary: {
+    /** The operation. */
+    op: UnaryOp;
+    /** leakyRelu's negative slope (unused by the others). */
+    alpha: number;
+  };
   /** inputs [dy, v], see ActivationGradOp; output float32, same size. */
-  activationGrad: { op: ActivationGradOp; alpha: number };
+  activationGrad: {
+    /** Which derivative. */
+    op: ActivationGradOp;
+    /** leakyRelu's negative slope. */
+    alpha: number;
+  };
   /** inputs [x] float32 seen as [outer, size, inner]; output [outer, inner] (argmax: int32 index). */
-  reduce: AxisAttrs & { op: ReduceOp };
+  reduce: AxisAttrs & {
+    /** The reduction. */
+    op: ReduceOp;
+  };
   /** inputs [x] float32 [outer, size, inner]; softmax (or logSoftmax) along size, max-subtracted. */
-  softmax: AxisAttrs & { log: boolean };
+  softmax: AxisAttrs & {
+    /** logSoftmax instead of softmax. */
+    log: boolean;
+  };
   /**
    * inputs [dy, y] where y is the softmax (log=false) or logSoftmax (log=true) output.
    * softmax:    dx = y * (dy - sum(dy * y))      logSoftmax: dx = dy - exp(y) * sum(dy)
    */
-  softmaxGrad: AxisAttrs & { log: boolean };
+  softmaxGrad: AxisAttrs & {
+    /** y is logSoftmax's output. */
+    log: boolean;
+  };
   /**
    * inputs [x] (any dtype); output of `shape` with out[i0..in] = x[offset + sum(i_d * strides[d])].
    * Serves slice, transpose and broadcastTo; strides may be 0.
    */
-  strided: { shape: Shape; strides: readonly number[]; offset: number; dtype: DType };
+  strided: {
+    /** The output's shape. */
+    shape: Shape;
+    /** Per output dimension, how far apart (in elements of x) its neighbours are. */
+    strides: readonly number[];
+    /** The element of x that output element 0 reads. */
+    offset: number;
+    /** The dtype of x and of the output. */
+    dtype: DType;
+  };
   /** inputs [x] of xShape (any dtype); output of outShape with x placed at `begin`, zeros elsewhere. */
-  pad: { xShape: Shape; outShape: Shape; begin: readonly number[]; dtype: DType };
+  pad: {
+    /** x's shape. */
+    xShape: Shape;
+    /** The output's shape. */
+    outShape: Shape;
+    /** Where x's element 0 lands in the output, per dimension. */
+    begin: readonly number[];
+    /** The dtype of x and of the output. */
+    dtype: DType;
+  };
   /** inputs [a, b] ([outer, aLen, inner] and [outer, bLen, inner], same dtype); output [outer, aLen+bLen, inner]. */
-  concat: { outer: number; aLen: number; bLen: number; inner: number; dtype: DType };
+  concat: {
+    /** The product of the dimensions before the axis. */
+    outer: number;
+    /** a's length along the axis. */
+    aLen: number;
+    /** b's length along the axis. */
+    bLen: number;
+    /** The product of the dimensions after the axis. */
+    inner: number;
+    /** The dtype of the inputs and the output. */
+    dtype: DType;
+  };
   /**
    * inputs [x, indices(int32, numIdx)], x seen as [outer, axisLen, inner]; output [outer, numIdx, inner].
    * An index outside [0, axisLen) yields 0.
    */
-  gather: { outer: number; axisLen: number; inner: number; numIdx: number; dtype: DType };
+  gather: {
+    /** The product of the dimensions before the axis. */
+    outer: number;
+    /** x's length along the axis. */
+    axisLen: number;
+    /** The product of the dimensions after the axis. */
+    inner: number;
+    /** The number of indices. */
+    numIdx: number;
+    /** The dtype of x and of the output. */
+    dtype: DType;
+  };
   /** The gradient of gather: inputs [dy [outer, numIdx, inner] float32, indices]; output [outer, axisLen, inner], summed. */
-  scatterAdd: { outer: number; axisLen: number; inner: number; numIdx: number };
+  scatterAdd: {
+    /** The product of the dimensions before the axis. */
+    outer: number;
+    /** The output's length along the axis. */
+    axisLen: number;
+    /** The product of the dimensions after the axis. */
+    inner: number;
+    /** The number of indices. */
+    numIdx: number;
+  };
   /** inputs [indices int32 (n)]; output float32 [n, depth]. An index outside [0, depth) gives a row of offValue. */
-  oneHot: { depth: number; onValue: number; offValue: number };
+  oneHot: {
+    /** The number of classes: the length of each row. */
+    depth: number;
+    /** The value at the index. */
+    onValue: number;
+    /** The value everywhere else. */
+    offValue: number;
+  };
   /** inputs [cond float32, a, b] all of the output's size and dtype (cond != 0 picks a); output that dtype. */
-  where: { dtype: DType };
+  where: {
+    /** The dtype of a, b and the output. */
+    dtype: DType;
+  };
   /** inputs [x] of `from`; output of `to` (float32 -> int32 truncates toward zero). */
-  cast: { from: DType; to: DType };
+  cast: {
+    /** x's dtype. */
+    from: DType;
+    /** The output's dtype. */
+    to: DType;
+  };
   /**
    * no inputs; output float32 filled from the counter-based generator in ./random.ts:
    * uniform: a + (b - a) * u;  normal: a + b * z. The same seed gives the same numbers everywhere.
    */
-  random: { dist: 'uniform' | 'normal'; seed: number; a: number; b: number };
+  random: {
+    /** The distribution. */
+    dist: 'uniform' | 'normal';
+    /** The generator's seed (32-bit). */
+    seed: number;
+    /** uniform: the low end; normal: the mean. */
+    a: number;
+    /** uniform: the high end; normal: the standard deviation. */
+    b: number;
+  };
   /**
    * A fused, in-place parameter update. inputs [grad]; outputs [param] (sgd), [param, v] (momentum),
    * [param, ms] (rmsprop), [param, m, v] (adam); each output is read and written in place.
@@ -107,11 +234,28 @@ export interface KernelAttrs {
    *             p -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
    */
   optimizer: {
-    kind: OptimizerKind; lr: number; momentum: number; nesterov: boolean;
-    rho: number; beta1: number; beta2: number; epsilon: number; t: number;
+    /** The update rule. */
+    kind: OptimizerKind;
+    /** The learning rate. */
+    lr: number;
+    /** momentum's decay of the velocity. */
+    momentum: number;
+    /** momentum: take the Nesterov step. */
+    nesterov: boolean;
+    /** rmsprop's decay of the mean square. */
+    rho: number;
+    /** adam's decay of the first moment. */
+    beta1: number;
+    /** adam's decay of the second moment. */
+    beta2: number;
+    /** Added to the denominator (rmsprop, adam). */
+    epsilon: number;
+    /** adam's step count, from 1 (for the bias correction). */
+    t: number;
   };
 }
 
+/** The closed set of kernels every backend implements. */
 export type KernelName = keyof KernelAttrs;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
@@ -128,7 +272,12 @@ export type KernelTable<H> = { [K in KernelName]: KernelImpl<H, K> };
 /** Opaque buffer handle; each backend knows its own concrete type. */
 export type Handle = object;
 
+/**
+ * What a backend implements: memory (alloc, free, write, read) and the kernels of KernelAttrs
+ * (run), plus lifecycle and facts. Register one with registerBackend.
+ */
 export interface Backend<H extends Handle = Handle> {
+  /** Its name, as setBackend takes it. */
   readonly name: BackendName;
   /** Acquire devices/contexts; throws a clear Error when the backend cannot run here. */
   init(): Promise<void>;

@@ -6,6 +6,7 @@
 import { readBytes } from './files.js';
 import type { LabeledImages } from './images.js';
 
+/** The image size and class count of a CSV file in the label-then-pixels layout. */
 export interface CsvOptions {
   /** Image height (default 28). */
   rows?: number;

@@ -5,12 +5,15 @@
 import { type Dataset, type SplitOptions, fromImages } from './images.js';
 import { loadIdx } from './idx.js';
 
+/** Where Debian's dataset-fashion-mnist package installs the idx files: fashionMnist's default folder. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
+/** The names of Fashion-MNIST's ten classes, by class index. */
 export const FASHION_MNIST_CLASSES = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ] as const;
 
+/** Which examples fashionMnist and datasets.idx take, and from which folder. */
 export interface IdxDatasetOptions extends Omit<SplitOptions, 'numClasses'> {
   /** Folder holding train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-... */
   dir?: string;

@@ -3,11 +3,13 @@
  * (0, 0, type code, rank), one big-endian uint32 per dimension, then the bytes row-major.
  */
 import { readBytes, listDir, joinPath } from './files.js';
-import { type LabeledImages, checkLabels } from './images.js';
+import { type LabeledImages, type TrainTestImages, checkLabels } from './images.js';
 
 /** An idx array: its dimensions and its unsigned bytes. */
 export interface IdxArray {
+  /** The dimensions the header gives. */
   shape: number[];
+  /** The values, row-major. */
   data: Uint8Array;
 }
 
@@ -76,7 +78,7 @@ const PATTERN = /^(train|t10k|test)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/;
  * Load the four MNIST-layout files of a directory: train-images-idx3-ubyte, train-labels-idx1-ubyte,
  * t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each possibly .gz, or with '.' before 'idx').
  */
-export async function loadIdx(dir: string, opts: { numClasses?: number } = {}): Promise<{ train: LabeledImages; test: LabeledImages }> {
+export async function loadIdx(dir: string, opts: { numClasses?: number } = {}): Promise<TrainTestImages> {
   const names = await listDir('loadIdx', dir);
   const found = new Map<string, string>();
   for (const f of names.sort()) {

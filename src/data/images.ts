@@ -14,8 +14,11 @@ export interface LabeledImages {
   maxValue: number;
   /** One class index per image. */
   labels: Uint8Array | Int32Array;
+  /** The number of images. */
   n: number;
+  /** Image height in pixels. */
   rows: number;
+  /** Image width in pixels. */
   cols: number;
   /** Where the set came from, for messages. */
   source: string;
@@ -27,16 +30,29 @@ export interface Dataset {
   xTrain: Tensor;
   /** float32 one-hot [nTrain, numClasses]. */
   yTrain: Tensor;
+  /** float32 [nTest, features], values in [0, 1]; no test image is in the training set. */
   xTest: Tensor;
+  /** float32 one-hot [nTest, numClasses]. */
   yTest: Tensor;
   /** Integer class of each training example. */
   labelsTrain: Int32Array;
+  /** Integer class of each test example. */
   labelsTest: Int32Array;
+  /** The length of the one-hot rows. */
   numClasses: number;
   /** Image height and width (28 x 28 for MNIST). */
   imageShape: [number, number];
 }
 
+/** A training set and a test set of images, as loadIdx returns them. */
+export interface TrainTestImages {
+  /** The training images. */
+  train: LabeledImages;
+  /** The test images. */
+  test: LabeledImages;
+}
+
+/** How fromImages picks examples: how many of each set, and the seed of the shuffle. */
 export interface SplitOptions {
   /** Training examples to take (default: all the source offers). */
   train?: number;

@@ -16,20 +16,29 @@ export interface Tabular {
   y: Tensor;
   /** The same class indices on the host. */
   labels: Int32Array;
+  /** The number of classes. */
   numClasses: number;
 }
 
+/** Options of makeClassification (scikit-learn's names and defaults). */
 export interface ClassificationOptions {
-  nSamples?: number;      // default 100
-  nFeatures?: number;     // default 20
-  nInformative?: number;  // default 2
-  nRedundant?: number;    // default 2: random linear combinations of the informative features
-  nClasses?: number;      // default 2
-  nClustersPerClass?: number; // default 2
+  /** Rows (default 100). */
+  nSamples?: number;
+  /** Columns: informative, then redundant, then noise (default 20). */
+  nFeatures?: number;
+  /** Features that carry the classes (default 2); 2^nInformative must cover nClasses * nClustersPerClass. */
+  nInformative?: number;
+  /** Random linear combinations of the informative features (default 2). */
+  nRedundant?: number;
+  /** Classes (default 2). */
+  nClasses?: number;
+  /** Gaussian clusters per class (default 2). */
+  nClustersPerClass?: number;
   /** Half the hypercube's side: larger spreads the classes apart (default 1). */
   classSep?: number;
   /** Fraction of labels replaced at random, as label noise (default 0.01). */
   flipY?: number;
+  /** The same seed gives the same set (default 0). */
   seed?: number;
 }
 
@@ -126,10 +135,13 @@ export function makeClassification(opts: ClassificationOptions = {}): Tabular {
   return pack(xs, ls, nf, k);
 }
 
+/** Options of makeMoons and makeCircles. */
 export interface ShapeOptions {
-  nSamples?: number; // default 100
+  /** Rows, split between the two classes (default 100). */
+  nSamples?: number;
   /** Standard deviation of Gaussian noise added to each coordinate (default 0). */
   noise?: number;
+  /** The same seed gives the same set (default 0). */
   seed?: number;
 }
 

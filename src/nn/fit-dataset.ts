@@ -13,7 +13,9 @@ import { accumulateStep, batchEnd, call, endEpoch, evaluateTensors, hooks, type 
 
 /** One batch: inputs [batch, ...] and targets [batch, ...] with the same number of examples. */
 export interface TensorBatch {
+  /** Inputs, [batch, ...the model's input shape]. */
   xs: Tensor;
+  /** Targets, [batch, ...the model's output shape]. */
   ys: Tensor;
 }
 

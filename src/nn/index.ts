@@ -1,12 +1,12 @@
 /** The neural-network layer: layers, losses, optimizers, initializers, metrics, Sequential and model I/O. */
 export * as layers from './layers/index.js';
-export * as losses from './losses.js';
-export * as metrics from './metrics.js';
-export * as optimizers from './optimizers.js';
+export * as losses from './api/losses.js';
+export * as metrics from './api/metrics.js';
+export * as optimizers from './api/optimizers.js';
 export * as train from './train.js';
-export * as initializers from './initializers.js';
-export * as regularizers from './regularizers.js';
-export { sequential, Sequential, Sequential as Model, type SequentialArgs, type CompileArgs, type EvaluateArgs } from './model.js';
+export * as initializers from './api/initializers.js';
+export * as regularizers from './api/regularizers.js';
+export { sequential, Sequential, Sequential as Model, type SequentialArgs, type SequentialConfig, type CompileArgs, type EvaluateArgs } from './model.js';
 export type { FitArgs, History, Logs, CustomCallbackArgs } from './training.js';
 export type { FitDatasetArgs, EvaluateDatasetArgs, BatchDataset, TensorBatch } from './fit-dataset.js';
 export type { SummaryOptions } from './summary.js';

@@ -19,7 +19,9 @@ export interface Initializer {
   getConfig(): Record<string, unknown>;
 }
 
+/** The seed option every random initializer takes. */
 export interface SeedOption {
+  /** Fixes the values (else the model's seed, mixed with the layer and weight, decides). */
   seed?: number;
 }
 
@@ -92,12 +94,18 @@ function truncatedNormal(shape: Shape, seed: number, stddev: number): Tensor {
   });
 }
 
+/** Which fan varianceScaling divides by: inputs, outputs, or their mean. */
 export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg';
+/** The distribution varianceScaling draws from. */
 export type Distribution = 'uniform' | 'normal' | 'truncated_normal';
 
+/** Options of varianceScaling (Keras's names). */
 export interface VarianceScalingConfig extends SeedOption {
+  /** The variance's numerator (default 1); a positive number. */
   scale?: number;
+  /** The fan (default 'fan_in'). */
   mode?: FanMode;
+  /** The distribution (default 'truncated_normal'). */
   distribution?: Distribution;
 }
 

@@ -19,13 +19,17 @@ import { fit, type FitArgs, type History } from './training.js';
 import { evaluateDataset, fitDataset, type BatchDataset, type EvaluateDatasetArgs, type FitDatasetArgs } from './fit-dataset.js';
 import { saveModel, type IOHandler, type SaveResult } from './io/handlers.js';
 
+/** Options of sequential(). */
 export interface SequentialArgs {
+  /** The layers, first to last; the first usually gives inputShape. */
   layers?: Layer[];
+  /** The model's name (default sequential_1, sequential_2, ...). */
   name?: string;
   /** Seeds every initializer without a seed of its own: the same seed gives the same weights on every backend. */
   seed?: number;
 }
 
+/** What compile takes: the optimizer, the loss and the metrics to report. */
 export interface CompileArgs {
   /** 'sgd' | 'rmsprop' | 'adam' or an optimizer from wt.optimizers. */
   optimizer: 'sgd' | 'rmsprop' | 'adam' | Optimizer;
@@ -35,6 +39,7 @@ export interface CompileArgs {
   metrics?: (string | MetricFn)[];
 }
 
+/** Options of evaluate. */
 export interface EvaluateArgs {
   /** Default 32. */
   batchSize?: number;
@@ -50,10 +55,30 @@ export interface Compiled {
   metrics: { name: string; fn: MetricFn }[];
 }
 
+/** The Keras model config that getConfig returns (model.json's model_config.config). */
+export interface SequentialConfig {
+  /** The model's name. */
+  name: string;
+  /** Each layer's Keras class name and config, in order. */
+  layers: {
+    /** The layer's Keras class, as Dense. */
+    class_name: string;
+    /** Its config, snake_case keys as in Keras. */
+    config: Record<string, unknown>;
+  }[];
+}
+
+/**
+ * A Keras Sequential model: a stack of layers, each feeding the next. Build it with
+ * `wt.sequential([...])`, configure training with compile, then fit, evaluate and predict; save and
+ * loadModel use the TensorFlow.js layers format.
+ */
 export class Sequential {
+  /** The model's name. */
   readonly name: string;
+  /** The layers, first to last. */
   readonly layers: Layer[] = [];
-  /** Set by compile. */
+  /** @internal Set by compile. */
   compiled?: Compiled;
   /** A callback may set this to end fit after the current batch. */
   stopTraining = false;
@@ -68,6 +93,7 @@ export class Sequential {
     for (const l of a.layers ?? []) this.add(l);
   }
 
+  /** 'Sequential', Keras's class name. */
   getClassName(): string {
     return 'Sequential';
   }
@@ -82,6 +108,7 @@ export class Sequential {
     else if (this.layers.slice(0, -1).every((l) => l.built)) this.buildFrom(this.layers.length - 1);
   }
 
+  /** Whether every layer has its weights (the input shape is known). */
   get built(): boolean {
     return this.layers.length > 0 && this.layers.every((l) => l.built);
   }
@@ -111,6 +138,7 @@ export class Sequential {
     return [null, ...s.slice(1)];
   }
 
+  /** The output shape, batch dimension null; throws while the input shape is unknown. */
   get outputShape(): SymbolicShape {
     let s = this.inputShape;
     for (const l of this.layers) s = l.computeOutputShape(s);
@@ -186,6 +214,7 @@ export class Sequential {
     };
   }
 
+  /** The optimizer compile chose, or undefined before compile. */
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;
   }
@@ -248,10 +277,12 @@ export class Sequential {
     return this.layers.flatMap((l) => l.weights);
   }
 
+  /** The weights that training updates, in layer order. */
   get trainableWeights(): LayerVariable[] {
     return this.layers.flatMap((l) => l.trainableWeights);
   }
 
+  /** The weights training leaves alone (batch normalization's moving statistics, frozen layers). */
   get nonTrainableWeights(): LayerVariable[] {
     return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
@@ -270,6 +301,7 @@ export class Sequential {
     ws.forEach((w, i) => w.assign(values[i]!));
   }
 
+  /** The number of weights (scalars) in all layers. */
   countParams(): number {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
@@ -282,7 +314,7 @@ export class Sequential {
   }
 
   /** The Keras config of the model (the `config` of model.json's model_config). */
-  getConfig(): { name: string; layers: { class_name: string; config: Record<string, unknown> }[] } {
+  getConfig(): SequentialConfig {
     return { name: this.name, layers: this.layers.map((l) => ({ class_name: l.getClassName(), config: l.getConfig() })) };
   }
 

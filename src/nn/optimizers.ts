@@ -26,7 +26,9 @@ export abstract class Optimizer {
   iterations = 0;
   private readonly state = new Map<Tensor, Tensor[]>();
 
+  /** The Keras class name: 'SGD', 'RMSprop' or 'Adam'. */
   abstract getClassName(): string;
+  /** The settings, Keras names (learningRate, momentum, ...). */
   abstract getConfig(): Record<string, number | boolean>;
   /** The learning rate; may be changed between steps. */
   abstract learningRate: number;
@@ -100,7 +102,9 @@ export interface SGDArgs {
 /** Gradient descent; with momentum: v = m v - lr g, p += v (nesterov: p += m v - lr g). */
 export class SGD extends Optimizer {
   learningRate: number;
+  /** The velocity's decay (0: plain gradient descent). */
   readonly momentum: number;
+  /** Whether the Nesterov step is taken. */
   readonly nesterov: boolean;
 
   constructor(args: SGDArgs = {}) {
@@ -130,7 +134,9 @@ export interface RMSpropArgs {
 /** RMSprop: ms = rho ms + (1 - rho) g^2; p -= lr g / (sqrt(ms) + epsilon). */
 export class RMSprop extends Optimizer {
   learningRate: number;
+  /** The mean square's decay. */
   readonly rho: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
 
   constructor(args: RMSpropArgs = {}) {
@@ -161,8 +167,11 @@ export interface AdamArgs {
 /** Adam with Keras's bias correction folded into the step size. */
 export class Adam extends Optimizer {
   learningRate: number;
+  /** The first moment's decay. */
   readonly beta1: number;
+  /** The second moment's decay. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
 
   constructor(args: AdamArgs = {}) {

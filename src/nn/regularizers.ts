@@ -4,14 +4,26 @@ import type { Tensor } from '../tensor.js';
 
 /** penalty = l1 * sum(|w|) + l2 * sum(w^2). */
 export interface Regularizer {
+  /** The weight of sum(|w|). */
   readonly l1: number;
+  /** The weight of sum(w^2). */
   readonly l2: number;
+  /** The penalty of weight w, a scalar tensor. */
   apply(w: Tensor): Tensor;
-  getConfig(): { l1: number; l2: number };
+  /** The Keras config written to model.json. */
+  getConfig(): Required<L1L2Config>;
+}
+
+/** The two factors of an L1/L2 penalty, as options and as a Keras config. */
+export interface L1L2Config {
+  /** The weight of sum(|w|) (default 0). */
+  l1?: number;
+  /** The weight of sum(w^2) (default 0). */
+  l2?: number;
 }
 
 /** Accepted wherever a layer takes a regularizer: `{ l2: 1e-4 }`, `{ l1, l2 }`, or one made by `l1l2`. */
-export type RegularizerIdentifier = { l1?: number; l2?: number } | Regularizer;
+export type RegularizerIdentifier = L1L2Config | Regularizer;
 
 /** An L1/L2 penalty. */
 export function l1l2(opts: { l1?: number; l2?: number } = {}): Regularizer {

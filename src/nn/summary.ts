@@ -2,6 +2,7 @@
 import type { Sequential } from './model.js';
 import type { SymbolicShape } from './layers/layer.js';
 
+/** Options of model.summary. */
 export interface SummaryOptions {
   /** Print the table (default true). */
   print?: boolean;

@@ -17,15 +17,21 @@ export type Logs = Record<string, number>;
 
 /** Keras / TensorFlow.js callback hooks; each may be async. */
 export interface CustomCallbackArgs {
+  /** Before the first epoch. */
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  /** After the last epoch (or after a callback set model.stopTraining). */
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  /** Before each epoch (epochs count from 0, or from initialEpoch). */
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  /** After each epoch, with its loss and metrics (and val_ ones when validating). */
   onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  /** Before each batch, with { batch, size }. */
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** Receives { batch, size, loss, ...metrics } of that batch (reading them back costs a sync per batch). */
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
 }
 
+/** Options of model.fit (Keras's names and defaults). */
 export interface FitArgs {
   /** Default 1. */
   epochs?: number;
@@ -37,6 +43,7 @@ export interface FitArgs {
   validationData?: [Tensor, Tensor];
   /** Hold out this fraction of the last examples (before shuffling) for validation. */
   validationSplit?: number;
+  /** Hooks called at the start and end of training, epochs and batches. */
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
   /** 0: silent, 1 (default): one line per epoch. */
   verbose?: 0 | 1 | 2;
@@ -48,9 +55,21 @@ export interface FitArgs {
 
 /** What fit resolves to: per-epoch figures under history.loss, history.accuracy, history.val_loss, ... */
 export interface History {
+  /** The index of each epoch run. */
   epoch: number[];
+  /** Per figure (loss, accuracy, val_loss, ...), its value at the end of each epoch. */
   history: Record<string, number[]>;
-  params: { epochs: number; samples: number; steps: number; batchSize: number };
+  /** How the run was set up. */
+  params: {
+    /** Epochs asked for. */
+    epochs: number;
+    /** Training examples per epoch. */
+    samples: number;
+    /** Batches per epoch. */
+    steps: number;
+    /** Examples per batch (for fitDataset, the largest batch seen). */
+    batchSize: number;
+  };
 }
 
 /** @internal The callback objects of `callbacks`, checked. */

@@ -8,7 +8,9 @@ import { engine, activeBackend } from '../engine.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 
+/** What ops accept where a tensor is expected: a Tensor, a number, nested number arrays or a typed array. */
 export type TensorLike = Tensor | number | NestedArray | TypedArray;
+/** One axis, several, or null for all of them; negative axes count from the end. */
 export type Axis = number | readonly number[] | null;
 
 /** Infer the shape of nested arrays, checking that they are rectangular and numeric. */

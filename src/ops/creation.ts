@@ -100,18 +100,22 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
   return fromData(data, s, dtype);
 }
 
+/** A tensor of `shape` filled with 0 (a shape with a negative or fractional dimension throws). */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return full(shape, 0, dtype);
 }
 
+/** A tensor of `shape` filled with 1 (a shape with a negative or fractional dimension throws). */
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return full(shape, 1, dtype);
 }
 
+/** Zeros of x's shape and dtype, on the active backend. */
 export function zerosLike(x: Tensor): Tensor {
   return full(x.shape, 0, x.dtype);
 }
 
+/** Ones of x's shape and dtype, on the active backend. */
 export function onesLike(x: Tensor): Tensor {
   return full(x.shape, 1, x.dtype);
 }
@@ -138,6 +142,7 @@ export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
   return fromData(data, [n, m], dtype);
 }
 
+/** Options of the seeded random ops (rand, randn). */
 export interface RandomOptions {
   /** Same seed, same numbers, on every backend. Without one, a fresh seed is drawn from Math.random. */
   seed?: number;

@@ -107,12 +107,20 @@ function compare(op: BinaryOp) {
     return binaryRaw(op, x, y);
   };
 }
-/** Comparisons give float32 masks: 1 where true, 0 where false. They have no gradient. */
+/**
+ * a == b elementwise with broadcasting, as a float32 mask: 1 where true, 0 where false. The
+ * comparisons have no gradient; shapes that do not broadcast throw an Error naming both.
+ */
 export const equal = compare('equal');
+/** a != b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
 export const notEqual = compare('notEqual');
+/** a < b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
 export const less = compare('less');
+/** a <= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
 export const lessEqual = compare('lessEqual');
+/** a > b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
 export const greater = compare('greater');
+/** a >= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
 export const greaterEqual = compare('greaterEqual');
 
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
@@ -130,6 +138,7 @@ function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor |
   };
 }
 
+/** -x elementwise, same shape; int32 stays int32. */
 export const neg = (a: TensorLike): Tensor => {
   const x = toTensor('neg', a);
   const y = unaryRaw('neg', x);
@@ -137,14 +146,21 @@ export const neg = (a: TensorLike): Tensor => {
   if (out !== y) y.dispose();
   return record('neg', [x], out, (dy) => [neg(dy)]);
 };
+/** e^x elementwise, same shape, float32 (int32 input is cast). */
 export const exp = unary('exp', (dy, _x, y) => mul(dy, y));
+/** Natural logarithm elementwise, same shape, float32: NaN below 0 and -Infinity at 0, as in IEEE arithmetic. */
 export const log = unary('log', (dy, x) => div(dy, x));
+/** Square root elementwise, same shape, float32 (NaN for negative values). */
 export const sqrt = unary('sqrt', (dy, _x, y) => div(dy, mul(y, 2)));
+/** |x| elementwise, same shape, float32. */
 export const abs = unary('abs', (dy, x) => mul(dy, sign(x)));
 /** -1, 0 or 1 by the sign of x. Its gradient is zero almost everywhere. */
 export const sign = unary('sign', () => null);
+/** Hyperbolic tangent elementwise, same shape, float32. */
 export const tanh = unary('tanh', (dy, _x, y) => tanhGrad(dy, y));
+/** The logistic function 1 / (1 + e^-x) elementwise, same shape, float32. */
 export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidGrad(dy, y));
+/** max(x, 0) elementwise, same shape, float32. */
 export const relu = unary('relu', (dy, x) => reluGrad(dy, x));
 /** Heaviside step: 1 where x > 0, else 0. Its gradient is zero almost everywhere. */
 export const step = unary('step', () => null);

@@ -7,14 +7,21 @@ import { reshape } from './movement.js';
 import { mul, reluGrad, sigmoidGrad, tanhGrad, leakyReluGrad } from './elementwise.js';
 import { sum } from './reduce.js';
 
+/** Options of matmul. */
 export interface MatmulOptions {
+  /** Use a's transpose: a is then [k, m] (or [batch, k, m]). Default false. */
   transposeA?: boolean;
+  /** Use b's transpose: b is then [n, k] (or [batch, n, k]). Default false. */
   transposeB?: boolean;
 }
 
+/** Options of fusedMatmul: matmul's, plus the epilogue applied in the same kernel. */
 export interface FusedMatmulOptions extends MatmulOptions {
+  /** A [n] vector added to every row of the product. */
   bias?: Tensor;
+  /** Applied after the bias (default 'linear': none). */
   activation?: Activation;
+  /** leakyRelu's slope for negative values (default 0.2). */
   alpha?: number;
 }
 

@@ -15,19 +15,29 @@ import type { Layer, LayerArgs, SymbolicShape } from '../layers/layer.js';
 import { Sequential } from '../model.js';
 import type { RegularizerIdentifier } from '../regularizers.js';
 
+/** One weight in a model.json manifest: its name, shape and dtype; the bytes follow in manifest order. */
 export interface WeightSpec {
+  /** The weight's full name, as dense_1/kernel. */
   name: string;
+  /** Its shape. */
   shape: number[];
+  /** Its dtype. */
   dtype: 'float32' | 'int32';
 }
 
 /** The same shape as TensorFlow.js's io.ModelArtifacts (the fields this library reads and writes). */
 export interface ModelArtifacts {
+  /** model.json's modelTopology: the Keras model config. */
   modelTopology?: Record<string, unknown>;
+  /** The weights' names, shapes and dtypes, in the order of weightData. */
   weightSpecs?: WeightSpec[];
+  /** The weights' bytes, little-endian, in one buffer or several (concatenated in order). */
   weightData?: ArrayBuffer | ArrayBuffer[];
+  /** 'layers-model'. */
   format?: string;
+  /** The library and version that wrote the model. */
   generatedBy?: string;
+  /** The converter that produced it, if any. */
   convertedBy?: string | null;
 }
 

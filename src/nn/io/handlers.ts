@@ -8,19 +8,28 @@ import type { Sequential } from '../model.js';
 import { GENERATED_BY, modelFromArtifacts, modelToArtifacts, type ModelArtifacts, type WeightSpec } from './artifacts.js';
 import { localStorageHandler } from './localstorage.js';
 
+/** What model.save resolves to (TensorFlow.js's io.SaveResult). */
 export interface SaveResult {
+  /** What was written. */
   modelArtifactsInfo: {
+    /** When. */
     dateSaved: Date;
+    /** The topology's encoding: always JSON. */
     modelTopologyType: 'JSON';
+    /** Bytes of the topology as JSON. */
     modelTopologyBytes: number;
+    /** Bytes of the weight manifest as JSON. */
     weightSpecsBytes: number;
+    /** Bytes of the weights (4 per float32 value). */
     weightDataBytes: number;
   };
 }
 
 /** A destination or source of model artifacts (compatible with TensorFlow.js's io.IOHandler). */
 export interface IOHandler {
+  /** Store the artifacts; model.save calls it. */
   save?: (artifacts: ModelArtifacts) => Promise<SaveResult | object>;
+  /** Fetch the artifacts; loadModel calls it. */
   load?: () => Promise<ModelArtifacts>;
 }
 

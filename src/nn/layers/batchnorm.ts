@@ -18,23 +18,37 @@ export interface BatchNormalizationArgs extends LayerArgs {
   center?: boolean;
   /** Learn a scale gamma (default true). */
   scale?: boolean;
+  /** Initial offset (default 'zeros'). */
   betaInitializer?: InitializerIdentifier | Initializer;
+  /** Initial scale (default 'ones'). */
   gammaInitializer?: InitializerIdentifier | Initializer;
+  /** Initial moving mean (default 'zeros'). */
   movingMeanInitializer?: InitializerIdentifier | Initializer;
+  /** Initial moving variance (default 'ones'). */
   movingVarianceInitializer?: InitializerIdentifier | Initializer;
 }
 
 export class BatchNormalization extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'BatchNormalization';
+  /** The normalized axis: always -1 (the last). */
   readonly axis: number;
+  /** The moving statistics' decay. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether an offset beta is learnt. */
   readonly center: boolean;
+  /** Whether a scale gamma is learnt. */
   readonly scale: boolean;
   private readonly inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', Initializer>;
+  /** The learnt scale, once built (with scale). */
   gamma?: LayerVariable;
+  /** The learnt offset, once built (with center). */
   beta?: LayerVariable;
+  /** The moving mean used at inference, once built. */
   movingMean?: LayerVariable;
+  /** The moving variance used at inference, once built. */
   movingVariance?: LayerVariable;
 
   constructor(args: BatchNormalizationArgs = {}) {

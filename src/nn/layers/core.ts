@@ -5,13 +5,17 @@ import { type ActivationIdentifier, applyActivation, checkActivation } from '../
 import { mixSeed } from '../seed.js';
 import { type CallContext, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
+/** Options of the activation layer. */
 export interface ActivationArgs extends LayerArgs {
+  /** The function to apply (required): linear, step, sigmoid, tanh, relu, leakyRelu or softmax. */
   activation: ActivationIdentifier;
 }
 
 /** Applies an activation function on its own. */
 export class ActivationLayer extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'Activation';
+  /** The function applied. */
   readonly activation: ActivationIdentifier;
 
   constructor(args: ActivationArgs) {
@@ -49,8 +53,11 @@ export interface DropoutArgs extends LayerArgs {
  * 1 / (1 - rate) so expectations match; at inference, pass inputs through unchanged.
  */
 export class Dropout extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'Dropout';
+  /** The fraction of inputs dropped during training. */
   readonly rate: number;
+  /** The layer's own seed, if given (else the model's seed decides the masks). */
   readonly seed?: number;
   private calls = 0;
 
@@ -84,6 +91,7 @@ export class Dropout extends Layer {
 
 /** Flattens each example to one dimension: [batch, a, b, ...] -> [batch, a * b * ...]. */
 export class Flatten extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'Flatten';
 
   getClassName(): string {

@@ -11,6 +11,7 @@ import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '..
 import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, fmtSymbolic } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
+  /** Output features: the layer maps [batch, inputs] to [batch, units]. A positive integer. */
   units: number;
   /** Default 'linear'. */
   activation?: ActivationIdentifier;
@@ -22,19 +23,30 @@ export interface DenseArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier | Initializer;
   /** e.g. `{ l2: 1e-4 }`: adds l2 * sum(kernel^2) to the training loss. */
   kernelRegularizer?: RegularizerIdentifier;
+  /** A penalty on the bias, as kernelRegularizer (default none). */
   biasRegularizer?: RegularizerIdentifier;
 }
 
 export class Dense extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'Dense';
+  /** Output features. */
   readonly units: number;
+  /** Applied after the bias. */
   readonly activation: ActivationIdentifier;
+  /** Whether a bias is added. */
   readonly useBias: boolean;
+  /** Draws the kernel's initial values. */
   readonly kernelInitializer: Initializer;
+  /** Draws the bias's initial values. */
   readonly biasInitializer: Initializer;
+  /** The penalty on the kernel, if any. */
   readonly kernelRegularizer?: Regularizer;
+  /** The penalty on the bias, if any. */
   readonly biasRegularizer?: Regularizer;
+  /** The [inputs, units] weight matrix, once built. */
   kernel?: LayerVariable;
+  /** The [units] bias, once built (none without useBias). */
   bias?: LayerVariable;
 
   constructor(args: DenseArgs) {

@@ -26,16 +26,20 @@ export class LayerVariable {
     /** The layer's name + '/' + name, as written in model.json. */
     readonly fullName: string,
     private tensor: Tensor,
+    /** Whether optimizers update it. */
     readonly trainable: boolean,
+    /** A penalty on its value added to the loss, if any. */
     readonly regularizer?: Regularizer,
   ) {
     keep(tensor);
   }
 
+  /** The current value (owned by the variable: do not dispose it). */
   get value(): Tensor {
     return this.tensor;
   }
 
+  /** The weight's shape. */
   get shape(): readonly number[] {
     return this.tensor.shape;
   }
@@ -60,6 +64,7 @@ export class LayerVariable {
     if (old !== t) old.dispose();
   }
 
+  /** Free the value's buffer. */
   dispose(): void {
     this.tensor.dispose();
   }
@@ -67,6 +72,7 @@ export class LayerVariable {
 
 /** What a layer's forward pass needs to know besides its input. */
 export interface CallContext {
+  /** True during fit (dropout drops, batch normalization uses batch statistics), false in predict and evaluate. */
   training: boolean;
   /** A seed for this step's randomness (dropout); layers mix in their index. */
   seed: number;
@@ -76,13 +82,17 @@ export interface CallContext {
 
 /** Options every layer accepts (Keras names). */
 export interface LayerArgs {
+  /** The layer's name (default: its class in snake_case, numbered: dense, dense_1, ...). Must be unique in a model. */
   name?: string;
+  /** Whether fit updates its weights (default true). */
   trainable?: boolean;
   /** The shape of one example (without the batch dimension); only the first layer needs it. */
   inputShape?: readonly number[];
   /** The full input shape, batch dimension first (null when free). */
   batchInputShape?: SymbolicShape;
+  /** With inputShape: a fixed batch size for batchInputShape (default null, any). */
   batchSize?: number;
+  /** The weights' dtype: only float32. */
   dtype?: 'float32';
 }
 
@@ -99,8 +109,14 @@ function snake(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/**
+ * The base of every layer: a name, weights created by build from the first input shape, a forward
+ * pass (call), and a Keras config for model.json. Subclass it for a custom layer.
+ */
 export abstract class Layer {
+  /** The layer's name, unique within a model. */
   readonly name: string;
+  /** Whether fit updates its weights; may be changed between fits to freeze a layer. */
   trainable: boolean;
   /** Set from inputShape/batchInputShape; the first layer of a model needs it. */
   readonly batchInputShape?: SymbolicShape;
@@ -138,6 +154,7 @@ export abstract class Layer {
     this.builtInputShape = inputShape.slice();
   }
 
+  /** Whether build has run (the weights exist). */
   get built(): boolean {
     return this.builtInputShape !== undefined;
   }
@@ -163,10 +180,12 @@ export abstract class Layer {
     return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
 
+  /** The weights fit updates (none while trainable is false). */
   get trainableWeights(): LayerVariable[] {
     return this.trainable ? this.vars.filter((v) => v.trainable) : [];
   }
 
+  /** The weights fit leaves alone. */
   get nonTrainableWeights(): LayerVariable[] {
     return this.trainable ? this.vars.filter((v) => !v.trainable) : this.vars.slice();
   }
@@ -185,6 +204,7 @@ export abstract class Layer {
     ws.forEach((w, i) => w.assign(values[i]!, `${this.name}.setWeights`));
   }
 
+  /** The number of scalars in its weights. */
   countParams(): number {
     return this.vars.reduce((n, v) => n + v.value.size, 0);
   }
@@ -199,6 +219,7 @@ export abstract class Layer {
     return c;
   }
 
+  /** Free the weights; the layer is built again on next use. */
   dispose(): void {
     for (const v of this.vars) v.dispose();
     this.vars = [];
