@@ -134,7 +134,7 @@ function sizes(o: TrainOptions, nTrain: number, nTest: number | null): { train: 
 async function loadData(o: TrainOptions): Promise<{ data: wt.Dataset; what: string }> {
   const { dataset, seed } = o;
   if (dataset === 'mnist') {
-    return { data: await wt.datasets.mnist({ ...sizes(o, 10000, null), seed }), what: 'the MNIST digits shipped with the package' };
+    return { data: await wt.datasets.mnist({ ...sizes(o, 10000, null), seed }), what: 'MNIST digits shipped with the package' };
   }
   if (dataset === 'fashion-mnist' || dataset.startsWith('idx:')) {
     const dir = dataset === 'fashion-mnist' ? wt.datasets.FASHION_MNIST_DIR : dataset.slice(4);

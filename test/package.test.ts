@@ -177,7 +177,7 @@ await main();
     const r = run(bin, ['train', '--epochs', '1', '--train', '1000', '--test', '200', '--backend', 'cpu'], project);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/data: the MNIST digits shipped with the package: 1000 train, 200 test/);
+    expect(r.out).toMatch(/data: MNIST digits shipped with the package: 1000 train, 200 test/);
     const acc = /test: loss [\d.]+ - accuracy ([\d.]+)%/.exec(r.out);
     expect(acc, r.out).not.toBeNull();
     expect(Number(acc![1])).toBeGreaterThan(70);
