@@ -54,6 +54,12 @@ export const engine = {
   numBytes: 0,
   scopes: [] as Set<Tensor>[],
   tape: null as Tape | null,
+  /** The user's cap on the bytes of all live tensors (wt.setMemoryLimit); null: none. */
+  memoryLimit: null as number | null,
+  /** Tensors created by the op now running (see defineOp): disposed if it throws. */
+  created: null as Tensor[] | null,
+  /** The outermost op now running, named in allocation errors raised deep inside it. */
+  opName: null as string | null,
 };
 
 /**

@@ -16,10 +16,11 @@ export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type {
-  Backend, BackendName, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
+  Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
 } from './backend/backend.js';
 export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory } from './engine.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { setMemoryLimit, getMemoryLimit } from './limits.js';
 export { grad, valueAndGrad, type GradFunction, type ValueAndGradFunction, type GradResult } from './autograd.js';
 export { nextFrame } from './next-frame.js';
 export * from './ops/index.js';

@@ -3,8 +3,9 @@
  * the op of the same name in src/ops, so `a.add(b)` and `wt.add(a, b)` are the same call.
  */
 import type { Backend, Handle } from './backend/backend.js';
-import { type DType, type TypedArray, BYTES_PER_ELEMENT } from './dtype.js';
+import type { DType, TypedArray } from './dtype.js';
 import { engine } from './engine.js';
+import { checkAlloc, describeBytes } from './limits.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
 import * as ops from './ops/index.js';
 import type { TensorLike, Axis } from './ops/core.js';
@@ -53,12 +54,22 @@ export class Tensor {
     storage.refs++;
     engine.numTensors++;
     engine.scopes[engine.scopes.length - 1]?.add(this);
+    engine.created?.push(this);
   }
 
-  /** @internal A new, uninitialised buffer for `size` elements. */
-  static allocStorage(backend: Backend, size: number, dtype: DType): Storage {
-    const bytes = size * BYTES_PER_ELEMENT;
-    const handle = backend.alloc(size, dtype);
+  /**
+   * @internal A new, uninitialised buffer for a tensor of `shape`: the one place every allocation
+   * passes. The size check comes first, and the counters change only once the backend succeeded,
+   * so a failed allocation leaves wt.memory() as it was and throws an Error that names `op`.
+   */
+  static allocStorage(op: string, backend: Backend, shape: Shape, dtype: DType): Storage {
+    const bytes = checkAlloc(op, shape, dtype, backend);
+    let handle: Handle;
+    try {
+      handle = backend.alloc(sizeOf(shape), dtype);
+    } catch (e) {
+      throw new Error(`${op}: allocating a ${dtype} tensor of shape ${fmt(shape)} (${describeBytes(bytes)}) on ${backend.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     engine.numBytes += bytes;
     return { handle, refs: 0, bytes };
   }

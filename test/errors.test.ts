@@ -65,7 +65,7 @@ describe('data that does not fit, bad dtype, bad arrays', () => {
     expect(() => wt.tensor([1, 2, 3], [2, 2])).toThrow(/tensor: 3 values do not fit shape \[2,2\] \(which holds 4\)/);
     expect(() => wt.tensor(new Float32Array(5), [2, 3])).toThrow(/tensor: 5 values do not fit shape \[2,3\]/);
     expect(() => wt.tensor([1, 2], [-2])).toThrow(/tensor: shape must be an array of non-negative integers, got \[-2\]/);
-    expect(() => wt.zeros([2, 1.5])).toThrow(/full: shape must be an array of non-negative integers/);
+    expect(() => wt.zeros([2, 1.5])).toThrow(/zeros: shape must be an array of non-negative integers/);
     expect(() => wt.ones(bad(3))).toThrow(/shape must be an array/);
   });
   it('non-rectangular or non-numeric nested arrays', () => {
@@ -79,7 +79,8 @@ describe('data that does not fit, bad dtype, bad arrays', () => {
   });
   it('bad dtype', () => {
     expect(() => wt.tensor([1], [1], bad('float64'))).toThrow(/tensor: unknown dtype 'float64' \(expected float32 or int32\)/);
-    expect(() => wt.zeros([2], bad('bool'))).toThrow(/full: unknown dtype 'bool'/);
+    expect(() => wt.zeros([2], bad('bool'))).toThrow(/zeros: unknown dtype 'bool'/);
+    expect(() => wt.full([2], 1, bad('bool'))).toThrow(/full: unknown dtype 'bool'/);
     expect(() => wt.cast(wt.zeros([1]), bad('uint8'))).toThrow(/cast: unknown dtype 'uint8'/);
     expect(() => wt.arange(3, 4, 1, bad('f16'))).toThrow(/arange: unknown dtype 'f16'/);
     expect(() => wt.eye(2, 2, bad('x'))).toThrow(/eye: unknown dtype 'x'/);

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as wt from '../src/index.js';
 import { engine } from '../src/engine.js';
+import type { WebGPUBackend } from '../src/backend/webgpu/index.js';
 import { SHADERS } from '../src/backend/webgpu/shaders.generated.js';
 import { availability } from './backends.js';
 
@@ -103,7 +104,12 @@ describe('webgpu backend', () => {
   it('refuses a tensor larger than the adapter allows, before any shader runs', async () => {
     await wt.setBackend('webgpu');
     const limit = Number(wt.backendInfo().device['maxStorageBufferBindingSize']);
-    expect(() => wt.rand([limit / 4 + 1])).toThrow(/webgpu.alloc: a tensor of \d+ elements .* exceeds this adapter's limit/);
+    const n = limit / 4 + 1;
+    const before = wt.memory();
+    expect(() => wt.rand([n])).toThrow(new RegExp(`^rand: a float32 tensor of shape \\[${n}\\] needs ${(n * 4).toLocaleString('en-US')} bytes .*; one webgpu tensor can hold at most ${limit.toLocaleString('en-US')} bytes .*, this adapter's maxStorageBufferBindingSize`));
+    expect(wt.memory()).toEqual(before);
+    // The backend's own check still guards its temporaries.
+    expect(() => (engine.instances.get('webgpu') as WebGPUBackend).alloc(n, 'float32')).toThrow(/webgpu.alloc: a buffer of \d+ elements .* exceeds this adapter's limit/);
   });
 
   it('a disposed tensor says so', async () => {

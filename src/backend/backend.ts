@@ -272,6 +272,20 @@ export type KernelTable<H> = { [K in KernelName]: KernelImpl<H, K> };
 /** Opaque buffer handle; each backend knows its own concrete type. */
 export type Handle = object;
 
+/** The most bytes one tensor's buffer may hold on a backend, and what sets that figure (named in errors). */
+export interface BufferLimit {
+  bytes: number;
+  /** e.g. "the JavaScript typed-array limit (2^32 elements)" or "this adapter's maxStorageBufferBindingSize". */
+  what: string;
+}
+
+/**
+ * The limit of buffers held in JavaScript typed arrays (cpu, gpujs, and any backend whose memory is
+ * a typed array): V8 (Node, Deno, Chrome) accepts at most 2^32 elements. Other engines may refuse
+ * less; the allocation error they raise is then reported with the op, shape and bytes as well.
+ */
+export const TYPED_ARRAY_LIMIT: BufferLimit = { bytes: 2 ** 32 * 4, what: 'the JavaScript typed-array limit (2^32 elements)' };
+
 /**
  * What a backend implements: memory (alloc, free, write, read) and the kernels of KernelAttrs
  * (run), plus lifecycle and facts. Register one with registerBackend.
@@ -281,7 +295,17 @@ export interface Backend<H extends Handle = Handle> {
   readonly name: BackendName;
   /** Acquire devices/contexts; throws a clear Error when the backend cannot run here. */
   init(): Promise<void>;
-  /** A buffer for `size` elements of `dtype` (contents undefined). */
+  /**
+   * The most bytes one buffer may hold here. The engine checks every allocation against it (and
+   * against the user's wt.setMemoryLimit) before calling alloc, so alloc never sees a larger request
+   * and an oversized tensor gets one clear Error that names the op, the shape, the bytes and `what`.
+   */
+  bufferLimit(): BufferLimit;
+  /**
+   * A buffer for `size` elements of `dtype` (contents undefined). When memory cannot be had it
+   * throws, and it changes none of the figures memory() reports before it has succeeded: the engine
+   * relies on that to keep wt.memory() exact after a failed call.
+   */
   alloc(size: number, dtype: DType): H;
   /** Release a buffer; the backend may defer the actual release until queued work is done. */
   free(handle: H): void;

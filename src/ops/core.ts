@@ -42,16 +42,67 @@ export function flattenNested(x: NestedArray, out: number[] = []): number[] {
   return out;
 }
 
+/** The op named in allocation errors: the caller's, else the outermost op running, else `fallback`. */
+function opOf(op: string | undefined, fallback: string): string {
+  return op ?? engine.opName ?? fallback;
+}
+
 /** A new tensor on `backend` holding `data` (already the right dtype and length). */
-export function fromData(data: TypedArray, shape: Shape, dtype: DType, backend: Backend = activeBackend()): Tensor {
-  const storage = Tensor.allocStorage(backend, data.length, dtype);
-  backend.write(storage.handle, data);
-  return new Tensor(shape, dtype, backend, storage);
+export function fromData(data: TypedArray, shape: Shape, dtype: DType, backend: Backend = activeBackend(), op?: string): Tensor {
+  const t = new Tensor(shape, dtype, backend, Tensor.allocStorage(opOf(op, 'tensor'), backend, shape, dtype));
+  try {
+    backend.write(t.handle, data);
+  } catch (e) {
+    t.dispose();
+    throw e;
+  }
+  return t;
 }
 
 /** A new tensor on `backend` whose buffer a kernel will fill. */
-export function empty(shape: Shape, dtype: DType, backend: Backend): Tensor {
-  return new Tensor(shape, dtype, backend, Tensor.allocStorage(backend, sizeOf(shape), dtype));
+export function empty(shape: Shape, dtype: DType, backend: Backend, op?: string): Tensor {
+  return new Tensor(shape, dtype, backend, Tensor.allocStorage(opOf(op, 'empty'), backend, shape, dtype));
+}
+
+/**
+ * Wrap an op so that a call which throws leaves nothing behind: every tensor created during the
+ * call (constants made from number/array arguments, intermediates, outputs of inner ops) is
+ * disposed before the Error propagates. Allocation errors deep inside name the outermost op.
+ * This is how wt.memory() stays exact after any failed call, by construction.
+ */
+export function defineOp<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    const outerCreated = engine.created;
+    const outerName = engine.opName;
+    const mine: Tensor[] = [];
+    engine.created = mine;
+    engine.opName = outerName ?? name;
+    try {
+      return fn(...args);
+    } catch (e) {
+      for (const t of mine) t.dispose();
+      throw e;
+    } finally {
+      engine.created = outerCreated;
+      engine.opName = outerName;
+      // An enclosing op that throws later must free these too.
+      if (outerCreated) for (const t of mine) if (!t.isDisposed) outerCreated.push(t);
+    }
+  };
+}
+
+/** The shape an argument will have as a tensor, without creating one (null: not a tensor-like). */
+export function argShape(op: string, x: TensorLike): readonly number[] | null {
+  if (x instanceof Tensor) return x.shape;
+  if (typeof x === 'number') return [];
+  if (x instanceof Float32Array || x instanceof Int32Array) return [x.length];
+  return Array.isArray(x) ? inferShape(op, x) : null;
+}
+
+/** The dtype an argument will have as a tensor (`dtype` if given, as toTensor would convert it). */
+export function argDType(x: TensorLike, dtype?: DType): DType {
+  if (x instanceof Tensor) return x.dtype;
+  return dtype ?? (x instanceof Int32Array ? 'int32' : 'float32');
 }
 
 /**
@@ -96,13 +147,18 @@ export function backendOf(op: string, args: readonly TensorLike[]): Backend {
   return b ?? activeBackend();
 }
 
-/** Run one kernel on `inputs` into a new tensor of `shape`/`dtype`. */
+/** Run one kernel on `inputs` into a new tensor of `shape`/`dtype`; if the kernel throws, the output is freed. */
 export function runKernel<K extends KernelName>(
-  kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, attrs: KernelAttrs[K], backend?: Backend,
+  kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, attrs: KernelAttrs[K], backend?: Backend, op?: string,
 ): Tensor {
   const b = backend ?? inputs[0]?.backend ?? activeBackend();
-  const out = empty(shape, dtype, b);
-  if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);
+  const out = empty(shape, dtype, b, opOf(op, kernel));
+  try {
+    if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
   return out;
 }
 

@@ -3,7 +3,8 @@ import { type DType, type TypedArray, isDType, makeArray, toTypedArray } from '.
 import { activeBackend } from '../engine.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
 import type { Tensor, NestedArray } from '../tensor.js';
-import { checkInt, checkNumber, flattenNested, fromData, inferShape, runKernel } from './core.js';
+import { checkAlloc } from '../limits.js';
+import { checkInt, checkNumber, defineOp, flattenNested, fromData, inferShape, runKernel } from './core.js';
 
 function checkDType(op: string, dtype: unknown): DType {
   if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
@@ -13,8 +14,10 @@ function checkDType(op: string, dtype: unknown): DType {
 /**
  * A tensor from nested arrays (`tensor([[1, 2], [3, 4]])`), or from flat data and a shape
  * (`tensor(new Float32Array(6), [2, 3])`). The dtype defaults to float32 (int32 for an Int32Array).
+ * Ragged arrays, non-numbers, a shape that does not hold the values, or a tensor larger than the
+ * backend (or wt.setMemoryLimit) allows throw an Error.
  */
-export function tensor(values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor {
+export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor => {
   const dt = checkDType('tensor', dtype ?? (values instanceof Int32Array ? 'int32' : 'float32'));
   let flat: ArrayLike<number>;
   let inferred: number[];
@@ -40,14 +43,15 @@ export function tensor(values: NestedArray | TypedArray | readonly number[], sha
       throw new Error(`tensor: ${flat.length} values do not fit shape ${fmt(s)} (which holds ${sizeOf(s)})`);
     }
   }
+  checkAlloc('tensor', s, dt, activeBackend());
   return fromData(toTypedArray(flat, dt), s, dt);
-}
+});
 
 /** A rank-0 tensor. */
-export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+export const scalar = defineOp('scalar', (value: number, dtype: DType = 'float32'): Tensor => {
   checkNumber('scalar', 'value', value);
   return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
-}
+});
 
 /**
  * `tensor` with a rank check (TensorFlow.js's tensor1d .. tensor4d): nested arrays `rank` deep, or flat
@@ -91,56 +95,55 @@ export function tensor4d(values: NestedArray | TypedArray | readonly number[], s
   return tensorOfRank('tensor4d', 4, values, shape, dtype);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  const s = checkShape('full', shape);
-  checkNumber('full', 'value', value);
-  const data = makeArray(checkDType('full', dtype), sizeOf(s));
+/** A tensor of `shape` filled with `value`, its size checked before any memory is taken. */
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  const s = checkShape(op, shape);
+  checkNumber(op, 'value', value);
+  checkAlloc(op, s, checkDType(op, dtype), activeBackend());
+  const data = makeArray(dtype, sizeOf(s));
   data.fill(value);
   return fromData(data, s, dtype);
 }
 
-/** A tensor of `shape` filled with 0 (a shape with a negative or fractional dimension throws). */
-export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return full(shape, 0, dtype);
-}
+/** A tensor of `shape` filled with `value`. A shape too large for the backend throws before anything is allocated. */
+export const full = defineOp('full', (shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor => filled('full', shape, value, dtype));
 
-/** A tensor of `shape` filled with 1 (a shape with a negative or fractional dimension throws). */
-export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return full(shape, 1, dtype);
-}
+/** A tensor of `shape` filled with 0 (a shape with a negative or fractional dimension, or too large for the backend, throws). */
+export const zeros = defineOp('zeros', (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('zeros', shape, 0, dtype));
+
+/** A tensor of `shape` filled with 1 (a shape with a negative or fractional dimension, or too large for the backend, throws). */
+export const ones = defineOp('ones', (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('ones', shape, 1, dtype));
 
 /** Zeros of x's shape and dtype, on the active backend. */
-export function zerosLike(x: Tensor): Tensor {
-  return full(x.shape, 0, x.dtype);
-}
+export const zerosLike = defineOp('zerosLike', (x: Tensor): Tensor => filled('zerosLike', x.shape, 0, x.dtype));
 
 /** Ones of x's shape and dtype, on the active backend. */
-export function onesLike(x: Tensor): Tensor {
-  return full(x.shape, 1, x.dtype);
-}
+export const onesLike = defineOp('onesLike', (x: Tensor): Tensor => filled('onesLike', x.shape, 1, x.dtype));
 
 /** start, start + step, ... up to (not including) stop. `arange(n)` counts 0..n-1. */
-export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+export const arange = defineOp('arange', (start: number, stop?: number, step: number = 1, dtype: DType = 'float32'): Tensor => {
   if (stop === undefined) [start, stop] = [0, start];
   checkNumber('arange', 'start', start);
   checkNumber('arange', 'stop', stop);
   checkNumber('arange', 'step', step);
   if (step === 0) throw new Error('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const data = makeArray(checkDType('arange', dtype), n);
+  if (!Number.isFinite(n)) throw new Error(`arange: start ${start}, stop ${stop} and step ${step} give no finite number of values`);
+  checkAlloc('arange', [n], checkDType('arange', dtype), activeBackend());
+  const data = makeArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromData(data, [n], dtype);
-}
+});
 
 /** The n x m identity (m defaults to n). */
-export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
+export const eye = defineOp('eye', (n: number, m: number = n, dtype: DType = 'float32'): Tensor => {
   checkInt('eye', 'n', n);
   checkInt('eye', 'm', m);
-  const data = makeArray(checkDType('eye', dtype), n * m);
+  checkAlloc('eye', [n, m], checkDType('eye', dtype), activeBackend());
+  const data = makeArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromData(data, [n, m], dtype);
-}
+});
 
 /** Options of the seeded random ops (rand, randn). */
 export interface RandomOptions {
@@ -155,17 +158,17 @@ function seedOf(op: string, opts?: RandomOptions): number {
 }
 
 /** Uniform numbers in [lo, hi) from the counter-based generator. */
-export function rand(shape: readonly number[], opts: RandomOptions & { lo?: number; hi?: number } = {}): Tensor {
+export const rand = defineOp('rand', (shape: readonly number[], opts: RandomOptions & { lo?: number; hi?: number } = {}): Tensor => {
   const s = checkShape('rand', shape);
   const lo = checkNumber('rand', 'lo', opts.lo ?? 0);
   const hi = checkNumber('rand', 'hi', opts.hi ?? 1);
-  return runKernel('random', [], s, 'float32', { dist: 'uniform', seed: seedOf('rand', opts), a: lo, b: hi }, activeBackend());
-}
+  return runKernel('random', [], s, 'float32', { dist: 'uniform', seed: seedOf('rand', opts), a: lo, b: hi }, activeBackend(), 'rand');
+});
 
 /** Normal numbers with `mean` and `std` from the counter-based generator. */
-export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+export const randn = defineOp('randn', (shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor => {
   const s = checkShape('randn', shape);
   const mean = checkNumber('randn', 'mean', opts.mean ?? 0);
   const std = checkNumber('randn', 'std', opts.std ?? 1);
-  return runKernel('random', [], s, 'float32', { dist: 'normal', seed: seedOf('randn', opts), a: mean, b: std }, activeBackend());
-}
+  return runKernel('random', [], s, 'float32', { dist: 'normal', seed: seedOf('randn', opts), a: mean, b: std }, activeBackend(), 'randn');
+});

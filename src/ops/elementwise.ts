@@ -5,7 +5,8 @@
 import type { ActivationGradOp, BinaryOp, UnaryOp } from '../backend/backend.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { assertFloat, backendOf, checkNumber, inferShape, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { checkAlloc } from '../limits.js';
+import { argDType, argShape, assertFloat, backendOf, checkNumber, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
 
@@ -32,80 +33,72 @@ function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
   return typeof v === 'number' && Number.isInteger(v) && other instanceof Object && 'dtype' in other && other.dtype === 'int32' ? 'int32' : undefined;
 }
 
-/** The shape an argument will have, without creating a tensor for it. */
-function shapeOf(op: string, x: TensorLike): readonly number[] | null {
-  if (x instanceof Tensor) return x.shape;
-  if (typeof x === 'number') return [];
-  if (x instanceof Float32Array || x instanceof Int32Array) return [x.length];
-  return Array.isArray(x) ? inferShape(op, x) : null;
-}
-
 function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const backend = backendOf(op, [a, b]);
-  // Check broadcasting before numbers or arrays become tensors, so a bad call leaves nothing behind.
-  const sa = shapeOf(op, a), sb = shapeOf(op, b);
-  if (sa && sb) broadcastShapes(op, sa, sb);
+  // Check broadcasting and the output's size before numbers or arrays become tensors, so a bad call leaves nothing behind.
+  const sa = argShape(op, a), sb = argShape(op, b);
+  if (sa && sb) checkAlloc(op, broadcastShapes(op, sa, sb), 'float32', backend);
   return [toTensor(op, a, backend, scalarDType(a, b)), toTensor(op, b, backend, scalarDType(b, a))];
 }
 
 /** a + b with broadcasting. */
-export function add(a: TensorLike, b: TensorLike): Tensor {
+export const add = defineOp('add', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('add', a, b);
   return record('add', [x, y], binaryRaw('add', x, y), (dy) => [sumTo(dy, x.shape), sumTo(dy, y.shape)]);
-}
+});
 
 /** a - b with broadcasting. */
-export function sub(a: TensorLike, b: TensorLike): Tensor {
+export const sub = defineOp('sub', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('sub', a, b);
   return record('sub', [x, y], binaryRaw('sub', x, y), (dy) => [sumTo(dy, x.shape), sumTo(neg(dy), y.shape)]);
-}
+});
 
 /** a * b with broadcasting. */
-export function mul(a: TensorLike, b: TensorLike): Tensor {
+export const mul = defineOp('mul', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('mul', a, b);
   return record('mul', [x, y], binaryRaw('mul', x, y), (dy) => [sumTo(mul(dy, y), x.shape), sumTo(mul(dy, x), y.shape)]);
-}
+});
 
 /** a / b with broadcasting (always float32). */
-export function div(a: TensorLike, b: TensorLike): Tensor {
+export const div = defineOp('div', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('div', a, b);
   const out = binaryRaw('div', x, y);
   return record('div', [x, y], out, (dy) => [sumTo(div(dy, y), x.shape), sumTo(neg(div(mul(dy, out), y)), y.shape)]);
-}
+});
 
 /** a ** b with broadcasting. d/db uses log(a), so it is only meaningful where a > 0. */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
+export const pow = defineOp('pow', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('pow', a, b);
   const out = binaryRaw('pow', x, y);
   return record('pow', [x, y], out, (dy) => [
     sumTo(mul(dy, mul(y, binaryRaw('pow', x, sub(y, 1)))), x.shape),
     sumTo(mul(dy, mul(out, log(where(greater(x, 0), x, 1)))), y.shape),
   ]);
-}
+});
 
 /** Elementwise maximum; the gradient goes to a where a >= b. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
+export const maximum = defineOp('maximum', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('maximum', a, b);
   return record('maximum', [x, y], binaryRaw('max', x, y), (dy) => {
     const m = greaterEqual(x, y);
     return [sumTo(mul(dy, m), x.shape), sumTo(mul(dy, sub(1, m)), y.shape)];
   });
-}
+});
 
 /** Elementwise minimum; the gradient goes to a where a <= b. */
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
+export const minimum = defineOp('minimum', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('minimum', a, b);
   return record('minimum', [x, y], binaryRaw('min', x, y), (dy) => {
     const m = lessEqual(x, y);
     return [sumTo(mul(dy, m), x.shape), sumTo(mul(dy, sub(1, m)), y.shape)];
   });
-}
+});
 
 function compare(op: BinaryOp) {
-  return (a: TensorLike, b: TensorLike): Tensor => {
+  return defineOp(op, (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = args(op, a, b);
     return binaryRaw(op, x, y);
-  };
+  });
 }
 /**
  * a == b elementwise with broadcasting, as a float32 mask: 1 where true, 0 where false. The
@@ -131,21 +124,21 @@ function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
 }
 
 function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor | null) {
-  return (a: TensorLike): Tensor => {
+  return defineOp(op, (a: TensorLike): Tensor => {
     const x = toTensor(op, a);
     const y = unaryRaw(op, x);
     return record(op, [x], y, (dy) => [grad(dy, x, y)]);
-  };
+  });
 }
 
 /** -x elementwise, same shape; int32 stays int32. */
-export const neg = (a: TensorLike): Tensor => {
+export const neg = defineOp('neg', (a: TensorLike): Tensor => {
   const x = toTensor('neg', a);
   const y = unaryRaw('neg', x);
   const out = x.dtype === 'int32' ? cast(y, 'int32') : y;
   if (out !== y) y.dispose();
   return record('neg', [x], out, (dy) => [neg(dy)]);
-};
+});
 /** e^x elementwise, same shape, float32 (int32 input is cast). */
 export const exp = unary('exp', (dy, _x, y) => mul(dy, y));
 /** Natural logarithm elementwise, same shape, float32: NaN below 0 and -Infinity at 0, as in IEEE arithmetic. */
@@ -166,18 +159,18 @@ export const relu = unary('relu', (dy, x) => reluGrad(dy, x));
 export const step = unary('step', () => null);
 
 /** x * x. */
-export function square(a: TensorLike): Tensor {
+export const square = defineOp('square', (a: TensorLike): Tensor => {
   const x = toTensor('square', a);
   return mul(x, x);
-}
+});
 
 /** x where x > 0, alpha * x elsewhere (alpha defaults to 0.2, as in TensorFlow.js). */
-export function leakyRelu(a: TensorLike, alpha = 0.2): Tensor {
+export const leakyRelu = defineOp('leakyRelu', (a: TensorLike, alpha: number = 0.2): Tensor => {
   const x = toTensor('leakyRelu', a);
   checkNumber('leakyRelu', 'alpha', alpha);
   const y = unaryRaw('leakyRelu', x, alpha);
   return record('leakyRelu', [x], y, (dy) => [leakyReluGrad(dy, x, alpha)]);
-}
+});
 
 function activationGrad(op: ActivationGradOp, dyIn: TensorLike, vIn: TensorLike, alpha = 0): Tensor {
   const backend = backendOf(op, [dyIn, vIn]);
@@ -192,17 +185,19 @@ function activationGrad(op: ActivationGradOp, dyIn: TensorLike, vIn: TensorLike,
 }
 
 /** dy * (1 - y^2), where y = tanh(x): the derivative of tanh written in terms of its output. */
-export const tanhGrad = (dy: TensorLike, y: TensorLike): Tensor => activationGrad('tanhGrad', dy, y);
+export const tanhGrad = defineOp('tanhGrad', (dy: TensorLike, y: TensorLike): Tensor => activationGrad('tanhGrad', dy, y));
 /** dy * y * (1 - y), where y = sigmoid(x). */
-export const sigmoidGrad = (dy: TensorLike, y: TensorLike): Tensor => activationGrad('sigmoidGrad', dy, y);
+export const sigmoidGrad = defineOp('sigmoidGrad', (dy: TensorLike, y: TensorLike): Tensor => activationGrad('sigmoidGrad', dy, y));
 /** dy where x > 0, else 0 (x is relu's input). */
-export const reluGrad = (dy: TensorLike, x: TensorLike): Tensor => activationGrad('reluGrad', dy, x);
+export const reluGrad = defineOp('reluGrad', (dy: TensorLike, x: TensorLike): Tensor => activationGrad('reluGrad', dy, x));
 /** dy where x > 0, else alpha * dy (x is leakyRelu's input). */
-export const leakyReluGrad = (dy: TensorLike, x: TensorLike, alpha = 0.2): Tensor => activationGrad('leakyReluGrad', dy, x, alpha);
+export const leakyReluGrad = defineOp('leakyReluGrad', (dy: TensorLike, x: TensorLike, alpha: number = 0.2): Tensor => activationGrad('leakyReluGrad', dy, x, alpha));
 
 /** Pick a where cond is non-zero, else b; all three broadcast together. */
-export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+export const where = defineOp('where', (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => {
   const backend = backendOf('where', [cond, a, b]);
+  const sc = argShape('where', cond), sa = argShape('where', a), sb = argShape('where', b);
+  if (sc && sa && sb) checkAlloc('where', broadcastShapes('where', broadcastShapes('where', sc, sa), sb), argDType(a), backend);
   const c = toTensor('where', cond, backend);
   const x = toTensor('where', a, backend);
   const y = toTensor('where', b, backend, typeof b === 'number' ? x.dtype : undefined);
@@ -217,12 +212,12 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     const zero = toTensor('where', 0, backend);
     return [sumTo(where(c, dy, zero), x.shape), sumTo(where(c, zero, dy), y.shape)];
   });
-}
+});
 
 /** Limit values to [lo, hi]. */
-export function clip(a: TensorLike, lo: number, hi: number): Tensor {
+export const clip = defineOp('clip', (a: TensorLike, lo: number, hi: number): Tensor => {
   checkNumber('clip', 'lo', lo);
   checkNumber('clip', 'hi', hi);
   if (lo > hi) throw new Error(`clip: lo (${lo}) must not exceed hi (${hi})`);
   return minimum(maximum(a, lo), hi);
-}
+});

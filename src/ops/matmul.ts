@@ -1,8 +1,9 @@
 /** Matrix multiplication (2-D or batched 3-D) with transposes and the fused bias + activation epilogue. */
 import type { Activation } from '../backend/backend.js';
-import { fmt } from '../shape.js';
+import { checkAlloc } from '../limits.js';
+import { fmt, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { assertFloat, backendOf, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { argDType, argShape, backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { reshape } from './movement.js';
 import { mul, reluGrad, sigmoidGrad, tanhGrad, leakyReluGrad } from './elementwise.js';
 import { sum } from './reduce.js';
@@ -28,41 +29,47 @@ export interface FusedMatmulOptions extends MatmulOptions {
 const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
 
 /** a @ b. 2-D x 2-D, or 3-D (batched) with either side 2-D and shared across the batch. */
-export function matmul(a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor {
+export const matmul = defineOp('matmul', (a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor => {
   return fusedMatmul(a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
-}
+});
 
 /** act(a @ b + bias) in one kernel: the dense layer's forward pass. */
-export function fusedMatmul(a: TensorLike, b: TensorLike, opts: FusedMatmulOptions = {}): Tensor {
+export const fusedMatmul = defineOp('fusedMatmul', (a: TensorLike, b: TensorLike, opts: FusedMatmulOptions = {}): Tensor => {
   const backend = backendOf('matmul', [a, b, ...(opts.bias ? [opts.bias] : [])]);
-  const x = toTensor('matmul', a, backend);
-  const w = toTensor('matmul', b, backend);
-  assertFloat('matmul', x);
-  assertFloat('matmul', w);
+  // Every check, the output's size included, comes before numbers or arrays become tensors.
+  const sa = argShape('matmul', a), sb = argShape('matmul', b);
+  if (!sa || !sb) throw new Error(`matmul: expected Tensors or arrays, got ${sa ? typeof b : typeof a}`);
+  for (const [v, s] of [[a, sa], [b, sb]] as const) {
+    if (argDType(v) !== 'float32') throw new Error(`matmul: expected a float32 tensor, got ${argDType(v)} ${fmt(s)} (use .cast('float32'))`);
+  }
   const tA = !!opts.transposeA;
   const tB = !!opts.transposeB;
   const activation = opts.activation ?? 'linear';
   const alpha = opts.alpha ?? 0.2;
   if (!ACTIVATIONS.includes(activation)) throw new Error(`matmul: unknown activation '${String(activation)}' (expected one of ${ACTIVATIONS.join(', ')})`);
-  if (x.rank < 2 || x.rank > 3 || w.rank < 2 || w.rank > 3) {
-    throw new Error(`matmul: expected 2-D or 3-D operands, got ${fmt(x.shape)} x ${fmt(w.shape)}`);
+  if (sa.length < 2 || sa.length > 3 || sb.length < 2 || sb.length > 3) {
+    throw new Error(`matmul: expected 2-D or 3-D operands, got ${fmt(sa)} x ${fmt(sb)}`);
   }
-  const [m, ka] = tA ? [x.shape[x.rank - 1]!, x.shape[x.rank - 2]!] : [x.shape[x.rank - 2]!, x.shape[x.rank - 1]!];
-  const [kb, n] = tB ? [w.shape[w.rank - 1]!, w.shape[w.rank - 2]!] : [w.shape[w.rank - 2]!, w.shape[w.rank - 1]!];
+  const [m, ka] = tA ? [sa[sa.length - 1]!, sa[sa.length - 2]!] : [sa[sa.length - 2]!, sa[sa.length - 1]!];
+  const [kb, n] = tB ? [sb[sb.length - 1]!, sb[sb.length - 2]!] : [sb[sb.length - 2]!, sb[sb.length - 1]!];
   if (ka !== kb) {
-    throw new Error(`matmul: inner dimensions differ: ${fmt(x.shape)}${tA ? 'ᵀ' : ''} x ${fmt(w.shape)}${tB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
+    throw new Error(`matmul: inner dimensions differ: ${fmt(sa)}${tA ? 'ᵀ' : ''} x ${fmt(sb)}${tB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
   }
-  const aBatched = x.rank === 3;
-  const bBatched = w.rank === 3;
-  const batch = aBatched ? x.shape[0]! : bBatched ? w.shape[0]! : 1;
-  if (aBatched && bBatched && x.shape[0] !== w.shape[0]) {
-    throw new Error(`matmul: batch sizes differ: ${fmt(x.shape)} x ${fmt(w.shape)}`);
+  const aBatched = sa.length === 3;
+  const bBatched = sb.length === 3;
+  const batch = aBatched ? sa[0]! : bBatched ? sb[0]! : 1;
+  if (aBatched && bBatched && sa[0] !== sb[0]) {
+    throw new Error(`matmul: batch sizes differ: ${fmt(sa)} x ${fmt(sb)}`);
   }
-  const bias = opts.bias ? toTensor('matmul', opts.bias, backend) : undefined;
-  if (bias && (bias.size !== n || bias.rank > 2 || (bias.rank === 2 && bias.shape[0] !== 1))) {
-    throw new Error(`matmul: bias must have ${n} elements ([${n}] or [1,${n}]), got ${fmt(bias.shape)}`);
+  const sBias = opts.bias ? argShape('matmul', opts.bias) : null;
+  if (sBias && (sizeOf(sBias) !== n || sBias.length > 2 || (sBias.length === 2 && sBias[0] !== 1))) {
+    throw new Error(`matmul: bias must have ${n} elements ([${n}] or [1,${n}]), got ${fmt(sBias)}`);
   }
   const shape = aBatched || bBatched ? [batch, m, n] : [m, n];
+  checkAlloc('matmul', shape, 'float32', backend);
+  const x = toTensor('matmul', a, backend);
+  const w = toTensor('matmul', b, backend);
+  const bias = opts.bias ? toTensor('matmul', opts.bias, backend) : undefined;
   const y = runKernel('matmul', bias ? [x, w, bias] : [x, w], shape, 'float32', {
     batch, m, n, k: ka, transposeA: tA, transposeB: tB, aBatched, bBatched, bias: !!bias, activation, alpha,
   }, backend);
@@ -94,5 +101,5 @@ export function fusedMatmul(a: TensorLike, b: TensorLike, opts: FusedMatmulOptio
     if (bias) grads.push(needs[2] === false ? null : reshape(sum(reshape(dz, [-1, n]), 0), bias.shape));
     return grads;
   });
-}
+});
 

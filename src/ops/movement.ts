@@ -7,11 +7,12 @@ import type { DType } from '../dtype.js';
 import { getBackendInstance } from '../engine.js';
 import { broadcastShapes, broadcastStrides, checkShape, fmt, normAxis, sameShape, sizeOf, splitAt, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkInt, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { checkAlloc } from '../limits.js';
+import { argDType, argShape, backendOf, checkInt, defineOp, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 
 /** Same data, new shape (no copy). One dimension may be -1 and is inferred. */
-export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
+export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly number[]): Tensor => {
   const x = toTensor('reshape', a);
   if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${String(shape)}`);
   const s = shape.slice();
@@ -25,10 +26,10 @@ export function reshape(a: TensorLike, shape: readonly number[]): Tensor {
   checkShape('reshape', s);
   if (sizeOf(s) !== x.size) throw new Error(`reshape: cannot reshape ${fmt(x.shape)} (size ${x.size}) into ${fmt(shape)} (size ${sizeOf(s)})`);
   return record('reshape', [x], x.view(s), (dy) => [reshape(dy, x.shape)]);
-}
+});
 
 /** Permute axes; `perm` defaults to reversing them. */
-export function transpose(a: TensorLike, perm?: readonly number[]): Tensor {
+export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly number[]): Tensor => {
   const x = toTensor('transpose', a);
   const p = perm ? perm.map((ax) => normAxis('transpose', ax, x.rank)) : [...Array(x.rank).keys()].reverse();
   if (p.length !== x.rank || new Set(p).size !== p.length) {
@@ -42,19 +43,25 @@ export function transpose(a: TensorLike, perm?: readonly number[]): Tensor {
   const inv = new Array<number>(p.length);
   p.forEach((v, i) => (inv[v] = i));
   return record('transpose', [x], y, (dy) => [transpose(dy, inv)]);
-}
+});
 
 /** Zero-pad `x` into `outShape` with x's first element at `begin` (the gradient of slice). */
-export function pad(x: Tensor, outShape: readonly number[], begin: readonly number[]): Tensor {
+export const pad = defineOp('pad', (x: Tensor, outShape: readonly number[], begin: readonly number[]): Tensor => {
+  checkShape('pad', outShape);
+  if (outShape.length !== x.rank || !Array.isArray(begin) || begin.length !== x.rank
+    || x.shape.some((d, i) => !Number.isInteger(begin[i]) || begin[i]! < 0 || begin[i]! + d > outShape[i]!)) {
+    throw new Error(`pad: ${fmt(x.shape)} placed at [${String(begin)}] does not fit in ${fmt(outShape)}`);
+  }
+  checkAlloc('pad', outShape, x.dtype, x.backend);
   const y = runKernel('pad', [x], outShape, x.dtype, { xShape: x.shape, outShape, begin, dtype: x.dtype });
   return record('pad', [x], y, (dy) => [slice(dy, begin, x.shape)]);
-}
+});
 
 /**
  * A box of `x`: `size[i]` elements from `begin[i]` on each axis (-1 or omitted: to the end).
  * A number for begin/size applies to the first axis only.
  */
-export function slice(a: TensorLike, begin: readonly number[] | number, size?: readonly number[] | number): Tensor {
+export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] | number, size?: readonly number[] | number): Tensor => {
   const x = toTensor('slice', a);
   const b = typeof begin === 'number' ? [begin] : begin.slice();
   const s = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
@@ -70,33 +77,50 @@ export function slice(a: TensorLike, begin: readonly number[] | number, size?: r
   const offset = start.reduce((acc, v, i) => acc + v * st[i]!, 0);
   const y = runKernel('strided', [x], len, x.dtype, { shape: len, strides: st, offset, dtype: x.dtype });
   return record('slice', [x], y, (dy) => [pad(dy, x.shape, start)]);
-}
+});
 
-/** Rows (or entries along `axis`) of `x` picked by int32 `indices` (for batching: gather(x, batchIdx)). */
-export function gather(a: TensorLike, indices: TensorLike, axis = 0): Tensor {
-  const x = toTensor('gather', a);
-  if (x.rank === 0) throw new Error('gather: expected a tensor of rank >= 1, got a scalar');
-  const idx = toTensor('gather', indices, x.backend, 'int32');
-  if (idx.dtype !== 'int32') throw new Error(`gather: indices must be int32, got ${idx.dtype}`);
-  const ax = normAxis('gather', axis, x.rank);
+/**
+ * Rows (or entries along `axis`) of `x` picked by int32 `indices` (for batching: gather(x, batchIdx)).
+ * Output shape: x's shape with the axis replaced by the indices' shape.
+ */
+export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, axis: number = 0): Tensor => {
+  const backend = backendOf('gather', [a, indices]);
+  const sx = argShape('gather', a), si = argShape('gather', indices);
+  if (!sx || !si) throw new Error(`gather: expected a Tensor or array for x and for indices, got ${sx ? typeof indices : typeof a}`);
+  if (sx.length === 0) throw new Error('gather: expected a tensor of rank >= 1, got a scalar');
+  if (argDType(indices, 'int32') !== 'int32') throw new Error(`gather: indices must be int32, got ${argDType(indices)}`);
+  const ax = normAxis('gather', axis, sx.length);
+  const shape = [...sx.slice(0, ax), ...si, ...sx.slice(ax + 1)];
+  checkAlloc('gather', shape, argDType(a), backend);
+  const x = toTensor('gather', a, backend);
+  const idx = toTensor('gather', indices, backend, 'int32');
   const { outer, size: axisLen, inner } = splitAt(x.shape, ax);
-  const shape = [...x.shape.slice(0, ax), ...idx.shape, ...x.shape.slice(ax + 1)];
   const attrs = { outer, axisLen, inner, numIdx: idx.size };
   const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: x.dtype });
   return record('gather', [x], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs)]);
-}
+});
 
 /** Join tensors along `axis`; all other dimensions must agree. */
-export function concat(list: readonly TensorLike[], axis = 0): Tensor {
+export const concat = defineOp('concat', (list: readonly TensorLike[], axis: number = 0): Tensor => {
   if (!Array.isArray(list) || list.length === 0) throw new Error('concat: expected a non-empty array of tensors');
-  const first = toTensor('concat', list[0]!);
-  const ts = list.map((t) => toTensor('concat', t, first.backend));
-  const ax = normAxis('concat', axis, first.rank);
-  for (const t of ts) {
-    if (t.rank !== first.rank || t.dtype !== first.dtype || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
-      throw new Error(`concat: cannot join ${fmt(t.shape)} ${t.dtype} to ${fmt(first.shape)} ${first.dtype} along axis ${axis}`);
+  // Shapes, dtypes and the output's size are checked before any argument becomes a tensor.
+  const backend = backendOf('concat', list);
+  const shapes = list.map((t) => {
+    const s = argShape('concat', t);
+    if (!s) throw new Error(`concat: expected Tensors or arrays, got ${t === null ? 'null' : typeof t}`);
+    return s;
+  });
+  const s0 = shapes[0]!, dt0 = argDType(list[0]!);
+  const ax = normAxis('concat', axis, s0.length);
+  shapes.forEach((s, k) => {
+    const dt = argDType(list[k]!);
+    if (s.length !== s0.length || dt !== dt0 || s.some((d, i) => i !== ax && d !== s0[i])) {
+      throw new Error(`concat: cannot join ${fmt(s)} ${dt} to ${fmt(s0)} ${dt0} along axis ${axis}`);
     }
-  }
+  });
+  checkAlloc('concat', s0.map((d, i) => (i === ax ? shapes.reduce((n, s) => n + s[ax]!, 0) : d)), dt0, backend);
+  const ts = list.map((t) => toTensor('concat', t, backend));
+  const first = ts[0]!;
   let acc = ts[0]!;
   for (let i = 1; i < ts.length; i++) {
     const b = ts[i]!;
@@ -115,72 +139,89 @@ export function concat(list: readonly TensorLike[], axis = 0): Tensor {
       return slice(dy, begin, t.shape);
     });
   });
-}
+});
 
 /** Stack same-shaped tensors along a new axis. */
-export function stack(list: readonly TensorLike[], axis = 0): Tensor {
+export const stack = defineOp('stack', (list: readonly TensorLike[], axis: number = 0): Tensor => {
   if (!Array.isArray(list) || list.length === 0) throw new Error('stack: expected a non-empty array of tensors');
-  const ts = list.map((t) => toTensor('stack', t));
-  const ax = normAxis('stack', axis, ts[0]!.rank + 1);
+  const backend = backendOf('stack', list);
+  const shapes = list.map((t) => argShape('stack', t));
+  const s0 = shapes[0];
+  for (const s of shapes) {
+    if (!s || !s0 || !sameShape(s, s0)) throw new Error(`stack: tensors must all have the same shape, got ${shapes.map((v) => (v ? fmt(v) : 'a non-tensor')).join(', ')}`);
+  }
+  const ax = normAxis('stack', axis, s0!.length + 1);
+  checkAlloc('stack', [...s0!.slice(0, ax), list.length, ...s0!.slice(ax)], argDType(list[0]!), backend);
+  const ts = list.map((t) => toTensor('stack', t, backend));
   return concat(ts.map((t) => expandDims(t, ax)), ax);
-}
+});
 
 /** One-hot rows (float32 [..., depth]) for int32 class indices. */
-export function oneHot(indices: TensorLike, depth: number, onValue = 1, offValue = 0): Tensor {
-  const idx = toTensor('oneHot', indices, undefined, 'int32');
-  if (idx.dtype !== 'int32') throw new Error(`oneHot: indices must be int32, got ${idx.dtype}`);
+export const oneHot = defineOp('oneHot', (indices: TensorLike, depth: number, onValue: number = 1, offValue: number = 0): Tensor => {
+  const backend = backendOf('oneHot', [indices]);
+  const si = argShape('oneHot', indices);
+  if (!si) throw new Error(`oneHot: expected a Tensor or array of indices, got ${indices === null ? 'null' : typeof indices}`);
+  if (argDType(indices, 'int32') !== 'int32') throw new Error(`oneHot: indices must be int32, got ${argDType(indices)}`);
   checkInt('oneHot', 'depth', depth, 1);
+  checkAlloc('oneHot', [...si, depth], 'float32', backend);
+  const idx = toTensor('oneHot', indices, backend, 'int32');
   return runKernel('oneHot', [idx], [...idx.shape, depth], 'float32', { depth, onValue, offValue });
-}
+});
 
 /** Repeat `x` along broadcast dimensions to reach `shape`. */
-export function broadcastTo(a: TensorLike, shape: readonly number[]): Tensor {
-  const x = toTensor('broadcastTo', a);
+export const broadcastTo = defineOp('broadcastTo', (a: TensorLike, shape: readonly number[]): Tensor => {
+  const backend = backendOf('broadcastTo', [a]);
+  const sx = argShape('broadcastTo', a);
   checkShape('broadcastTo', shape);
-  const out = broadcastShapes('broadcastTo', x.shape, shape);
-  if (!sameShape(out, shape)) throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+  if (sx) {
+    const out = broadcastShapes('broadcastTo', sx, shape);
+    if (!sameShape(out, shape)) throw new Error(`broadcastTo: cannot broadcast ${fmt(sx)} to ${fmt(shape)}`);
+    checkAlloc('broadcastTo', shape, argDType(a), backend);
+  }
+  const x = toTensor('broadcastTo', a, backend);
   const y = sameShape(x.shape, shape)
     ? x.view(shape)
     : runKernel('strided', [x], shape, x.dtype, { shape, strides: broadcastStrides(x.shape, shape), offset: 0, dtype: x.dtype });
   return record('broadcastTo', [x], y, (dy) => [sumTo(dy, x.shape)]);
-}
+});
 
 /** Insert an axis of length 1 at `axis` (default 0). */
-export function expandDims(a: TensorLike, axis = 0): Tensor {
+export const expandDims = defineOp('expandDims', (a: TensorLike, axis: number = 0): Tensor => {
   const x = toTensor('expandDims', a);
   const ax = normAxis('expandDims', axis, x.rank + 1);
   const s = x.shape.slice();
   s.splice(ax, 0, 1);
   return reshape(x, s);
-}
+});
 
 /** Remove axes of length 1 (all of them, or those named). */
-export function squeeze(a: TensorLike, axis?: number | readonly number[]): Tensor {
+export const squeeze = defineOp('squeeze', (a: TensorLike, axis?: number | readonly number[]): Tensor => {
   const x = toTensor('squeeze', a);
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((v) => normAxis('squeeze', v, x.rank));
   for (const ax of axes) if (x.shape[ax] !== 1) throw new Error(`squeeze: axis ${ax} of ${fmt(x.shape)} has length ${x.shape[ax]}, not 1`);
   return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
-}
+});
 
 /** Convert to another dtype (float32 -> int32 truncates toward zero). */
-export function cast(a: TensorLike, dtype: DType): Tensor {
+export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
   const x = toTensor('cast', a);
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
   if (x.dtype === dtype) return reshape(x, x.shape);
   const y = runKernel('cast', [x], x.shape, dtype, { from: x.dtype, to: dtype });
   return record('cast', [x], y, (dy) => [dy]);
-}
+});
 
 /** A copy with its own buffer. */
-export function clone(a: TensorLike): Tensor {
+export const clone = defineOp('clone', (a: TensorLike): Tensor => {
   const x = toTensor('clone', a);
   const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: x.dtype });
   return record('clone', [x], y, (dy) => [dy]);
-}
+});
 
 /** Copy a tensor to another backend through the host. */
 export async function copyTo(x: Tensor, name: BackendName): Promise<Tensor> {
   const b = await getBackendInstance(name);
+  checkAlloc('to', x.shape, x.dtype, b);
   const data = await x.data();
-  return fromData(data, x.shape, x.dtype, b);
+  return fromData(data, x.shape, x.dtype, b, 'to');
 }

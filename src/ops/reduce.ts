@@ -2,7 +2,7 @@
 import type { ReduceOp } from '../backend/backend.js';
 import { broadcastedAxes, fmt, normAxes, normAxis, sameShape, sizeOf, splitAt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { record, runKernel, toTensor, type Axis, type TensorLike } from './core.js';
+import { defineOp, record, runKernel, toTensor, type Axis, type TensorLike } from './core.js';
 import { broadcastTo, cast, reshape } from './movement.js';
 import { div, equal, mul } from './elementwise.js';
 
@@ -44,16 +44,16 @@ function finish(y: Tensor, x: Tensor, axes: number[], keepDims: boolean): Tensor
 }
 
 /** Sum over `axis` (all axes when omitted). */
-export function sum(a: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export const sum = defineOp('sum', (a: TensorLike, axis?: Axis, keepDims: boolean = false): Tensor => {
   const x = toTensor('sum', a);
   const axes = normAxes('sum', axis, x.rank);
   let y = finish(reduceRaw('sum', x, axes), x, axes, keepDims);
   if (x.dtype === 'int32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
   return record('sum', [x], y, (dy) => [broadcastTo(reshape(dy, keptShape(x.shape, axes)), x.shape)]);
-}
+});
 
 /** Arithmetic mean over `axis` (all axes when omitted). */
-export function mean(a: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export const mean = defineOp('mean', (a: TensorLike, axis?: Axis, keepDims: boolean = false): Tensor => {
   const x = toTensor('mean', a);
   const axes = normAxes('mean', axis, x.rank);
   const count = sizeOf(axes.map((i) => x.shape[i]!));
@@ -62,10 +62,10 @@ export function mean(a: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const y = div(s, count);
   s.dispose();
   return record('mean', [x], y, (dy) => [div(broadcastTo(reshape(dy, keptShape(x.shape, axes)), x.shape), count)]);
-}
+});
 
 function extreme(op: 'max' | 'min') {
-  return (a: TensorLike, axis?: Axis, keepDims = false): Tensor => {
+  return defineOp(op, (a: TensorLike, axis?: Axis, keepDims: boolean = false): Tensor => {
     const x = toTensor(op, a);
     const axes = normAxes(op, axis, x.rank);
     let y = finish(reduceRaw(op, x, axes), x, axes, keepDims);
@@ -76,7 +76,7 @@ function extreme(op: 'max' | 'min') {
       const mask = equal(x, reshape(y, ks));
       return [mul(mask, broadcastTo(reshape(dy, ks), x.shape))];
     });
-  };
+  });
 }
 /** Largest value over `axis` (all axes when omitted); ties all receive the gradient. */
 export const max = extreme('max');
@@ -84,7 +84,7 @@ export const max = extreme('max');
 export const min = extreme('min');
 
 /** Index (int32) of the largest value along one axis (default: the last); the first one wins ties. */
-export function argMax(a: TensorLike, axis = -1): Tensor {
+export const argMax = defineOp('argMax', (a: TensorLike, axis: number = -1): Tensor => {
   const x = toTensor('argMax', a);
   if (x.rank === 0) throw new Error('argMax: expected a tensor of rank >= 1, got a scalar');
   const ax = normAxis('argMax', axis, x.rank);
@@ -94,14 +94,14 @@ export function argMax(a: TensorLike, axis = -1): Tensor {
   const out = runKernel('reduce', [xf], x.shape.filter((_, i) => i !== ax), 'int32', { op: 'argmax', outer, size, inner });
   if (xf !== x) xf.dispose();
   return out;
-}
+});
 
 /** Sum a broadcast gradient back down to `shape` (the inverse of broadcasting). */
-export function sumTo(dy: Tensor, shape: Shape): Tensor {
+export const sumTo = defineOp('sumTo', (dy: Tensor, shape: Shape): Tensor => {
   if (sameShape(dy.shape, shape)) return dy;
   const axes = broadcastedAxes(shape, dy.shape);
   const s = reduceRaw('sum', dy, axes);
   const r = reshape(s, shape);
   s.dispose();
   return r;
-}
+});

@@ -1,7 +1,7 @@
 /** softmax and logSoftmax along an axis (max-subtracted, safe for large logits) and softmaxGrad. */
 import { fmt, normAxis, sameShape, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { assertFloat, backendOf, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { assertFloat, backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 
 function softmaxImpl(name: 'softmax' | 'logSoftmax', a: TensorLike, axis: number): Tensor {
   const x = toTensor(name, a);
@@ -19,21 +19,21 @@ function softmaxGradImpl(dy: Tensor, y: Tensor, axis: number, log: boolean): Ten
 }
 
 /** exp(x - max) / sum(exp(x - max)) along `axis` (default: the last). */
-export function softmax(x: TensorLike, axis = -1): Tensor {
+export const softmax = defineOp('softmax', (x: TensorLike, axis: number = -1): Tensor => {
   return softmaxImpl('softmax', x, axis);
-}
+});
 
 /** x - max - log(sum(exp(x - max))) along `axis`: the stable log of softmax. */
-export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+export const logSoftmax = defineOp('logSoftmax', (x: TensorLike, axis: number = -1): Tensor => {
   return softmaxImpl('logSoftmax', x, axis);
-}
+});
 
 /** The vector-Jacobian product of softmax: y * (dy - sum(dy * y)) along `axis`, where y = softmax(x). */
-export function softmaxGrad(dyIn: TensorLike, yIn: TensorLike, axis = -1): Tensor {
+export const softmaxGrad = defineOp('softmaxGrad', (dyIn: TensorLike, yIn: TensorLike, axis: number = -1): Tensor => {
   const b = backendOf('softmaxGrad', [dyIn, yIn]);
   const dy = toTensor('softmaxGrad', dyIn, b);
   const y = toTensor('softmaxGrad', yIn, b);
   if (!sameShape(dy.shape, y.shape)) throw new Error(`softmaxGrad: dy ${fmt(dy.shape)} and y ${fmt(y.shape)} must have the same shape`);
   if (y.rank === 0) throw new Error('softmaxGrad: expected a tensor of rank >= 1, got a scalar');
   return softmaxGradImpl(dy, y, normAxis('softmaxGrad', axis, y.rank), false);
-}
+});

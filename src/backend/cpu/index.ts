@@ -2,7 +2,7 @@
  * The cpu backend: every kernel in plain TypeScript over typed arrays. It is the reference the
  * other backends are tested against, so each kernel favours clarity, in float32 like the GPUs.
  */
-import type { Backend, KernelAttrs, KernelName } from '../backend.js';
+import { type Backend, type BufferLimit, type KernelAttrs, type KernelName, TYPED_ARRAY_LIMIT } from '../backend.js';
 import { type DType, type TypedArray, makeArray } from '../../dtype.js';
 import { KERNELS } from './kernels.js';
 
@@ -17,9 +17,15 @@ export class CpuBackend implements Backend<CpuHandle> {
 
   async init(): Promise<void> {}
 
+  bufferLimit(): BufferLimit {
+    return TYPED_ARRAY_LIMIT;
+  }
+
   alloc(size: number, dtype: DType): CpuHandle {
+    const data = makeArray(dtype, size);
+    // Counted only once the array exists: a failed allocation must leave cpuBytes as it was.
     this.bytes += size * 4;
-    return { data: makeArray(dtype, size) };
+    return { data };
   }
 
   free(handle: CpuHandle): void {

@@ -5,7 +5,7 @@
  * A kernel variant gpu.js cannot compile or run, or a tensor too large for float32 indexing, runs
  * on the cpu reference kernel for that call instead, with one console warning per kernel name.
  */
-import type { Backend, KernelAttrs, KernelName } from '../backend.js';
+import { type Backend, type BufferLimit, type KernelAttrs, type KernelName, TYPED_ARRAY_LIMIT } from '../backend.js';
 import { type DType, type TypedArray, makeArray } from '../../dtype.js';
 import { KERNELS } from '../cpu/kernels.js';
 import type { CpuHandle } from '../cpu/index.js';
@@ -134,6 +134,11 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
     this.gpu = gpu;
     this.mode = mode;
     this.device = DEVICE_MODES.has(mode);
+  }
+
+  /** Results live in host arrays, or in textures only up to 2^24 elements (larger ones run on host arrays). */
+  bufferLimit(): BufferLimit {
+    return TYPED_ARRAY_LIMIT;
   }
 
   alloc(size: number, dtype: DType): GpuJsHandle {

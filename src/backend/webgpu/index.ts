@@ -3,7 +3,7 @@
  * (shaders/*.wgsl, embedded at build time). The same code runs in browsers, Deno and Node (Dawn).
  * Work is recorded into batches and submitted together; results come back only when read.
  */
-import type { Backend, KernelAttrs, KernelName, KernelTable } from '../backend.js';
+import type { Backend, BufferLimit, KernelAttrs, KernelName, KernelTable } from '../backend.js';
 import { type DType, type TypedArray, makeArray } from '../../dtype.js';
 import { acquireDevice } from './device.js';
 import { makeKernels } from './kernels.js';
@@ -104,8 +104,8 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     };
     this.s = {
       device, info, limits, pipelines, queue, ctx,
-      pool: new BufferPool(device, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'tensor', cap),
-      staging: new BufferPool(device, USAGE.MAP_READ | USAGE.COPY_DST, 'staging', 64 * 2 ** 20),
+      pool: new BufferPool(device, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST, 'tensor', cap, lim.maxBufferSize),
+      staging: new BufferPool(device, USAGE.MAP_READ | USAGE.COPY_DST, 'staging', 64 * 2 ** 20, lim.maxBufferSize),
       kernels: makeKernels(ctx),
     };
     device.addEventListener('uncapturederror', (ev) => {
@@ -127,11 +127,21 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     return { buffer: h.buffer, bytes: h.size * 4 };
   }
 
+  /** A tensor is one storage buffer bound whole: the smaller of the adapter's two buffer limits. */
+  bufferLimit(): BufferLimit {
+    const s = this.state('bufferLimit');
+    const { maxStorageBufferBindingSize: binding, maxBufferSize: buffer } = s.limits;
+    return binding <= buffer
+      ? { bytes: binding, what: "this adapter's maxStorageBufferBindingSize" }
+      : { bytes: buffer, what: "this adapter's maxBufferSize" };
+  }
+
   alloc(size: number, dtype: DType): GpuHandle {
     const s = this.state('alloc');
     const bytes = size * 4;
+    // The engine checks bufferLimit() first; this guards the backend's own temporaries.
     if (bytes > s.limits.maxStorageBufferBindingSize || bytes > s.limits.maxBufferSize) {
-      throw new Error(`webgpu.alloc: a tensor of ${size} elements (${bytes} bytes) exceeds this adapter's limit of ${Math.min(s.limits.maxStorageBufferBindingSize, s.limits.maxBufferSize)} bytes per buffer`);
+      throw new Error(`webgpu.alloc: a buffer of ${size} elements (${bytes} bytes) exceeds this adapter's limit of ${Math.min(s.limits.maxStorageBufferBindingSize, s.limits.maxBufferSize)} bytes per buffer`);
     }
     const buffer = s.pool.acquire(bytes);
     this.usedBytes += buffer.size;

@@ -26,11 +26,14 @@ export class BufferPool {
     private readonly usage: number,
     private readonly label: string,
     public capBytes: number,
+    /** The adapter's maxBufferSize: a class never rounds a request beyond it. */
+    private readonly maxBufferSize = Infinity,
   ) {}
 
   /** A buffer of at least `bytes`; its class size is `buffer.size`. */
   acquire(bytes: number): GPUBuffer {
-    const cls = sizeClass(bytes);
+    // Near the limit, rounding up to the class could ask for more than the adapter allows.
+    const cls = Math.max(bytes, Math.min(sizeClass(bytes), Math.floor(this.maxBufferSize / 4) * 4));
     const list = this.free.get(cls);
     const hit = list?.pop();
     if (hit) {
