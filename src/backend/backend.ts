@@ -164,7 +164,8 @@ export interface KernelAttrs {
   };
   /**
    * inputs [x, indices(int32, numIdx)], x seen as [outer, axisLen, inner]; output [outer, numIdx, inner].
-   * An index outside [0, axisLen) yields 0.
+   * An index outside [0, axisLen) yields 0 on backends that cannot see the indices without a readback
+   * (webgpu, gpujs); the cpu backend throws an Error naming the index, its position and the valid range.
    */
   gather: {
     /** The product of the dimensions before the axis. */

@@ -82,6 +82,9 @@ export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] 
 /**
  * Rows (or entries along `axis`) of `x` picked by int32 `indices` (for batching: gather(x, batchIdx)).
  * Output shape: x's shape with the axis replaced by the indices' shape.
+ * An index outside [0, x.shape[axis]): the cpu backend throws an Error naming the index, its
+ * position and the valid range; webgpu and gpujs, which cannot see the indices without reading them
+ * back, give zeros for it (as TensorFlow.js's GPU backends do).
  */
 export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, axis: number = 0): Tensor => {
   const backend = backendOf('gather', [a, indices]);

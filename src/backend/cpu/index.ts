@@ -2,9 +2,28 @@
  * The cpu backend: every kernel in plain TypeScript over typed arrays. It is the reference the
  * other backends are tested against, so each kernel favours clarity, in float32 like the GPUs.
  */
-import { type Backend, type BufferLimit, type KernelAttrs, type KernelName, TYPED_ARRAY_LIMIT } from '../backend.js';
+import { type Backend, type BufferLimit, type KernelAttrs, type KernelName, type KernelTable, TYPED_ARRAY_LIMIT } from '../backend.js';
 import { type DType, type TypedArray, makeArray } from '../../dtype.js';
 import { KERNELS } from './kernels.js';
+
+/**
+ * The shared kernels, except that gather refuses an out-of-range index: the cpu backend holds the
+ * indices on the host, so it can say which one is wrong, where GPU backends give zeros for it
+ * (the shared kernel, which gpujs also runs on its cpu fallback path, keeps the zero-fill).
+ */
+const CPU_KERNELS: KernelTable<CpuHandle> = {
+  ...KERNELS,
+  gather(inputs, outputs, attrs) {
+    const ix = inputs[1]!.data;
+    for (let j = 0; j < attrs.numIdx; j++) {
+      const k = ix[j]!;
+      if (k < 0 || k >= attrs.axisLen) {
+        throw new Error(`gather: index ${k} at position ${j} of the indices is out of range for an axis of length ${attrs.axisLen} (expected 0 <= index < ${attrs.axisLen})`);
+      }
+    }
+    KERNELS.gather(inputs, outputs, attrs);
+  },
+};
 
 /** A cpu buffer is just a typed array. */
 export interface CpuHandle {
@@ -43,7 +62,7 @@ export class CpuBackend implements Backend<CpuHandle> {
   }
 
   run<K extends KernelName>(kernel: K, inputs: readonly CpuHandle[], outputs: readonly CpuHandle[], attrs: KernelAttrs[K]): void {
-    KERNELS[kernel](inputs, outputs, attrs);
+    CPU_KERNELS[kernel](inputs, outputs, attrs);
   }
 
   flush(): void {}
