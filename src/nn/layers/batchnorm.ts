@@ -5,7 +5,7 @@
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
-import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, fmtSymbolic } from './layer.js';
+import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, type WeightPlan, fmtSymbolic } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Only -1 (the last axis, channels last) is supported. */
@@ -74,13 +74,25 @@ export class BatchNormalization extends Layer {
     return BatchNormalization.className;
   }
 
-  override build(inputShape: SymbolicShape, seed: number): void {
+  /** gamma (when scale) and beta (when center), then moving_mean and moving_variance: each [channels]. */
+  override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
     const c = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || typeof c !== 'number') throw new Error(`${this.name}: needs inputs whose last dimension is known, got ${fmtSymbolic(inputShape)}`);
-    if (this.scale) this.gamma = this.addWeight('gamma', [c], this.inits.gamma, seed);
-    if (this.center) this.beta = this.addWeight('beta', [c], this.inits.beta, seed);
-    this.movingMean = this.addWeight('moving_mean', [c], this.inits.movingMean, seed, false);
-    this.movingVariance = this.addWeight('moving_variance', [c], this.inits.movingVariance, seed, false);
+    return [
+      ...(this.scale ? [{ name: 'gamma', shape: [c], trainable: true }] : []),
+      ...(this.center ? [{ name: 'beta', shape: [c], trainable: true }] : []),
+      { name: 'moving_mean', shape: [c], trainable: false },
+      { name: 'moving_variance', shape: [c], trainable: false },
+    ];
+  }
+
+  override build(inputShape: SymbolicShape, seed: number): void {
+    const inits: Record<string, Initializer> = { gamma: this.inits.gamma, beta: this.inits.beta, moving_mean: this.inits.movingMean, moving_variance: this.inits.movingVariance };
+    const made = new Map(this.weightShapes(inputShape).map((w) => [w.name, this.addWeight(w.name, w.shape, inits[w.name]!, seed, w.trainable)]));
+    this.gamma = made.get('gamma');
+    this.beta = made.get('beta');
+    this.movingMean = made.get('moving_mean');
+    this.movingVariance = made.get('moving_variance');
     super.build(inputShape, seed);
   }
 

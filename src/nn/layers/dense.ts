@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import { type ActivationIdentifier, checkActivation } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
-import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, fmtSymbolic } from './layer.js';
+import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, type WeightPlan, fmtSymbolic } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Output features: the layer maps [batch, inputs] to [batch, units]. A positive integer. */
@@ -65,13 +65,21 @@ export class Dense extends Layer {
     return Dense.className;
   }
 
-  override build(inputShape: SymbolicShape, seed: number): void {
+  /** kernel [inputs, units], then bias [units] when useBias. */
+  override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
     const inDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || typeof inDim !== 'number') {
       throw new Error(`${this.name}: needs inputs whose last dimension is known, got ${fmtSymbolic(inputShape)}`);
     }
-    this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInitializer, seed, true, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, seed, true, this.biasRegularizer);
+    const plan = [{ name: 'kernel', shape: [inDim, this.units], trainable: true }];
+    if (this.useBias) plan.push({ name: 'bias', shape: [this.units], trainable: true });
+    return plan;
+  }
+
+  override build(inputShape: SymbolicShape, seed: number): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInitializer, seed, true, this.kernelRegularizer);
+    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInitializer, seed, true, this.biasRegularizer);
     super.build(inputShape, seed);
   }
 

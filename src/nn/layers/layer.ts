@@ -18,6 +18,13 @@ export function fmtSymbolic(s: SymbolicShape): string {
   return `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
 }
 
+/** A weight that build() creates: its name in the layer, its shape, and whether it trains. */
+export interface WeightPlan {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+}
+
 /** A weight of a layer. Its tensor is kept (no tidy disposes it) and updated in place by optimizers. */
 export class LayerVariable {
   constructor(
@@ -147,6 +154,16 @@ export abstract class Layer {
 
   /** The forward pass. */
   abstract call(x: Tensor, ctx: CallContext): Tensor;
+
+  /**
+   * The weights build(inputShape) creates, in creation order, without creating them: a model file
+   * is checked against this before anything is allocated. Layers with weights override it and
+   * build from it, so the two cannot disagree.
+   */
+  weightShapes(inputShape: SymbolicShape): WeightPlan[] {
+    void inputShape;
+    return [];
+  }
 
   /** Create the weights for `inputShape`; `seed` seeds initializers that have none of their own. */
   build(inputShape: SymbolicShape, seed: number): void {
