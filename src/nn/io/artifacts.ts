@@ -2,8 +2,9 @@
  * Converting a model to and from the TensorFlow.js layers format: model.json's topology (Keras
  * configs, snake_case) plus a weight manifest, and one flat little-endian float32 weight buffer.
  */
+import { activeBackend } from '../../engine.js';
+import { checkAlloc } from '../../limits.js';
 import { fromData } from '../../ops/core.js';
-import { tidy } from '../../memory.js';
 import { fmt, sameShape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { ACTIVATION_NAMES, type ActivationIdentifier } from '../activations.js';
@@ -13,6 +14,7 @@ import { BatchNormalization } from '../layers/batchnorm.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer, LayerArgs, SymbolicShape } from '../layers/layer.js';
 import { Sequential } from '../model.js';
+import { checkWeightSpec, specBytes } from './untrusted.js';
 import type { RegularizerIdentifier } from '../regularizers.js';
 
 /** One weight in a model.json manifest: its name, shape and dtype; the bytes follow in manifest order. */
@@ -138,19 +140,18 @@ function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined): 
   }
 }
 
-/** Decode the flat weight buffer into one float32 tensor per spec. */
-function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer): Map<string, Tensor> {
-  const out = new Map<string, Tensor>();
-  let at = 0;
-  for (const s of specs) {
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    if ((s as { quantization?: unknown }).quantization) throw new Error(`loadModel: weight ${s.name} is quantized, which is not supported`);
-    if (s.dtype !== 'float32' && s.dtype !== 'int32') throw new Error(`loadModel: weight ${s.name} has dtype ${String(s.dtype)} (expected float32 or int32)`);
-    if (at + size * 4 > data.byteLength) throw new Error(`loadModel: the weight data (${data.byteLength} bytes) is too short for weight ${s.name} ${fmt(s.shape)}`);
-    const bytes = data.slice(at, at + size * 4);
-    const vals = s.dtype === 'int32' ? Float32Array.from(new Int32Array(bytes)) : new Float32Array(bytes);
-    out.set(s.name.replace(/:0$/, ''), fromData(vals, s.shape, 'float32'));
-    at += size * 4;
+/** The weights a model of `layers` would have, in model.weights order, with full names; nothing is built. */
+function plannedWeights(layers: readonly Layer[]): { fullName: string; shape: number[] }[] {
+  const first = layers[0]?.batchInputShape;
+  if (!first) throw new Error('loadModel: the first layer has no batch_input_shape, so the weights cannot be created');
+  let shape: SymbolicShape = [null, ...first.slice(1)];
+  const out: { fullName: string; shape: number[] }[] = [];
+  for (const l of layers) {
+    const ws = l.weightShapes(shape);
+    // The order of Layer.weights: trainable first, then the others (all in creation order when frozen).
+    const ordered = l.trainable ? [...ws.filter((w) => w.trainable), ...ws.filter((w) => !w.trainable)] : ws;
+    for (const w of ordered) out.push({ fullName: `${l.name}/${w.name}`, shape: w.shape });
+    shape = l.computeOutputShape(shape);
   }
   return out;
 }
@@ -167,7 +168,12 @@ function concatBuffers(d: ArrayBuffer | ArrayBuffer[] | undefined): ArrayBuffer 
   return out.buffer;
 }
 
-/** A Sequential model from model.json's topology and weights (ours, or one TensorFlow.js saved). */
+/**
+ * A Sequential model from model.json's topology and weights (ours, or one TensorFlow.js saved).
+ * The file is untrusted: every weight's shape is checked against its layer's config, and against
+ * the backend's limits, and the weight bytes against the manifest, before anything is allocated;
+ * a load that fails anyway (out of memory) frees what it made, so wt.memory() is as it was.
+ */
 export function modelFromArtifacts(a: ModelArtifacts): Sequential {
   let topo = a.modelTopology as Config | undefined;
   if (!topo || typeof topo !== 'object') throw new Error('loadModel: model.json has no modelTopology');
@@ -179,28 +185,51 @@ export function modelFromArtifacts(a: ModelArtifacts): Sequential {
   let pending: SymbolicShape | undefined;
   const layers: Layer[] = [];
   for (const e of entries) {
+    if (!e || typeof e !== 'object') throw new Error('loadModel: the model config lists a layer that is not an object');
     if (e.class_name === 'InputLayer') {
       pending = shapeOf((e.config ?? {}) as Config);
       continue;
     }
     layers.push(layerFromConfig(e, layers.length === 0 ? pending : undefined));
   }
-  const model = new Sequential({ layers, name: typeof cfg.name === 'string' ? cfg.name : undefined });
-  if (!model.built) throw new Error('loadModel: the first layer has no batch_input_shape, so the weights cannot be created');
-  const specs = a.weightSpecs ?? [];
-  tidy(() => {
-    const loaded = decodeWeights(specs, concatBuffers(a.weightData));
-    const vars = model.weights;
-    const byName = vars.every((v) => loaded.has(v.fullName));
-    if (!byName && loaded.size !== vars.length) {
-      throw new Error(`loadModel: the model has ${vars.length} weights (${vars.map((v) => v.fullName).join(', ')}) but the file holds ${loaded.size} (${[...loaded.keys()].join(', ')})`);
-    }
-    const ordered = [...loaded.values()];
-    vars.forEach((v, i) => {
-      const t = byName ? loaded.get(v.fullName)! : ordered[i]!;
-      if (!sameShape(t.shape, v.shape)) throw new Error(`loadModel: weight ${v.fullName} should be ${fmt(v.shape)}, the file has ${fmt(t.shape)}`);
-      v.assign(t, 'loadModel');
-    });
+  // Check everything against the plan before the model (and its weights) exist.
+  const plan = plannedWeights(layers);
+  const specs = (a.weightSpecs ?? []).map((s) => checkWeightSpec(s, 'the weight specs'));
+  const names = specs.map((s) => s.name.replace(/:0$/, ''));
+  const byName = new Set(names).size === names.length && plan.every((w) => names.includes(w.fullName));
+  if (!byName && specs.length !== plan.length) {
+    throw new Error(`loadModel: the model has ${plan.length} weights (${plan.map((w) => w.fullName).join(', ')}) but the file holds ${specs.length} (${names.join(', ')})`);
+  }
+  const backend = activeBackend();
+  const specFor = plan.map((w, i) => {
+    const s = byName ? specs[names.indexOf(w.fullName)]! : specs[i]!;
+    if (!sameShape(s.shape, w.shape)) throw new Error(`loadModel: weight ${w.fullName} should be ${fmt(w.shape)} by its layer's config, the file has ${fmt(s.shape)}`);
+    checkAlloc('loadModel', w.shape, 'float32', backend);
+    return s;
   });
-  return model;
+  const data = concatBuffers(a.weightData);
+  const declared = specs.reduce((n, s) => n + specBytes(s), 0);
+  if (data.byteLength !== declared) {
+    throw new Error(`loadModel: the weight data holds ${data.byteLength} bytes, but the weight specs declare ${declared}${data.byteLength < declared ? ' (too short)' : ''}`);
+  }
+  const offsets = new Map<WeightSpec, number>();
+  specs.reduce((at, s) => (offsets.set(s, at), at + specBytes(s)), 0);
+  let model: Sequential | undefined;
+  try {
+    model = new Sequential({ layers, name: typeof cfg.name === 'string' ? cfg.name : undefined });
+    const vars = model.weights;
+    if (vars.length !== plan.length || vars.some((v, i) => v.fullName !== plan[i]!.fullName || !sameShape(v.shape, plan[i]!.shape))) {
+      throw new Error('loadModel: the layers built weights other than they planned (a layer whose weightShapes disagrees with its build)');
+    }
+    vars.forEach((v, i) => {
+      const s = specFor[i]!;
+      const bytes = data.slice(offsets.get(s)!, offsets.get(s)! + specBytes(s));
+      const vals = s.dtype === 'int32' ? Float32Array.from(new Int32Array(bytes)) : new Float32Array(bytes);
+      v.replace(fromData(vals, v.shape, 'float32', v.value.backend, 'loadModel'));
+    });
+    return model;
+  } catch (e) {
+    for (const l of layers) l.dispose();
+    throw e;
+  }
 }

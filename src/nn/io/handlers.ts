@@ -7,6 +7,7 @@
 import type { Sequential } from '../model.js';
 import { GENERATED_BY, modelFromArtifacts, modelToArtifacts, type ModelArtifacts, type WeightSpec } from './artifacts.js';
 import { localStorageHandler } from './localstorage.js';
+import { checkManifest, confineFile, confineUrl, isUnder } from './untrusted.js';
 
 /** What model.save resolves to (TensorFlow.js's io.SaveResult). */
 export interface SaveResult {
@@ -101,40 +102,71 @@ function fileHandler(target: string): IOHandler {
         throw new Error(`loadModel: no model at ${target}`);
       }
       const j = parseModelJson(await fs.readFile(file, 'utf8'), file);
-      const specs: WeightSpec[] = [];
-      const bufs: ArrayBuffer[] = [];
-      for (const group of j.weightsManifest ?? []) {
-        specs.push(...group.weights);
-        for (const p of group.paths) {
-          const b = await fs.readFile(path.join(path.dirname(file), p)).catch(() => {
-            throw new Error(`loadModel: weight file ${p} named in ${file} cannot be read`);
-          });
-          bufs.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+      const groups = checkManifest(j.weightsManifest, file);
+      const dir = path.dirname(file);
+      // Every path is confined and every size compared with the manifest before a byte is read.
+      const files: string[] = [];
+      for (const g of groups) {
+        let bytes = 0;
+        for (const p of g.paths) {
+          const f = await confineFile(fs, path, dir, p, file);
+          const st = await fs.stat(f);
+          if (!st.isFile()) throw new Error(`loadModel: weights path '${p}' in ${file} is not a regular file`);
+          bytes += st.size;
+          files.push(f);
         }
+        if (bytes !== g.bytes) throw new Error(`loadModel: the weight files ${g.paths.join(', ')} named in ${file} hold ${bytes} bytes, but their manifest entries declare ${g.bytes}`);
       }
-      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, convertedBy: j.convertedBy, weightSpecs: specs, weightData: bufs };
+      const bufs: ArrayBuffer[] = [];
+      for (const f of files) {
+        const b = await fs.readFile(f);
+        bufs.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+      }
+      const read = bufs.reduce((n, b) => n + b.byteLength, 0);
+      const declared = groups.reduce((n, g) => n + g.bytes, 0);
+      if (read !== declared) throw new Error(`loadModel: read ${read} bytes of weights for ${file}, but its manifest declares ${declared} (did a file change while loading?)`);
+      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, convertedBy: j.convertedBy, weightSpecs: groups.flatMap((g) => g.weights), weightData: bufs };
     },
   };
 }
 
-/** http(s) URL of a model.json; weight paths are relative to it. */
+/**
+ * http(s) URL of a model.json; weights paths are relative to it and must stay under its folder,
+ * redirects included. Each group's bytes must equal what its manifest entries declare.
+ */
 function httpHandler(url: string): IOHandler {
   return {
     async load() {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`loadModel: fetching ${url} failed with HTTP ${res.status}`);
       const j = parseModelJson(await res.text(), url);
-      const specs: WeightSpec[] = [];
+      const groups = checkManifest(j.weightsManifest, url);
+      const urls = groups.map((g) => g.paths.map((p) => confineUrl(url, p, url)));
+      const base = new URL('.', url);
       const bufs: ArrayBuffer[] = [];
-      for (const group of j.weightsManifest ?? []) {
-        specs.push(...group.weights);
-        for (const p of group.paths) {
-          const r = await fetch(new URL(p, url).toString());
+      for (const [i, g] of groups.entries()) {
+        let bytes = 0;
+        for (const [k, u] of urls[i]!.entries()) {
+          const p = g.paths[k]!;
+          const r = await fetch(u);
           if (!r.ok) throw new Error(`loadModel: fetching weights ${p} failed with HTTP ${r.status}`);
-          bufs.push(await r.arrayBuffer());
+          if (r.redirected && !isUnder(base, new URL(r.url))) {
+            void r.body?.cancel();
+            throw new Error(`loadModel: weights path '${p}' in ${url} is refused: it was redirected to ${r.url}, outside the model's base URL ${base.href}`);
+          }
+          // A declared length beyond the manifest is refused before the body is read.
+          const length = Number(r.headers.get('content-length') ?? NaN);
+          if (Number.isFinite(length) && bytes + length > g.bytes) {
+            void r.body?.cancel();
+            throw new Error(`loadModel: the weight files ${g.paths.join(', ')} named in ${url} hold more than the ${g.bytes} bytes their manifest entries declare`);
+          }
+          const b = await r.arrayBuffer();
+          bytes += b.byteLength;
+          bufs.push(b);
         }
+        if (bytes !== g.bytes) throw new Error(`loadModel: the weight files ${g.paths.join(', ')} named in ${url} hold ${bytes} bytes, but their manifest entries declare ${g.bytes}`);
       }
-      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, weightSpecs: specs, weightData: bufs };
+      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, weightSpecs: groups.flatMap((g) => g.weights), weightData: bufs };
     },
   };
 }

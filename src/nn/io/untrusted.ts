@@ -1,0 +1,108 @@
+/**
+ * Model files are untrusted input: a model.json from the internet must not read the user's other
+ * files (or hosts) into weights that may later be saved and shared, nor make the engine allocate
+ * absurd sizes. These checks run before any weight file is read and before any tensor exists.
+ */
+import { fmt } from '../../shape.js';
+import type { WeightSpec } from './artifacts.js';
+
+/** One manifest group, checked: the files to read in order and the bytes they must hold together. */
+export interface WeightGroup {
+  paths: string[];
+  weights: WeightSpec[];
+  bytes: number;
+}
+
+/** Bytes a spec's weight takes in the file: 4 per element (float32 or int32). */
+export function specBytes(s: WeightSpec): number {
+  return s.shape.reduce((a, b) => a * b, 1) * 4;
+}
+
+/**
+ * Check one weight spec from a file: a string name, a shape of non-negative safe integers whose
+ * size is a safe integer, dtype float32 or int32, no quantization. Throws an Error naming `where`.
+ */
+export function checkWeightSpec(s: unknown, where: string): WeightSpec {
+  const spec = s as WeightSpec;
+  if (!spec || typeof spec !== 'object' || typeof spec.name !== 'string') throw new Error(`loadModel: ${where} lists a weight without a name`);
+  if (!Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new Error(`loadModel: weight ${spec.name} in ${where} has shape ${JSON.stringify(spec.shape)} (expected an array of non-negative integers below 2^53)`);
+  }
+  if (!Number.isSafeInteger(specBytes(spec))) throw new Error(`loadModel: weight ${spec.name} in ${where} has shape ${fmt(spec.shape)}, which holds more than 2^53 bytes`);
+  if ((spec as { quantization?: unknown }).quantization) throw new Error(`loadModel: weight ${spec.name} is quantized, which is not supported`);
+  if (spec.dtype !== 'float32' && spec.dtype !== 'int32') throw new Error(`loadModel: weight ${spec.name} has dtype ${String(spec.dtype)} (expected float32 or int32)`);
+  return spec;
+}
+
+/** model.json's weightsManifest, checked: each group's paths are strings, each spec is sane. */
+export function checkManifest(manifest: unknown, where: string): WeightGroup[] {
+  if (manifest === undefined) return [];
+  if (!Array.isArray(manifest)) throw new Error(`loadModel: ${where} has a weightsManifest that is not an array`);
+  return manifest.map((g: { paths?: unknown; weights?: unknown }, i) => {
+    if (!g || !Array.isArray(g.paths) || !Array.isArray(g.weights) || g.paths.some((p) => typeof p !== 'string')) {
+      throw new Error(`loadModel: group ${i} of the weightsManifest in ${where} needs paths (strings) and weights (an array)`);
+    }
+    const weights = g.weights.map((s) => checkWeightSpec(s, where));
+    return { paths: g.paths as string[], weights, bytes: weights.reduce((n, s) => n + specBytes(s), 0) };
+  });
+}
+
+/** The Error for a weights path that may not be read. */
+function refused(p: string, where: string, why: string): Error {
+  return new Error(`loadModel: weights path '${p}' in ${where} is refused: ${why}`);
+}
+
+/** A scheme ('http:', 'file:', 'data:') or a Windows drive ('C:') at the start of a path. */
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** What every weights path must be, whatever the source: a plain relative path. */
+function checkRelative(p: string, where: string): void {
+  if (p === '') throw refused(p, where, 'it is empty');
+  if (p.includes('\0')) throw refused(p, where, 'it contains a NUL character');
+  if (SCHEME.test(p)) throw refused(p, where, "it names a scheme or drive; weights paths must be relative to the model's folder");
+  if (p.startsWith('/') || p.startsWith('\\')) throw refused(p, where, "it is absolute; weights paths must be relative to the model's folder");
+}
+
+type Path = typeof import('node:path');
+type Fs = typeof import('node:fs/promises');
+
+/**
+ * The file a weights path names, confined to the model's folder `dir`: relative, no `..` escape,
+ * and (after following symbolic links) still inside the folder's real path. Throws a clear Error.
+ */
+export async function confineFile(fs: Fs, path: Path, dir: string, p: string, where: string): Promise<string> {
+  checkRelative(p, where);
+  if (path.isAbsolute(p)) throw refused(p, where, "it is absolute; weights paths must be relative to the model's folder");
+  const inside = (root: string, file: string): boolean => {
+    const rel = path.relative(root, file);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  };
+  const file = path.resolve(dir, p);
+  if (!inside(path.resolve(dir), file)) throw refused(p, where, "it leaves the model's folder");
+  let real: string;
+  try {
+    real = await fs.realpath(file);
+  } catch {
+    throw new Error(`loadModel: weight file ${p} named in ${where} cannot be read`);
+  }
+  if (!inside(await fs.realpath(dir), real)) throw refused(p, where, "it is a link to a file outside the model's folder");
+  return real;
+}
+
+/**
+ * The URL a weights path names, confined under the model's base URL (the folder of model.json):
+ * relative, same origin, no `..` escape, no encoded separators a server might decode.
+ */
+export function confineUrl(modelUrl: string, p: string, where: string): URL {
+  checkRelative(p, where);
+  if (/%(2f|5c)/i.test(p)) throw refused(p, where, 'it contains an encoded path separator');
+  const base = new URL('.', modelUrl);
+  const url = new URL(p, base);
+  if (!isUnder(base, url)) throw refused(p, where, `it leaves the model's base URL ${base.href}`);
+  return url;
+}
+
+/** Whether `url` lies under the folder URL `base` (same origin, path inside). */
+export function isUnder(base: URL, url: URL): boolean {
+  return url.origin === base.origin && url.pathname.startsWith(base.pathname) && url.pathname !== base.pathname;
+}
