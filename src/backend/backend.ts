@@ -300,6 +300,8 @@ export interface Backend<H extends Handle = Handle> {
    * The most bytes one buffer may hold here. The engine checks every allocation against it (and
    * against the user's wt.setMemoryLimit) before calling alloc, so alloc never sees a larger request
    * and an oversized tensor gets one clear Error that names the op, the shape, the bytes and `what`.
+   * Typed-array backends return TYPED_ARRAY_LIMIT; webgpu the adapter's buffer limits; a backend
+   * whose buffers live in one WebAssembly.Memory the bytes that memory can hold at its maximum.
    */
   bufferLimit(): BufferLimit;
   /**
