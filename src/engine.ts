@@ -56,8 +56,10 @@ export const engine = {
   tape: null as Tape | null,
   /** The user's cap on the bytes of all live tensors (wt.setMemoryLimit); null: none. */
   memoryLimit: null as number | null,
-  /** Tensors created by the op now running (see defineOp): disposed if it throws. */
-  created: null as Tensor[] | null,
+  /** How many ops (see defineOp) are running, nested; 0 outside any op. */
+  opDepth: 0,
+  /** Tensors created since the outermost running op began: an op that throws disposes its own. */
+  created: [] as Tensor[],
   /** The outermost op now running, named in allocation errors raised deep inside it. */
   opName: null as string | null,
 };

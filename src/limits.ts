@@ -30,14 +30,15 @@ export function describeBytes(bytes: number): string {
  */
 export function checkAlloc(op: string, shape: Shape, dtype: DType, backend: Backend): number {
   const bytes = sizeOf(shape) * BYTES_PER_ELEMENT;
-  const what = `${op}: a ${dtype} tensor of shape ${fmt(shape)} needs ${describeBytes(bytes)}`;
+  // Messages are built only on failure: this runs for every tensor an op creates.
+  const what = (): string => `${op}: a ${dtype} tensor of shape ${fmt(shape)} needs ${describeBytes(bytes)}`;
   const limit = backend.bufferLimit();
   if (!(bytes <= limit.bytes)) {
-    throw new Error(`${what}; one ${backend.name} tensor can hold at most ${describeBytes(limit.bytes)}, ${limit.what}`);
+    throw new Error(`${what()}; one ${backend.name} tensor can hold at most ${describeBytes(limit.bytes)}, ${limit.what}`);
   }
   const cap = engine.memoryLimit;
   if (cap !== null && engine.numBytes + bytes > cap) {
-    throw new Error(`${what}, which would bring live tensors to ${describeBytes(engine.numBytes + bytes)}, above the limit of ${describeBytes(cap)} set with wt.setMemoryLimit`);
+    throw new Error(`${what()}, which would bring live tensors to ${describeBytes(engine.numBytes + bytes)}, above the limit of ${describeBytes(cap)} set with wt.setMemoryLimit`);
   }
   return bytes;
 }

@@ -54,7 +54,7 @@ export class Tensor {
     storage.refs++;
     engine.numTensors++;
     engine.scopes[engine.scopes.length - 1]?.add(this);
-    engine.created?.push(this);
+    if (engine.opDepth > 0) engine.created.push(this);
   }
 
   /**

@@ -72,21 +72,21 @@ export function empty(shape: Shape, dtype: DType, backend: Backend, op?: string)
  */
 export function defineOp<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
-    const outerCreated = engine.created;
-    const outerName = engine.opName;
-    const mine: Tensor[] = [];
-    engine.created = mine;
-    engine.opName = outerName ?? name;
+    // One list for the outermost op and all it calls: no allocation per call.
+    const created = engine.created;
+    const start = created.length;
+    if (engine.opDepth++ === 0) engine.opName = name;
     try {
       return fn(...args);
     } catch (e) {
-      for (const t of mine) t.dispose();
+      for (let i = start; i < created.length; i++) created[i]!.dispose();
+      created.length = start;
       throw e;
     } finally {
-      engine.created = outerCreated;
-      engine.opName = outerName;
-      // An enclosing op that throws later must free these too.
-      if (outerCreated) for (const t of mine) if (!t.isDisposed) outerCreated.push(t);
+      if (--engine.opDepth === 0) {
+        created.length = 0;
+        engine.opName = null;
+      }
     }
   };
 }
