@@ -5,7 +5,7 @@
 import type { Backend, KernelAttrs, KernelName } from '../backend/backend.js';
 import { type DType, type TypedArray, isDType, toTypedArray } from '../dtype.js';
 import { engine, activeBackend } from '../engine.js';
-import { fmt, sizeOf, type Shape } from '../shape.js';
+import { fmt, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 
 /** What ops accept where a tensor is expected: a Tensor, a number, nested number arrays or a typed array. */

@@ -6,7 +6,6 @@ import { activeBackend } from '../../engine.js';
 import { checkAlloc } from '../../limits.js';
 import { fromData } from '../../ops/core.js';
 import { fmt, sameShape } from '../../shape.js';
-import type { Tensor } from '../../tensor.js';
 import { ACTIVATION_NAMES, type ActivationIdentifier } from '../activations.js';
 import { initializerFromConfig, type Initializer } from '../initializers.js';
 import { ActivationLayer, Dropout, Flatten } from '../layers/core.js';
