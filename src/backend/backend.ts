@@ -275,6 +275,7 @@ export type Handle = object;
 
 /** The most bytes one tensor's buffer may hold on a backend, and what sets that figure (named in errors). */
 export interface BufferLimit {
+  /** The most bytes of one buffer. */
   bytes: number;
   /** e.g. "the JavaScript typed-array limit (2^32 elements)" or "this adapter's maxStorageBufferBindingSize". */
   what: string;

@@ -12,7 +12,7 @@ export type { FitDatasetArgs, EvaluateDatasetArgs, BatchDataset, TensorBatch } f
 export type { SummaryOptions } from './summary.js';
 export { loadModel, loadModel as loadLayersModel, type IOHandler, type SaveResult } from './io/handlers.js';
 export type { ModelArtifacts, WeightSpec } from './io/artifacts.js';
-export { Layer, LayerVariable, type LayerArgs, type SymbolicShape } from './layers/layer.js';
+export { Layer, LayerVariable, type LayerArgs, type SymbolicShape, type WeightPlan } from './layers/layer.js';
 export type { Optimizer } from './optimizers.js';
 export type { Initializer } from './initializers.js';
 export type { ActivationIdentifier } from './activations.js';

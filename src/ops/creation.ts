@@ -16,6 +16,7 @@ function checkDType(op: string, dtype: unknown): DType {
  * (`tensor(new Float32Array(6), [2, 3])`). The dtype defaults to float32 (int32 for an Int32Array).
  * Ragged arrays, non-numbers, a shape that does not hold the values, or a tensor larger than the
  * backend (or wt.setMemoryLimit) allows throw an Error.
+ * @function
  */
 export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor => {
   const dt = checkDType('tensor', dtype ?? (values instanceof Int32Array ? 'int32' : 'float32'));
@@ -47,7 +48,7 @@ export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | rea
   return fromData(toTypedArray(flat, dt), s, dt);
 });
 
-/** A rank-0 tensor. */
+/** A rank-0 tensor. @function */
 export const scalar = defineOp('scalar', (value: number, dtype: DType = 'float32'): Tensor => {
   checkNumber('scalar', 'value', value);
   return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
@@ -105,22 +106,22 @@ function filled(op: string, shape: readonly number[], value: number, dtype: DTyp
   return fromData(data, s, dtype);
 }
 
-/** A tensor of `shape` filled with `value`. A shape too large for the backend throws before anything is allocated. */
+/** A tensor of `shape` filled with `value`. A shape too large for the backend throws before anything is allocated. @function */
 export const full = defineOp('full', (shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor => filled('full', shape, value, dtype));
 
-/** A tensor of `shape` filled with 0 (a shape with a negative or fractional dimension, or too large for the backend, throws). */
+/** A tensor of `shape` filled with 0 (a shape with a negative or fractional dimension, or too large for the backend, throws). @function */
 export const zeros = defineOp('zeros', (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('zeros', shape, 0, dtype));
 
-/** A tensor of `shape` filled with 1 (a shape with a negative or fractional dimension, or too large for the backend, throws). */
+/** A tensor of `shape` filled with 1 (a shape with a negative or fractional dimension, or too large for the backend, throws). @function */
 export const ones = defineOp('ones', (shape: readonly number[], dtype: DType = 'float32'): Tensor => filled('ones', shape, 1, dtype));
 
-/** Zeros of x's shape and dtype, on the active backend. */
+/** Zeros of x's shape and dtype, on the active backend. @function */
 export const zerosLike = defineOp('zerosLike', (x: Tensor): Tensor => filled('zerosLike', x.shape, 0, x.dtype));
 
-/** Ones of x's shape and dtype, on the active backend. */
+/** Ones of x's shape and dtype, on the active backend. @function */
 export const onesLike = defineOp('onesLike', (x: Tensor): Tensor => filled('onesLike', x.shape, 1, x.dtype));
 
-/** start, start + step, ... up to (not including) stop. `arange(n)` counts 0..n-1. */
+/** start, start + step, ... up to (not including) stop. `arange(n)` counts 0..n-1. @function */
 export const arange = defineOp('arange', (start: number, stop?: number, step: number = 1, dtype: DType = 'float32'): Tensor => {
   if (stop === undefined) [start, stop] = [0, start];
   checkNumber('arange', 'start', start);
@@ -135,7 +136,7 @@ export const arange = defineOp('arange', (start: number, stop?: number, step: nu
   return fromData(data, [n], dtype);
 });
 
-/** The n x m identity (m defaults to n). */
+/** The n x m identity (m defaults to n). @function */
 export const eye = defineOp('eye', (n: number, m: number = n, dtype: DType = 'float32'): Tensor => {
   checkInt('eye', 'n', n);
   checkInt('eye', 'm', m);
@@ -157,7 +158,7 @@ function seedOf(op: string, opts?: RandomOptions): number {
   return opts.seed >>> 0;
 }
 
-/** Uniform numbers in [lo, hi) from the counter-based generator. */
+/** Uniform numbers in [lo, hi) from the counter-based generator. @function */
 export const rand = defineOp('rand', (shape: readonly number[], opts: RandomOptions & { lo?: number; hi?: number } = {}): Tensor => {
   const s = checkShape('rand', shape);
   const lo = checkNumber('rand', 'lo', opts.lo ?? 0);
@@ -165,7 +166,7 @@ export const rand = defineOp('rand', (shape: readonly number[], opts: RandomOpti
   return runKernel('random', [], s, 'float32', { dist: 'uniform', seed: seedOf('rand', opts), a: lo, b: hi }, activeBackend(), 'rand');
 });
 
-/** Normal numbers with `mean` and `std` from the counter-based generator. */
+/** Normal numbers with `mean` and `std` from the counter-based generator. @function */
 export const randn = defineOp('randn', (shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor => {
   const s = checkShape('randn', shape);
   const mean = checkNumber('randn', 'mean', opts.mean ?? 0);

@@ -41,32 +41,32 @@ function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   return [toTensor(op, a, backend, scalarDType(a, b)), toTensor(op, b, backend, scalarDType(b, a))];
 }
 
-/** a + b with broadcasting. */
+/** a + b with broadcasting. @function */
 export const add = defineOp('add', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('add', a, b);
   return record('add', [x, y], binaryRaw('add', x, y), (dy) => [sumTo(dy, x.shape), sumTo(dy, y.shape)]);
 });
 
-/** a - b with broadcasting. */
+/** a - b with broadcasting. @function */
 export const sub = defineOp('sub', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('sub', a, b);
   return record('sub', [x, y], binaryRaw('sub', x, y), (dy) => [sumTo(dy, x.shape), sumTo(neg(dy), y.shape)]);
 });
 
-/** a * b with broadcasting. */
+/** a * b with broadcasting. @function */
 export const mul = defineOp('mul', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('mul', a, b);
   return record('mul', [x, y], binaryRaw('mul', x, y), (dy) => [sumTo(mul(dy, y), x.shape), sumTo(mul(dy, x), y.shape)]);
 });
 
-/** a / b with broadcasting (always float32). */
+/** a / b with broadcasting (always float32). @function */
 export const div = defineOp('div', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('div', a, b);
   const out = binaryRaw('div', x, y);
   return record('div', [x, y], out, (dy) => [sumTo(div(dy, y), x.shape), sumTo(neg(div(mul(dy, out), y)), y.shape)]);
 });
 
-/** a ** b with broadcasting. d/db uses log(a), so it is only meaningful where a > 0. */
+/** a ** b with broadcasting. d/db uses log(a), so it is only meaningful where a > 0. @function */
 export const pow = defineOp('pow', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('pow', a, b);
   const out = binaryRaw('pow', x, y);
@@ -76,7 +76,7 @@ export const pow = defineOp('pow', (a: TensorLike, b: TensorLike): Tensor => {
   ]);
 });
 
-/** Elementwise maximum; the gradient goes to a where a >= b. */
+/** Elementwise maximum; the gradient goes to a where a >= b. @function */
 export const maximum = defineOp('maximum', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('maximum', a, b);
   return record('maximum', [x, y], binaryRaw('max', x, y), (dy) => {
@@ -85,7 +85,7 @@ export const maximum = defineOp('maximum', (a: TensorLike, b: TensorLike): Tenso
   });
 });
 
-/** Elementwise minimum; the gradient goes to a where a <= b. */
+/** Elementwise minimum; the gradient goes to a where a <= b. @function */
 export const minimum = defineOp('minimum', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = args('minimum', a, b);
   return record('minimum', [x, y], binaryRaw('min', x, y), (dy) => {
@@ -103,17 +103,18 @@ function compare(op: BinaryOp) {
 /**
  * a == b elementwise with broadcasting, as a float32 mask: 1 where true, 0 where false. The
  * comparisons have no gradient; shapes that do not broadcast throw an Error naming both.
+ * @function
  */
 export const equal = compare('equal');
-/** a != b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
+/** a != b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
 export const notEqual = compare('notEqual');
-/** a < b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
+/** a < b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
 export const less = compare('less');
-/** a <= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
+/** a <= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
 export const lessEqual = compare('lessEqual');
-/** a > b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
+/** a > b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
 export const greater = compare('greater');
-/** a >= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). */
+/** a >= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
 export const greaterEqual = compare('greaterEqual');
 
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
@@ -131,7 +132,7 @@ function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor |
   });
 }
 
-/** -x elementwise, same shape; int32 stays int32. */
+/** -x elementwise, same shape; int32 stays int32. @function */
 export const neg = defineOp('neg', (a: TensorLike): Tensor => {
   const x = toTensor('neg', a);
   const y = unaryRaw('neg', x);
@@ -139,32 +140,32 @@ export const neg = defineOp('neg', (a: TensorLike): Tensor => {
   if (out !== y) y.dispose();
   return record('neg', [x], out, (dy) => [neg(dy)]);
 });
-/** e^x elementwise, same shape, float32 (int32 input is cast). */
+/** e^x elementwise, same shape, float32 (int32 input is cast). @function */
 export const exp = unary('exp', (dy, _x, y) => mul(dy, y));
-/** Natural logarithm elementwise, same shape, float32: NaN below 0 and -Infinity at 0, as in IEEE arithmetic. */
+/** Natural logarithm elementwise, same shape, float32: NaN below 0 and -Infinity at 0, as in IEEE arithmetic. @function */
 export const log = unary('log', (dy, x) => div(dy, x));
-/** Square root elementwise, same shape, float32 (NaN for negative values). */
+/** Square root elementwise, same shape, float32 (NaN for negative values). @function */
 export const sqrt = unary('sqrt', (dy, _x, y) => div(dy, mul(y, 2)));
-/** |x| elementwise, same shape, float32. */
+/** |x| elementwise, same shape, float32. @function */
 export const abs = unary('abs', (dy, x) => mul(dy, sign(x)));
-/** -1, 0 or 1 by the sign of x. Its gradient is zero almost everywhere. */
+/** -1, 0 or 1 by the sign of x. Its gradient is zero almost everywhere. @function */
 export const sign = unary('sign', () => null);
-/** Hyperbolic tangent elementwise, same shape, float32. */
+/** Hyperbolic tangent elementwise, same shape, float32. @function */
 export const tanh = unary('tanh', (dy, _x, y) => tanhGrad(dy, y));
-/** The logistic function 1 / (1 + e^-x) elementwise, same shape, float32. */
+/** The logistic function 1 / (1 + e^-x) elementwise, same shape, float32. @function */
 export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidGrad(dy, y));
-/** max(x, 0) elementwise, same shape, float32. */
+/** max(x, 0) elementwise, same shape, float32. @function */
 export const relu = unary('relu', (dy, x) => reluGrad(dy, x));
-/** Heaviside step: 1 where x > 0, else 0. Its gradient is zero almost everywhere. */
+/** Heaviside step: 1 where x > 0, else 0. Its gradient is zero almost everywhere. @function */
 export const step = unary('step', () => null);
 
-/** x * x. */
+/** x * x. @function */
 export const square = defineOp('square', (a: TensorLike): Tensor => {
   const x = toTensor('square', a);
   return mul(x, x);
 });
 
-/** x where x > 0, alpha * x elsewhere (alpha defaults to 0.2, as in TensorFlow.js). */
+/** x where x > 0, alpha * x elsewhere (alpha defaults to 0.2, as in TensorFlow.js). @function */
 export const leakyRelu = defineOp('leakyRelu', (a: TensorLike, alpha: number = 0.2): Tensor => {
   const x = toTensor('leakyRelu', a);
   checkNumber('leakyRelu', 'alpha', alpha);
@@ -184,16 +185,16 @@ function activationGrad(op: ActivationGradOp, dyIn: TensorLike, vIn: TensorLike,
   return record(op, [dy, v], out, (g) => [activationGrad(op, g, v, alpha), null]);
 }
 
-/** dy * (1 - y^2), where y = tanh(x): the derivative of tanh written in terms of its output. */
+/** dy * (1 - y^2), where y = tanh(x): the derivative of tanh written in terms of its output. @function */
 export const tanhGrad = defineOp('tanhGrad', (dy: TensorLike, y: TensorLike): Tensor => activationGrad('tanhGrad', dy, y));
-/** dy * y * (1 - y), where y = sigmoid(x). */
+/** dy * y * (1 - y), where y = sigmoid(x). @function */
 export const sigmoidGrad = defineOp('sigmoidGrad', (dy: TensorLike, y: TensorLike): Tensor => activationGrad('sigmoidGrad', dy, y));
-/** dy where x > 0, else 0 (x is relu's input). */
+/** dy where x > 0, else 0 (x is relu's input). @function */
 export const reluGrad = defineOp('reluGrad', (dy: TensorLike, x: TensorLike): Tensor => activationGrad('reluGrad', dy, x));
-/** dy where x > 0, else alpha * dy (x is leakyRelu's input). */
+/** dy where x > 0, else alpha * dy (x is leakyRelu's input). @function */
 export const leakyReluGrad = defineOp('leakyReluGrad', (dy: TensorLike, x: TensorLike, alpha: number = 0.2): Tensor => activationGrad('leakyReluGrad', dy, x, alpha));
 
-/** Pick a where cond is non-zero, else b; all three broadcast together. */
+/** Pick a where cond is non-zero, else b; all three broadcast together. @function */
 export const where = defineOp('where', (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => {
   const backend = backendOf('where', [cond, a, b]);
   const sc = argShape('where', cond), sa = argShape('where', a), sb = argShape('where', b);
@@ -214,7 +215,7 @@ export const where = defineOp('where', (cond: TensorLike, a: TensorLike, b: Tens
   });
 });
 
-/** Limit values to [lo, hi]. */
+/** Limit values to [lo, hi]. @function */
 export const clip = defineOp('clip', (a: TensorLike, lo: number, hi: number): Tensor => {
   checkNumber('clip', 'lo', lo);
   checkNumber('clip', 'hi', hi);

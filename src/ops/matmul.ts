@@ -28,12 +28,12 @@ export interface FusedMatmulOptions extends MatmulOptions {
 
 const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
 
-/** a @ b. 2-D x 2-D, or 3-D (batched) with either side 2-D and shared across the batch. */
+/** a @ b. 2-D x 2-D, or 3-D (batched) with either side 2-D and shared across the batch. @function */
 export const matmul = defineOp('matmul', (a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor => {
   return fusedMatmul(a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
 });
 
-/** act(a @ b + bias) in one kernel: the dense layer's forward pass. */
+/** act(a @ b + bias) in one kernel: the dense layer's forward pass. @function */
 export const fusedMatmul = defineOp('fusedMatmul', (a: TensorLike, b: TensorLike, opts: FusedMatmulOptions = {}): Tensor => {
   const backend = backendOf('matmul', [a, b, ...(opts.bias ? [opts.bias] : [])]);
   // Every check, the output's size included, comes before numbers or arrays become tensors.

@@ -11,7 +11,7 @@ import { checkAlloc } from '../limits.js';
 import { argDType, argShape, backendOf, checkInt, defineOp, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 
-/** Same data, new shape (no copy). One dimension may be -1 and is inferred. */
+/** Same data, new shape (no copy). One dimension may be -1 and is inferred. @function */
 export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly number[]): Tensor => {
   const x = toTensor('reshape', a);
   if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array, got ${String(shape)}`);
@@ -28,7 +28,7 @@ export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly numbe
   return record('reshape', [x], x.view(s), (dy) => [reshape(dy, x.shape)]);
 });
 
-/** Permute axes; `perm` defaults to reversing them. */
+/** Permute axes; `perm` defaults to reversing them. @function */
 export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly number[]): Tensor => {
   const x = toTensor('transpose', a);
   const p = perm ? perm.map((ax) => normAxis('transpose', ax, x.rank)) : [...Array(x.rank).keys()].reverse();
@@ -45,7 +45,7 @@ export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly n
   return record('transpose', [x], y, (dy) => [transpose(dy, inv)]);
 });
 
-/** Zero-pad `x` into `outShape` with x's first element at `begin` (the gradient of slice). */
+/** Zero-pad `x` into `outShape` with x's first element at `begin` (the gradient of slice). @function */
 export const pad = defineOp('pad', (x: Tensor, outShape: readonly number[], begin: readonly number[]): Tensor => {
   checkShape('pad', outShape);
   if (outShape.length !== x.rank || !Array.isArray(begin) || begin.length !== x.rank
@@ -60,6 +60,7 @@ export const pad = defineOp('pad', (x: Tensor, outShape: readonly number[], begi
 /**
  * A box of `x`: `size[i]` elements from `begin[i]` on each axis (-1 or omitted: to the end).
  * A number for begin/size applies to the first axis only.
+ * @function
  */
 export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] | number, size?: readonly number[] | number): Tensor => {
   const x = toTensor('slice', a);
@@ -85,6 +86,7 @@ export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] 
  * An index outside [0, x.shape[axis]): the cpu backend throws an Error naming the index, its
  * position and the valid range; webgpu and gpujs, which cannot see the indices without reading them
  * back, give zeros for it (as TensorFlow.js's GPU backends do).
+ * @function
  */
 export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, axis: number = 0): Tensor => {
   const backend = backendOf('gather', [a, indices]);
@@ -103,7 +105,7 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
   return record('gather', [x], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs)]);
 });
 
-/** Join tensors along `axis`; all other dimensions must agree. */
+/** Join tensors along `axis`; all other dimensions must agree. @function */
 export const concat = defineOp('concat', (list: readonly TensorLike[], axis: number = 0): Tensor => {
   if (!Array.isArray(list) || list.length === 0) throw new Error('concat: expected a non-empty array of tensors');
   // Shapes, dtypes and the output's size are checked before any argument becomes a tensor.
@@ -144,7 +146,7 @@ export const concat = defineOp('concat', (list: readonly TensorLike[], axis: num
   });
 });
 
-/** Stack same-shaped tensors along a new axis. */
+/** Stack same-shaped tensors along a new axis. @function */
 export const stack = defineOp('stack', (list: readonly TensorLike[], axis: number = 0): Tensor => {
   if (!Array.isArray(list) || list.length === 0) throw new Error('stack: expected a non-empty array of tensors');
   const backend = backendOf('stack', list);
@@ -159,7 +161,7 @@ export const stack = defineOp('stack', (list: readonly TensorLike[], axis: numbe
   return concat(ts.map((t) => expandDims(t, ax)), ax);
 });
 
-/** One-hot rows (float32 [..., depth]) for int32 class indices. */
+/** One-hot rows (float32 [..., depth]) for int32 class indices. @function */
 export const oneHot = defineOp('oneHot', (indices: TensorLike, depth: number, onValue: number = 1, offValue: number = 0): Tensor => {
   const backend = backendOf('oneHot', [indices]);
   const si = argShape('oneHot', indices);
@@ -171,7 +173,7 @@ export const oneHot = defineOp('oneHot', (indices: TensorLike, depth: number, on
   return runKernel('oneHot', [idx], [...idx.shape, depth], 'float32', { depth, onValue, offValue });
 });
 
-/** Repeat `x` along broadcast dimensions to reach `shape`. */
+/** Repeat `x` along broadcast dimensions to reach `shape`. @function */
 export const broadcastTo = defineOp('broadcastTo', (a: TensorLike, shape: readonly number[]): Tensor => {
   const backend = backendOf('broadcastTo', [a]);
   const sx = argShape('broadcastTo', a);
@@ -188,7 +190,7 @@ export const broadcastTo = defineOp('broadcastTo', (a: TensorLike, shape: readon
   return record('broadcastTo', [x], y, (dy) => [sumTo(dy, x.shape)]);
 });
 
-/** Insert an axis of length 1 at `axis` (default 0). */
+/** Insert an axis of length 1 at `axis` (default 0). @function */
 export const expandDims = defineOp('expandDims', (a: TensorLike, axis: number = 0): Tensor => {
   const x = toTensor('expandDims', a);
   const ax = normAxis('expandDims', axis, x.rank + 1);
@@ -197,7 +199,7 @@ export const expandDims = defineOp('expandDims', (a: TensorLike, axis: number = 
   return reshape(x, s);
 });
 
-/** Remove axes of length 1 (all of them, or those named). */
+/** Remove axes of length 1 (all of them, or those named). @function */
 export const squeeze = defineOp('squeeze', (a: TensorLike, axis?: number | readonly number[]): Tensor => {
   const x = toTensor('squeeze', a);
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((v) => normAxis('squeeze', v, x.rank));
@@ -205,7 +207,7 @@ export const squeeze = defineOp('squeeze', (a: TensorLike, axis?: number | reado
   return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
 });
 
-/** Convert to another dtype (float32 -> int32 truncates toward zero). */
+/** Convert to another dtype (float32 -> int32 truncates toward zero). @function */
 export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
   const x = toTensor('cast', a);
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
@@ -214,7 +216,7 @@ export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
   return record('cast', [x], y, (dy) => [dy]);
 });
 
-/** A copy with its own buffer. */
+/** A copy with its own buffer. @function */
 export const clone = defineOp('clone', (a: TensorLike): Tensor => {
   const x = toTensor('clone', a);
   const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: x.dtype });

@@ -43,7 +43,7 @@ function finish(y: Tensor, x: Tensor, axes: number[], keepDims: boolean): Tensor
   return r;
 }
 
-/** Sum over `axis` (all axes when omitted). */
+/** Sum over `axis` (all axes when omitted). @function */
 export const sum = defineOp('sum', (a: TensorLike, axis?: Axis, keepDims: boolean = false): Tensor => {
   const x = toTensor('sum', a);
   const axes = normAxes('sum', axis, x.rank);
@@ -52,7 +52,7 @@ export const sum = defineOp('sum', (a: TensorLike, axis?: Axis, keepDims: boolea
   return record('sum', [x], y, (dy) => [broadcastTo(reshape(dy, keptShape(x.shape, axes)), x.shape)]);
 });
 
-/** Arithmetic mean over `axis` (all axes when omitted). */
+/** Arithmetic mean over `axis` (all axes when omitted). @function */
 export const mean = defineOp('mean', (a: TensorLike, axis?: Axis, keepDims: boolean = false): Tensor => {
   const x = toTensor('mean', a);
   const axes = normAxes('mean', axis, x.rank);
@@ -78,12 +78,12 @@ function extreme(op: 'max' | 'min') {
     });
   });
 }
-/** Largest value over `axis` (all axes when omitted); ties all receive the gradient. */
+/** Largest value over `axis` (all axes when omitted); ties all receive the gradient. @function */
 export const max = extreme('max');
-/** Smallest value over `axis` (all axes when omitted). */
+/** Smallest value over `axis` (all axes when omitted). @function */
 export const min = extreme('min');
 
-/** Index (int32) of the largest value along one axis (default: the last); the first one wins ties. */
+/** Index (int32) of the largest value along one axis (default: the last); the first one wins ties. @function */
 export const argMax = defineOp('argMax', (a: TensorLike, axis: number = -1): Tensor => {
   const x = toTensor('argMax', a);
   if (x.rank === 0) throw new Error('argMax: expected a tensor of rank >= 1, got a scalar');
@@ -96,7 +96,7 @@ export const argMax = defineOp('argMax', (a: TensorLike, axis: number = -1): Ten
   return out;
 });
 
-/** Sum a broadcast gradient back down to `shape` (the inverse of broadcasting). */
+/** Sum a broadcast gradient back down to `shape` (the inverse of broadcasting). @function */
 export const sumTo = defineOp('sumTo', (dy: Tensor, shape: Shape): Tensor => {
   if (sameShape(dy.shape, shape)) return dy;
   const axes = broadcastedAxes(shape, dy.shape);

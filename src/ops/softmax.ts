@@ -18,17 +18,17 @@ function softmaxGradImpl(dy: Tensor, y: Tensor, axis: number, log: boolean): Ten
   return runKernel('softmaxGrad', [dy, y], y.shape, 'float32', { ...splitAt(y.shape, axis), log });
 }
 
-/** exp(x - max) / sum(exp(x - max)) along `axis` (default: the last). */
+/** exp(x - max) / sum(exp(x - max)) along `axis` (default: the last). @function */
 export const softmax = defineOp('softmax', (x: TensorLike, axis: number = -1): Tensor => {
   return softmaxImpl('softmax', x, axis);
 });
 
-/** x - max - log(sum(exp(x - max))) along `axis`: the stable log of softmax. */
+/** x - max - log(sum(exp(x - max))) along `axis`: the stable log of softmax. @function */
 export const logSoftmax = defineOp('logSoftmax', (x: TensorLike, axis: number = -1): Tensor => {
   return softmaxImpl('logSoftmax', x, axis);
 });
 
-/** The vector-Jacobian product of softmax: y * (dy - sum(dy * y)) along `axis`, where y = softmax(x). */
+/** The vector-Jacobian product of softmax: y * (dy - sum(dy * y)) along `axis`, where y = softmax(x). @function */
 export const softmaxGrad = defineOp('softmaxGrad', (dyIn: TensorLike, yIn: TensorLike, axis: number = -1): Tensor => {
   const b = backendOf('softmaxGrad', [dyIn, yIn]);
   const dy = toTensor('softmaxGrad', dyIn, b);

@@ -4,7 +4,7 @@ import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js'
 import { Dense, type DenseArgs } from './dense.js';
 import type { Layer, LayerArgs } from './layer.js';
 
-export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape } from './layer.js';
+export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape, type WeightPlan } from './layer.js';
 export { Dense, type DenseArgs } from './dense.js';
 export { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatten } from './core.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';

@@ -20,8 +20,11 @@ export function fmtSymbolic(s: SymbolicShape): string {
 
 /** A weight that build() creates: its name in the layer, its shape, and whether it trains. */
 export interface WeightPlan {
+  /** The name inside its layer, e.g. 'kernel'. */
   name: string;
+  /** Its shape. */
   shape: number[];
+  /** Whether optimizers update it (false for moving statistics). */
   trainable: boolean;
 }
 
