@@ -1,0 +1,184 @@
+/*
+ * Elementwise kernels: unary math and activations, activation derivatives, where, cast, and the
+ * binary ops with broadcasting. Same-size kernels run over whole f32x4 vectors, tail included:
+ * every buffer is a whole number of 64-byte blocks (see alloc.ts), so the last vector's spare
+ * lanes read and write the buffer's own padding. Each matches the cpu reference's definition,
+ * NaN handling included (relu and step send NaN to 0, max and min propagate it).
+ */
+#include "vmath.h"
+
+enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_LEAKY, U_STEP };
+
+typedef struct { const f4 *x; f4 *out; int32_t op; float alpha; } UnaryArgs;
+
+INLINE f4 gt0(f4 x) { return wasm_f32x4_gt(x, F4(0.0f)); }
+
+TASK(unary) {
+  const UnaryArgs *g = args;
+  const f4 *x = g->x;
+  f4 *o = g->out;
+  const f4 al = F4(g->alpha), one = F4(1.0f);
+  switch (g->op) {
+#define LOOP(expr) for (int32_t i = begin; i < end; i++) { f4 v = x[i]; o[i] = (expr); } break
+    case U_NEG: LOOP(wasm_f32x4_neg(v));
+    case U_EXP: LOOP(v_exp(v));
+    case U_LOG: LOOP(v_log(v));
+    case U_SQRT: LOOP(wasm_f32x4_sqrt(v));
+    case U_ABS: LOOP(wasm_f32x4_abs(v));
+    case U_SIGN: LOOP(wasm_f32x4_sub(wasm_v128_and(gt0(v), one), wasm_v128_and(wasm_f32x4_lt(v, F4(0.0f)), one)));
+    case U_TANH: LOOP(v_tanh(v));
+    case U_SIGMOID: LOOP(v_sigmoid(v));
+    case U_RELU: LOOP(wasm_v128_and(v, gt0(v)));
+    case U_LEAKY: LOOP(wasm_v128_bitselect(v, wasm_f32x4_mul(v, al), gt0(v)));
+    case U_STEP: LOOP(wasm_v128_and(gt0(v), one));
+#undef LOOP
+  }
+}
+
+enum { G_TANH, G_SIGMOID, G_RELU, G_LEAKY };
+
+typedef struct { const f4 *dy, *v; f4 *out; int32_t op; float alpha; } GradArgs;
+
+TASK(activation_grad) {
+  const GradArgs *g = args;
+  const f4 *dy = g->dy, *y = g->v;
+  f4 *o = g->out;
+  const f4 al = F4(g->alpha), one = F4(1.0f);
+  switch (g->op) {
+#define LOOP(expr) for (int32_t i = begin; i < end; i++) { f4 d = dy[i], v = y[i]; o[i] = (expr); } break
+    case G_TANH: LOOP(wasm_f32x4_mul(d, wasm_f32x4_sub(one, wasm_f32x4_mul(v, v))));
+    case G_SIGMOID: LOOP(wasm_f32x4_mul(wasm_f32x4_mul(d, v), wasm_f32x4_sub(one, v)));
+    case G_RELU: LOOP(wasm_v128_and(d, gt0(v)));
+    case G_LEAKY: LOOP(wasm_v128_bitselect(d, wasm_f32x4_mul(d, al), gt0(v)));
+#undef LOOP
+  }
+}
+
+typedef struct { const f4 *cond, *a, *b; f4 *out; } WhereArgs;
+
+TASK(where) {
+  const WhereArgs *g = args;
+  for (int32_t i = begin; i < end; i++) g->out[i] = wasm_v128_bitselect(g->a[i], g->b[i], wasm_f32x4_ne(g->cond[i], F4(0.0f)));
+}
+
+/* to_int: float32 -> int32 truncating toward zero (saturating past the int32 range, NaN -> 0);
+ * otherwise int32 -> float32. */
+typedef struct { const f4 *x; f4 *out; int32_t toInt; } CastArgs;
+
+TASK(cast) {
+  const CastArgs *g = args;
+  if (g->toInt) for (int32_t i = begin; i < end; i++) g->out[i] = wasm_i32x4_trunc_sat_f32x4(g->x[i]);
+  else for (int32_t i = begin; i < end; i++) g->out[i] = wasm_f32x4_convert_i32x4(g->x[i]);
+}
+
+/* ---- binary ops ---- */
+
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE };
+
+/* a ** b as the cpu reference (Math.pow) defines it, in float32: |a|^b = exp(b log|a|), a negative
+ * base allowed only with a whole exponent (odd: negative result), x ** 0 = 1 even for NaN. */
+INLINE f4 v_pow(f4 a, f4 b) {
+  f4 r = v_exp(wasm_f32x4_mul(b, v_log(wasm_f32x4_abs(a))));
+  v128_t whole = wasm_f32x4_eq(wasm_f32x4_trunc(b), b);
+  /* odd whole exponent: b/2 is not whole (|b| < 2^24 here; larger floats are all even) */
+  f4 half = wasm_f32x4_mul(b, F4(0.5f));
+  v128_t odd = wasm_v128_andnot(whole, wasm_f32x4_eq(wasm_f32x4_trunc(half), half));
+  v128_t neg = wasm_f32x4_lt(a, F4(0.0f));
+  r = wasm_v128_xor(r, wasm_v128_and(wasm_v128_and(neg, odd), I4((int32_t)0x80000000)));
+  r = wasm_v128_bitselect(F4(__builtin_nanf("")), r, wasm_v128_andnot(neg, whole));
+  /* 1 ** b = 1 except 1 ** +-Inf and 1 ** NaN, which JavaScript makes NaN */
+  v128_t oneBase = wasm_v128_and(wasm_f32x4_eq(a, F4(1.0f)), wasm_f32x4_lt(wasm_f32x4_abs(b), F4(__builtin_inff())));
+  r = wasm_v128_bitselect(F4(1.0f), r, oneBase);
+  return wasm_v128_bitselect(F4(1.0f), r, wasm_f32x4_eq(b, F4(0.0f)));
+}
+
+INLINE f4 apply(int32_t op, f4 a, f4 b) {
+  const f4 one = F4(1.0f);
+  switch (op) {
+    case B_ADD: return wasm_f32x4_add(a, b);
+    case B_SUB: return wasm_f32x4_sub(a, b);
+    case B_MUL: return wasm_f32x4_mul(a, b);
+    case B_DIV: return wasm_f32x4_div(a, b);
+    case B_MAX: return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_ge(a, b), wasm_f32x4_ne(a, a)));
+    case B_MIN: return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_le(a, b), wasm_f32x4_ne(a, a)));
+    case B_POW: return v_pow(a, b);
+    case B_EQ: return wasm_v128_and(wasm_f32x4_eq(a, b), one);
+    case B_NE: return wasm_v128_and(wasm_f32x4_ne(a, b), one);
+    case B_LT: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
+    case B_LE: return wasm_v128_and(wasm_f32x4_le(a, b), one);
+    case B_GT: return wasm_v128_and(wasm_f32x4_gt(a, b), one);
+    default: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+  }
+}
+
+/*
+ * The output, with its shape collapsed by the caller (adjacent axes merged where both inputs
+ * allow it), is seen as rows of `inner` elements; a row's inputs start at offsets found by an
+ * index walk over the outer axes, and inside a row each input steps by 1 or 0 (broadcast).
+ */
+typedef struct {
+  const float *a, *b; float *out; int32_t op;
+  int32_t rank;       /* axes of the collapsed output, the last one being the row */
+  int32_t inner, aInner, bInner; /* row length; each input's step along it (1 or 0) */
+  const int32_t *shape, *aStrides, *bStrides; /* rank entries each */
+} BinaryArgs;
+
+/* Split so the op's switch sits outside the element loops (each loop inlines one op). */
+#define ROW_LOOPS(OP) \
+  if (sa && sb) { \
+    int32_t j = 0; \
+    for (; j + 4 <= n; j += 4) wasm_v128_store(o + j, apply(OP, wasm_v128_load(x + j), wasm_v128_load(y + j))); \
+    for (; j < n; j++) o[j] = wasm_f32x4_extract_lane(apply(OP, wasm_f32x4_splat(x[j]), wasm_f32x4_splat(y[j])), 0); \
+  } else if (sa) { \
+    const f4 yv = wasm_f32x4_splat(*y); \
+    int32_t j = 0; \
+    for (; j + 4 <= n; j += 4) wasm_v128_store(o + j, apply(OP, wasm_v128_load(x + j), yv)); \
+    for (; j < n; j++) o[j] = wasm_f32x4_extract_lane(apply(OP, wasm_f32x4_splat(x[j]), yv), 0); \
+  } else if (sb) { \
+    const f4 xv = wasm_f32x4_splat(*x); \
+    int32_t j = 0; \
+    for (; j + 4 <= n; j += 4) wasm_v128_store(o + j, apply(OP, xv, wasm_v128_load(y + j))); \
+    for (; j < n; j++) o[j] = wasm_f32x4_extract_lane(apply(OP, xv, wasm_f32x4_splat(y[j])), 0); \
+  } else { \
+    const float v = wasm_f32x4_extract_lane(apply(OP, wasm_f32x4_splat(*x), wasm_f32x4_splat(*y)), 0); \
+    for (int32_t j = 0; j < n; j++) o[j] = v; \
+  }
+
+static void binary_rows(int32_t op, const float *x, const float *y, float *o, int32_t n, int32_t sa, int32_t sb) {
+  switch (op) {
+    case B_ADD: ROW_LOOPS(B_ADD) break;
+    case B_SUB: ROW_LOOPS(B_SUB) break;
+    case B_MUL: ROW_LOOPS(B_MUL) break;
+    case B_DIV: ROW_LOOPS(B_DIV) break;
+    default: ROW_LOOPS(op) break;
+  }
+}
+
+/* Units are rows of the collapsed output; with rank 1, elements of its one row. */
+TASK(binary) {
+  const BinaryArgs *g = args;
+  if (g->rank == 1) {
+    binary_rows(g->op, g->a + begin * g->aInner, g->b + begin * g->bInner, g->out + begin, end - begin, g->aInner, g->bInner);
+    return;
+  }
+  const int32_t outerRank = g->rank - 1, n = g->inner;
+  int32_t idx[32];
+  int32_t ia = 0, ib = 0, r = begin;
+  for (int32_t d = outerRank - 1; d >= 0; d--) {
+    idx[d] = r % g->shape[d];
+    r /= g->shape[d];
+    ia += idx[d] * g->aStrides[d];
+    ib += idx[d] * g->bStrides[d];
+  }
+  for (int32_t row = begin; row < end; row++) {
+    binary_rows(g->op, g->a + ia, g->b + ib, g->out + row * n, n, g->aInner, g->bInner);
+    for (int32_t d = outerRank - 1; d >= 0; d--) {
+      ia += g->aStrides[d];
+      ib += g->bStrides[d];
+      if (++idx[d] < g->shape[d]) break;
+      ia -= g->aStrides[d] * g->shape[d];
+      ib -= g->bStrides[d] * g->shape[d];
+      idx[d] = 0;
+    }
+  }
+}
