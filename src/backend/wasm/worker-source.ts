@@ -1,0 +1,70 @@
+/**
+ * The source of a wasm pool worker, as a string so that it travels inside every build (dist/ and
+ * the one-file browser bundle): Node runs it with `new Worker(src, { eval: true })`, Deno and
+ * browsers from a Blob URL. The worker instantiates the shared module over the shared memory, takes
+ * its own stack, says it is ready, and then loops: run tasks of the open job (wt_work), spin a
+ * little in case the next job follows at once, then sleep in Atomics.wait until the job slot's
+ * claim word changes. It never returns to its event loop, so it is stopped by the STOP word (or
+ * terminate()).
+ */
+
+/** Int32 offsets inside the job slot, from its start (the C struct `Job` of c/pool.c, then two more). */
+export const JOB = { CLAIM: 0, DONE: 16, FN: 32, ARGS: 33, UNITS: 34, GRAIN: 35, NTASKS: 36, STOP: 37, ERROR: 38 } as const;
+/** Bytes of the job slot. */
+export const JOB_BYTES = 4 * 40;
+/** The claim word between jobs. */
+export const CLOSED = -1;
+
+/** What the pool sends a new worker. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  tid: number;
+  /** the top of this worker's stack (it grows down) */
+  stack: number;
+  /** byte address of the job slot */
+  job: number;
+  /** iterations of the spin before sleeping */
+  spin: number;
+}
+
+export const WORKER_SOURCE = `
+'use strict';
+function run(init, post) {
+  const { module, memory, tid, stack, job, spin } = init;
+  let ex;
+  try {
+    ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    ex.__stack_pointer.value = stack;
+  } catch (e) {
+    post({ error: String(e && e.message || e) });
+    return;
+  }
+  const i32 = new Int32Array(memory.buffer);
+  const base = job >> 2;
+  const CLAIM = base + ${JOB.CLAIM}, DONE = base + ${JOB.DONE}, STOP = base + ${JOB.STOP}, ERROR = base + ${JOB.ERROR};
+  post({ ready: true });
+  for (;;) {
+    try {
+      ex.wt_work(job, tid);
+    } catch (e) {
+      // The task that trapped is counted as done, so the caller wakes and reports the failure.
+      Atomics.store(i32, ERROR, 1);
+      Atomics.add(i32, DONE, 1);
+      Atomics.notify(i32, DONE);
+      post({ error: String(e && e.message || e) });
+    }
+    const seen = Atomics.load(i32, CLAIM);
+    if (Atomics.load(i32, STOP)) return;
+    for (let n = 0; n < spin && Atomics.load(i32, CLAIM) === seen; n++);
+    if (Atomics.load(i32, CLAIM) === seen) Atomics.wait(i32, CLAIM, seen);
+    if (Atomics.load(i32, STOP)) return;
+  }
+}
+if (typeof require === 'function' && typeof self === 'undefined') {
+  const { parentPort } = require('node:worker_threads');
+  parentPort.once('message', (init) => run(init, (m) => parentPort.postMessage(m)));
+} else {
+  self.onmessage = (e) => { self.onmessage = null; run(e.data, (m) => self.postMessage(m)); };
+}
+`;
