@@ -10,6 +10,7 @@ engine.instances.set('cpu', cpu);
 registerBackend('cpu', async () => cpu);
 // Heavy backends load only when asked for, so a bundle never pulls in what it does not use.
 registerBackend('webgpu', async () => new (await import('./backend/webgpu/index.js')).WebGPUBackend());
+registerBackend('wasm', async () => new (await import('./backend/wasm/index.js')).WasmBackend());
 registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js')).GpuJsBackend());
 
 export { Tensor, type NestedArray } from './tensor.js';

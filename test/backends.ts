@@ -1,7 +1,7 @@
 /**
  * The backends this process can run, for `describe.each`: cpu always; webgpu when an adapter
- * initialises (under CI=true a missing adapter is an error, so the suite fails rather than skips);
- * gpujs when its backend initialises.
+ * initialises and wasm when WebAssembly SIMD does (under CI=true a missing one is an error, so the
+ * suite fails rather than skips); gpujs when its backend initialises.
  */
 import * as wt from '../src/index.js';
 
@@ -17,14 +17,14 @@ export function availability(): Promise<Availability> {
   cached ??= (async () => {
     const names = ['cpu'];
     const skipped: Record<string, string> = {};
-    for (const name of ['webgpu', 'gpujs'] as const) {
+    for (const name of ['webgpu', 'wasm', 'gpujs'] as const) {
       try {
         await wt.setBackend(name);
         names.push(name);
       } catch (e) {
         skipped[name] = e instanceof Error ? e.message : String(e);
-        if (name === 'webgpu' && process.env['CI'] === 'true') {
-          throw new Error(`CI=true requires a WebGPU adapter: ${skipped[name]}`);
+        if ((name === 'webgpu' || name === 'wasm') && process.env['CI'] === 'true') {
+          throw new Error(`CI=true requires the ${name} backend: ${skipped[name]}`);
         }
         console.warn(`[backends] ${name} is not available here: ${skipped[name]}`);
       }

@@ -7,8 +7,8 @@ import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
 /** The backends this library knows, by name. */
-export type BackendName = 'webgpu' | 'gpujs' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'gpujs', 'cpu'];
+export type BackendName = 'webgpu' | 'wasm' | 'gpujs' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'gpujs', 'cpu'];
 
 /** Activations that the matmul epilogue can fuse, and that layers name. */
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'step';

@@ -1,0 +1,277 @@
+/**
+ * The wasm backend: every kernel in WebAssembly with 128-bit SIMD (C sources in ./c, built by
+ * scripts/build-wasm.mjs), all tensors in one WebAssembly.Memory managed by ./alloc.ts, and, where
+ * shared memory is allowed, a pool of worker threads over that same memory (./threads.ts). Kernels
+ * run synchronously inside run(); read() copies the result out.
+ */
+import type { Backend, KernelAttrs, KernelName, KernelTable } from '../backend.js';
+import { type DType, type TypedArray, makeArray } from '../../dtype.js';
+import { Heap } from './alloc.js';
+import type { ArgWriter, WasmContext, WasmHandle } from './context.js';
+import { makeKernels } from './kernels.js';
+import { compileModule, moduleBytes, TASKS, type ModuleKind, type TaskName, type WasmExports } from './module.js';
+import { hardwareThreads, Pool, threadsUnavailable } from './threads.js';
+import { JOB_BYTES } from './worker-source.js';
+
+export type { WasmHandle } from './context.js';
+
+export interface WasmBackendOptions {
+  /** Threads that run kernels, the calling thread included (default: the machine's logical cores). */
+  threads?: number;
+  /** The most bytes the backend's memory may grow to (default and upper bound: 4 GiB). */
+  maxMemoryBytes?: number;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+/** Bytes of each worker's stack (the kernels keep only small index arrays there). */
+const WORKER_STACK = 64 * 1024;
+/** Bytes of the argument block: a struct up to ARG_TAIL, its arrays after it. */
+const ARG_BYTES = 4096;
+const ARG_TAIL = 256;
+/** Work below this (ns on one thread) runs on the calling thread; see README for the measurement. */
+const PARALLEL_NS = 40_000;
+/** Smallest task worth handing to another thread. */
+const TASK_NS = 10_000;
+
+interface State {
+  kind: ModuleKind;
+  memory: WebAssembly.Memory;
+  ex: WasmExports;
+  heap: Heap;
+  ids: Record<TaskName, number>;
+  kernels: KernelTable<WasmHandle>;
+  pool: Pool | null;
+  job: number;
+  args: number;
+  stacks: number[];
+  /** why there are no threads, when there are none */
+  singleReason: string | null;
+}
+
+function createMemory(shared: boolean, initialPages: number, maxBytes: number): { memory: WebAssembly.Memory; maxPages: number } {
+  let maxPages = Math.max(initialPages, Math.min(MAX_PAGES, Math.floor(maxBytes / PAGE)));
+  for (;;) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: initialPages, maximum: maxPages, shared }), maxPages };
+    } catch (e) {
+      // A shared memory reserves its maximum up front; a small address space may refuse 4 GiB.
+      if (maxPages <= initialPages * 2) throw new Error(`wasm backend: cannot create a WebAssembly.Memory: ${(e as Error).message}`);
+      maxPages = Math.max(initialPages, Math.floor(maxPages / 2));
+    }
+  }
+}
+
+export class WasmBackend implements Backend<WasmHandle> {
+  readonly name = 'wasm' as const;
+  private s: State | null = null;
+  private handles = 0;
+  private views: { buf: ArrayBufferLike; f32: Float32Array; i32: Int32Array } | null = null;
+
+  constructor(private readonly options: WasmBackendOptions = {}) {}
+
+  async init(): Promise<void> {
+    if (this.s) return;
+    const wanted = this.options.threads ?? (await hardwareThreads());
+    if (!(Number.isInteger(wanted) && wanted >= 1)) throw new Error(`wasm backend: threads must be an integer >= 1, got ${String(wanted)}`);
+    const noThreads = threadsUnavailable();
+    const kind: ModuleKind = noThreads ? 'single' : 'threads';
+    const module = await compileModule(kind);
+    const maxBytes = Math.min(this.options.maxMemoryBytes ?? MAX_PAGES * PAGE, MAX_PAGES * PAGE);
+    // The module's own stack and data sit below __heap_base (a couple of pages).
+    const { memory, maxPages } = createMemory(kind === 'threads', 64, maxBytes);
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
+    const mem = {
+      get bytes() { return memory.buffer.byteLength; },
+      maxBytes: maxPages * PAGE,
+      grow: (pages: number) => { memory.grow(pages); },
+    };
+    const heap = new Heap(mem, ex.__heap_base.value as number);
+    const job = heap.alloc(JOB_BYTES, 'wasm backend (job slot)');
+    const args = heap.alloc(ARG_BYTES, 'wasm backend (arguments)');
+    new Int32Array(memory.buffer, job, JOB_BYTES / 4).fill(0);
+    const ids = {} as Record<TaskName, number>;
+    for (const t of TASKS) ids[t] = ex[`task_${t}`]!();
+    const s: State = { kind, memory, ex, heap, ids, kernels: null as unknown as KernelTable<WasmHandle>, pool: null, job, args, stacks: [], singleReason: noThreads };
+    this.s = s;
+    s.kernels = makeKernels(this.context(s));
+    if (kind === 'threads') {
+      s.pool = new Pool({
+        module, memory, job,
+        work: ex.wt_work!,
+        stack: () => {
+          const p = heap.alloc(WORKER_STACK, 'wasm backend (worker stack)');
+          s.stacks.push(p);
+          return p + WORKER_STACK;
+        },
+      });
+      await this.setThreads(wanted);
+    }
+  }
+
+  /** Threads that run kernels now, the calling thread included. */
+  get threads(): number {
+    return this.s?.pool?.threads ?? 1;
+  }
+
+  /**
+   * Use `threads` threads (the caller included) from now on, starting or stopping workers. Without
+   * shared memory there is only the calling thread: asking for more throws, saying why.
+   */
+  async setThreads(threads: number): Promise<void> {
+    const s = this.state('setThreads');
+    if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`wasm.setThreads: expected an integer >= 1, got ${String(threads)}`);
+    if (!s.pool) {
+      if (threads > 1) throw new Error(`wasm.setThreads: this backend runs on one thread: ${s.singleReason}`);
+      return;
+    }
+    await s.pool.resize(threads);
+  }
+
+  private state(op: string): State {
+    if (!this.s) throw new Error(`wasm.${op}: the backend is not initialised (await wt.setBackend('wasm'))`);
+    return this.s;
+  }
+
+  /** Typed views of the memory, renewed after it grows (growth replaces its buffer). */
+  private view(s: State): { f32: Float32Array; i32: Int32Array } {
+    const buf = s.memory.buffer;
+    if (this.views?.buf !== buf) this.views = { buf, f32: new Float32Array(buf), i32: new Int32Array(buf) };
+    return this.views;
+  }
+
+  private context(s: State): WasmContext {
+    const self = this;
+    const writer = (): ArgWriter => {
+      const { i32, f32 } = self.view(s);
+      let field = s.args >> 2, tail = (s.args + ARG_TAIL) >> 2;
+      const w: ArgWriter = {
+        at: s.args,
+        i(v) { i32[field++] = v; return w; },
+        f(v) { f32[field++] = v; return w; },
+        p(h) {
+          if (h && h.freed) throw new Error('wasm: a kernel was given a buffer that was already freed');
+          i32[field++] = h ? h.ptr : 0;
+          return w;
+        },
+        a(values) {
+          if ((tail + values.length) * 4 > s.args + ARG_BYTES) throw new Error('wasm: kernel arguments too long');
+          i32[field++] = tail * 4;
+          i32.set(values, tail);
+          tail += values.length;
+          return w;
+        },
+      };
+      return w;
+    };
+    const run = (name: TaskName, w: ArgWriter, units: number, grain: number, parallel: boolean): void => {
+      if (units <= 0) return;
+      if (parallel && s.pool && s.pool.threads > 1 && grain < units) s.pool.run(s.ids[name], w.at, units, grain);
+      else s.ex.wt_exec(s.ids[name], w.at, 0, units, 0);
+    };
+    return {
+      args: writer,
+      exec(name, w, units, nsPerUnit) {
+        const threads = s.pool?.threads ?? 1;
+        const total = units * nsPerUnit;
+        if (threads === 1 || total < PARALLEL_NS) return run(name, w, units, units, false);
+        const tasks = Math.max(2, Math.min(units, threads * 4, Math.floor(total / TASK_NS)));
+        run(name, w, units, Math.ceil(units / tasks), true);
+      },
+      execBlocks(name, w, units, parallel) {
+        run(name, w, units, 1, parallel);
+      },
+      scratch: (bytes, what) => s.heap.alloc(bytes, what),
+      release: (ptr) => s.heap.free(ptr),
+      get threads() { return s.pool?.threads ?? 1; },
+      mr: s.ex.matmul_mr(),
+      nr: s.ex.matmul_nr(),
+    };
+  }
+
+  alloc(size: number, dtype: DType): WasmHandle {
+    const s = this.state('alloc');
+    const ptr = size === 0 ? 0 : s.heap.alloc(size * 4, `wasm.alloc: a ${dtype} tensor of ${size} elements`);
+    this.handles++;
+    return { ptr, size, dtype, freed: false };
+  }
+
+  free(h: WasmHandle): void {
+    if (h.freed) return;
+    h.freed = true;
+    this.handles--;
+    if (h.ptr && this.s) this.s.heap.free(h.ptr);
+  }
+
+  write(h: WasmHandle, data: TypedArray): void {
+    const s = this.state('write');
+    if (h.freed) throw new Error('wasm.write: the buffer was already freed');
+    if (data.length !== h.size) throw new Error(`wasm.write: ${data.length} values for a buffer of ${h.size}`);
+    if (!h.size) return;
+    const { f32, i32 } = this.view(s);
+    if (data instanceof Int32Array) i32.set(data, h.ptr >> 2);
+    else f32.set(data, h.ptr >> 2);
+  }
+
+  async read(h: WasmHandle): Promise<TypedArray> {
+    return this.readSync(h);
+  }
+
+  /** The buffer's values, copied out now (kernels have all finished when run() returns). */
+  readSync(h: WasmHandle): TypedArray {
+    const s = this.state('read');
+    if (h.freed) throw new Error('wasm.read: the buffer was already freed');
+    const out = makeArray(h.dtype, h.size);
+    if (!h.size) return out;
+    const { f32, i32 } = this.view(s);
+    const at = h.ptr >> 2;
+    if (out instanceof Int32Array) out.set(i32.subarray(at, at + h.size));
+    else out.set(f32.subarray(at, at + h.size));
+    return out;
+  }
+
+  run<K extends KernelName>(kernel: K, inputs: readonly WasmHandle[], outputs: readonly WasmHandle[], attrs: KernelAttrs[K]): void {
+    const s = this.state(kernel);
+    if (outputs.every((o) => o.size === 0)) return;
+    for (const h of inputs) if (h.freed) throw new Error(`wasm: kernel '${kernel}' was given a buffer that was already freed`);
+    s.kernels[kernel](inputs, outputs, attrs);
+  }
+
+  flush(): void {}
+
+  memory(): Record<string, number> {
+    const s = this.s;
+    return {
+      wasmBytesLive: s ? s.heap.liveBytes : 0,
+      wasmBytesFree: s ? s.heap.freeBytes : 0,
+      wasmMemoryBytes: s ? s.memory.buffer.byteLength : 0,
+      wasmMemoryMaxBytes: s ? s.heap.maxBytes : 0,
+      wasmBuffers: this.handles,
+      wasmThreads: this.threads,
+    };
+  }
+
+  info(): Record<string, string | number | boolean> {
+    const s = this.s;
+    if (!s) return { backend: 'wasm' };
+    return {
+      backend: 'wasm',
+      description: `WebAssembly SIMD, ${this.threads} thread${this.threads === 1 ? '' : 's'}`,
+      simd: true,
+      threads: this.threads,
+      sharedMemory: s.kind === 'threads',
+      ...(s.singleReason ? { singleThreaded: s.singleReason } : {}),
+      moduleBytes: moduleBytes(s.kind),
+      maxMemoryBytes: s.heap.maxBytes,
+      microKernel: `${s.ex.matmul_mr()}x${s.ex.matmul_nr()}`,
+    };
+  }
+
+  dispose(): void {
+    const s = this.s;
+    if (!s) return;
+    this.s = null;
+    this.views = null;
+    s.pool?.dispose();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Planning the wasm matmul (c/matmul.c): the k-block, the row and column blocks of C that are its
+ * tasks, and the scratch it needs. B is packed once per call (all batches, in parallel over panels);
+ * each task packs its own rows of A per k-block into its thread's scratch. Blocks are sized for the
+ * caches and split finer only when that is what it takes to give every thread work.
+ */
+import type { Activation, KernelAttrs } from '../backend.js';
+import type { WasmContext, WasmHandle } from './context.js';
+
+const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, leakyRelu: 4, step: 5 };
+
+/** Largest k-block: a micro-kernel's A and B slivers (MR x KC, KC x NR) stay in L1. */
+const KC_MAX = 256;
+/** Largest row block: its packed A (MC x KC floats, 64 KiB) stays in L2. */
+const MC_MAX = 64;
+/** Below this many flops (2 m n k) one thread does it all: waking the pool would cost more. */
+export const PARALLEL_FLOPS = 1 << 20;
+/** Tasks per thread to aim for, so a thread that starts late or is preempted costs little. */
+const TASKS_PER_THREAD = 4;
+
+const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+export interface MatmulPlan {
+  kc: number;
+  mc: number;
+  nc: number;
+  parallel: boolean;
+  tasks: number;
+}
+
+/** Block sizes for an m x n x k product (times batch) on `threads` threads with an MR x NR micro-kernel. */
+export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number): MatmulPlan {
+  const kBlocks = Math.max(1, Math.ceil(k / KC_MAX));
+  const kc = Math.max(1, roundUp(Math.ceil(k / kBlocks), 4));
+  const parallel = threads > 1 && 2 * batch * m * n * k >= PARALLEL_FLOPS;
+  let mc = Math.min(MC_MAX, roundUp(m, mr));
+  let nc = roundUp(n, nr);
+  const want = parallel ? threads * TASKS_PER_THREAD : 1;
+  // Finer row blocks first (down to 4 slivers), then column blocks, until there are enough tasks.
+  while (batch * Math.ceil(m / mc) < want && mc > 4 * mr) mc = roundUp(mc / 2, mr);
+  const rowTasks = batch * Math.ceil(m / mc);
+  if (rowTasks < want) nc = Math.max(nr, roundUp(Math.ceil(n / Math.ceil(want / rowTasks)), nr));
+  return { kc, mc, nc, parallel, tasks: rowTasks * Math.ceil(n / nc) };
+}
+
+export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], out: WasmHandle, at: KernelAttrs['matmul']): void {
+  const { batch, m, n, k, transposeA, transposeB, aBatched, bBatched } = at;
+  const { mr, nr } = ctx;
+  const plan = planMatmul(batch, m, n, k, ctx.threads, mr, nr);
+  const panels = Math.ceil(n / nr);
+  const bBatches = bBatched ? batch : 1;
+  const packed = ctx.scratch(4 * Math.max(1, bBatches * panels * k * nr), 'matmul (packed B)');
+  const threads = plan.parallel ? ctx.threads : 1;
+  const perThread = plan.mc * plan.kc + mr * nr;
+  let scratch = 0;
+  try {
+    scratch = ctx.scratch(4 * threads * perThread, 'matmul (packed A)');
+    const w = ctx.args()
+      .p(a).p(b).p(at.bias ? bias : null).p(out)
+      .i(batch).i(m).i(n).i(k)
+      .i(transposeA ? 1 : k).i(transposeA ? m : 1)
+      .i(transposeB ? 1 : n).i(transposeB ? k : 1)
+      .i(aBatched ? m * k : 0).i(bBatched ? k * n : 0)
+      .i(ACT[at.activation]).f(at.alpha)
+      .i(packed).i(scratch).i(perThread)
+      .i(plan.mc).i(plan.nc).i(plan.kc);
+    // packing B: about a nanosecond per element moved
+    if (k > 0) ctx.exec('matmul_pack_b', w, bBatches * panels, plan.parallel ? k * nr : 0);
+    ctx.execBlocks('matmul_compute', w, plan.tasks, plan.parallel);
+  } finally {
+    if (scratch) ctx.release(scratch);
+    ctx.release(packed);
+  }
+}
