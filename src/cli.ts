@@ -19,7 +19,7 @@ Options:
                         fashion-mnist: idx files in ${wt.datasets.FASHION_MNIST_DIR}
                         idx:DIR        train-/t10k-{images-idx3,labels-idx1}-ubyte[.gz] in DIR
                         csv:FILE       label then 784 pixels (0-255) per line, split into train/test
-  --backend NAME      auto | webgpu | gpujs | cpu   (default auto: the first that starts)
+  --backend NAME      auto | webgpu | wasm | gpujs | cpu   (default auto: the fastest that starts)
   --epochs N          passes over the training set (default 5)
   --batch-size N      examples per step (default 128)
   --optimizer NAME    rmsprop | adam | sgd   (default rmsprop)
@@ -107,7 +107,7 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
     command: 'train',
     opts: {
       dataset,
-      backend: oneOf('backend', v.backend, ['auto', 'webgpu', 'gpujs', 'cpu'] as const, 'auto'),
+      backend: oneOf('backend', v.backend, ['auto', 'webgpu', 'wasm', 'gpujs', 'cpu'] as const, 'auto'),
       epochs: intArg('epochs', v.epochs, 5, 1)!,
       batchSize: intArg('batch-size', v['batch-size'], 128, 1)!,
       optimizer: oneOf('optimizer', v.optimizer, ['rmsprop', 'adam', 'sgd'] as const, 'rmsprop'),
@@ -161,7 +161,7 @@ async function chooseBackend(o: TrainOptions): Promise<void> {
     .filter(([k, v]) => k !== 'backend' && !k.startsWith('max') && v !== '')
     .map(([k, v]) => `${k}=${v}`).join(', ');
   console.log(`backend: ${info.backend}${o.backend === 'auto' ? ' (auto)' : ''}${device ? ` [${device}]` : ''}`);
-  for (const a of info.attempts) if (!a.ok) console.log(`  skipped ${a.name}: ${a.reason}`);
+  for (const a of info.attempts) if (!a.ok) console.log(`  ${a.started ? 'passed over' : 'skipped'} ${a.name}: ${a.reason}`);
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);

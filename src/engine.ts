@@ -24,13 +24,15 @@ export interface Tape {
   live: Set<number>;
 }
 
-/** One backend that init tried, in order. */
+/** One backend wt.init() considered, in the order tried: `ok` for the one chosen; the others say why they were passed over. */
 export interface BackendAttempt {
   /** The backend's name. */
   name: BackendName;
-  /** Whether it started. */
+  /** Whether it was chosen. */
   ok: boolean;
-  /** Why it did not start (its Error's message). */
+  /** True when it started but ranked below the chosen one (a GPU emulated on the CPU). */
+  started?: boolean;
+  /** Why it was passed over: its start Error's message, or why it ranked lower. */
   reason?: string;
 }
 
@@ -99,21 +101,59 @@ export async function setBackend(name: BackendName): Promise<void> {
 }
 
 /**
- * Choose the best backend that actually initialises here: webgpu, then gpujs, then cpu.
- * Returns its name; `backendInfo()` tells why each earlier one was skipped.
+ * Choose the fastest backend that works here, start it and make it active; returns its name.
+ * The ranking: webgpu on a hardware adapter; wasm; gpujs on a hardware WebGL2 context (below wasm:
+ * see README, "Backends"); then, where wasm cannot start either, webgpu on a software adapter
+ * (SwiftShader, lavapipe, WARP: shaders emulated on the CPU), gpujs on a software renderer or in its
+ * CPU modes, and last cpu. Only what the choice depends on is started. `backendInfo().attempts`
+ * says why each backend tried was passed over. With `order`, the first that starts wins.
  */
-export async function init(order: readonly BackendName[] = BACKEND_NAMES): Promise<BackendName> {
+export async function init(order?: readonly BackendName[]): Promise<BackendName> {
   engine.attempts = [];
-  for (const name of order) {
-    try {
-      await setBackend(name);
-      engine.attempts.push({ name, ok: true });
-      return name;
-    } catch (e) {
-      engine.attempts.push({ name, ok: false, reason: e instanceof Error ? e.message : String(e) });
+  if (order) {
+    for (const name of order) {
+      try {
+        await setBackend(name);
+        engine.attempts.push({ name, ok: true });
+        return name;
+      } catch (e) {
+        engine.attempts.push({ name, ok: false, reason: e instanceof Error ? e.message : String(e) });
+      }
     }
+    throw new Error(`init: no backend could start: ${engine.attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
   }
-  throw new Error(`init: no backend could start: ${engine.attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}`);
+  const tried: { name: BackendName; backend: Backend | null; reason: string; emulated: string | null }[] = [];
+  const start = async (name: BackendName): Promise<(typeof tried)[number]> => {
+    let t: (typeof tried)[number];
+    try {
+      const backend = await getBackendInstance(name);
+      t = { name, backend, reason: '', emulated: backend.emulated?.() ?? null };
+    } catch (e) {
+      t = { name, backend: null, reason: e instanceof Error ? e.message : String(e), emulated: null };
+    }
+    tried.push(t);
+    return t;
+  };
+  const choose = (chosen: (typeof tried)[number]): BackendName => {
+    engine.backend = chosen.backend;
+    for (const t of tried) {
+      if (t === chosen) engine.attempts.push({ name: t.name, ok: true });
+      else if (!t.backend) engine.attempts.push({ name: t.name, ok: false, reason: t.reason });
+      else engine.attempts.push({ name: t.name, ok: false, started: true, reason: `it runs on ${t.emulated}, which is slower than ${chosen.name}` });
+    }
+    return chosen.name;
+  };
+  const webgpu = await start('webgpu');
+  if (webgpu.backend && !webgpu.emulated) return choose(webgpu);
+  const wasm = await start('wasm');
+  if (wasm.backend) return choose(wasm);
+  const gpujs = await start('gpujs');
+  if (gpujs.backend && !gpujs.emulated) return choose(gpujs);
+  if (webgpu.backend) return choose(webgpu);
+  if (gpujs.backend) return choose(gpujs);
+  const cpu = await start('cpu');
+  if (cpu.backend) return choose(cpu);
+  throw new Error(`init: no backend could start: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
 }
 
 /** The name of the active backend (cpu when none was set). */

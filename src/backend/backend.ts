@@ -325,6 +325,12 @@ export interface Backend<H extends Handle = Handle> {
   memory(): Record<string, number>;
   /** Facts about the device (adapter name, limits, mode) for backendInfo() and benchmark pages. */
   info(): Record<string, string | number | boolean>;
+  /**
+   * Why this backend's device is the CPU in disguise (a software GPU adapter or WebGL renderer such
+   * as SwiftShader or llvmpipe), or null on real hardware. wt.init() ranks such a backend below wasm.
+   * Backends that are not GPU backends leave it out.
+   */
+  emulated?(): string | null;
   /** Release every resource; the backend may be initialised again afterwards. */
   dispose(): void;
 }

@@ -16,7 +16,7 @@ export type { GpuJsHandle } from './kernels.js';
 /** The slice of gpu.js this backend uses (gpu.js is an optional peer dependency, so no import of its types). */
 interface GpuKernel {
   (...args: unknown[]): unknown;
-  kernel?: { constructor: { name: string } };
+  kernel?: { constructor: { name: string }; context?: unknown };
   destroy?(removeCanvasReferences?: boolean): void;
 }
 interface GpuInstance {
@@ -42,6 +42,21 @@ const MODES: Record<string, string> = {
   WebAssemblyKernel: 'webasm', CPUKernel: 'cpu', WebGPUKernel: 'webgpu',
 };
 const DEVICE_MODES = new Set(['webgl2', 'webgl', 'headlessgl']);
+
+/** WebGL renderers that draw on the CPU: SwiftShader, Mesa's llvmpipe/softpipe, Windows' WARP. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render|warp/i;
+
+/** The WebGL renderer behind a gpu.js kernel's context (unmasked where the browser allows). */
+function rendererOf(context: unknown): string {
+  const gl = context as { getExtension?(n: string): { UNMASKED_RENDERER_WEBGL: number } | null; getParameter?(p: number): unknown; RENDERER?: number } | undefined;
+  if (!gl?.getParameter) return '';
+  try {
+    const ext = gl.getExtension?.('WEBGL_debug_renderer_info');
+    return String((ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER ?? 0x1f01)) ?? '');
+  } catch {
+    return '';
+  }
+}
 
 const isTexture = (d: DeviceData): d is GpuTexture => !(d instanceof Float32Array);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
@@ -84,6 +99,8 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
   private textures = 0;
   /** WebGL kernels each keep their last output texture for reuse: a cache that lives until dispose. */
   private kernelBytes = 0;
+  /** the WebGL renderer string in WebGL modes ('' where none is told) */
+  private renderer = '';
   private readonly rt: Launcher;
 
   constructor(private readonly options: GpuJsOptions = {}) {
@@ -122,6 +139,7 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
       const probe = gpu.createKernel('function(a) { return a[this.thread.x] * 2 + 0.25; }', { output: [3], precision: 'single' });
       const out = probe(new Float32Array([1.5, -3.25, 0.001])) as ArrayLike<number>;
       mode = MODES[probe.kernel?.constructor.name ?? ''] ?? gpu.mode;
+      this.renderer = rendererOf(probe.kernel?.context);
       const want = [3.25, -6.25, Math.fround(Math.fround(0.001) * 2 + 0.25)];
       if (!out || want.some((w, i) => Math.abs(Number(out[i]) - w) > 1e-6)) {
         throw new Error(`probe kernel returned [${Array.from(out ?? [], Number).join(', ')}], expected [${want.join(', ')}] (no float32 precision?)`);
@@ -186,11 +204,19 @@ export class GpuJsBackend implements Backend<GpuJsHandle> {
     return {
       backend: 'gpujs',
       mode: this.mode,
+      ...(this.renderer ? { renderer: this.renderer } : {}),
       deviceResident: this.device,
       description: this.device ? `gpu.js on ${this.mode} (results stay in textures)` : `gpu.js ${this.mode} kernels on host arrays`,
       maxExactIndex: MAX_EXACT,
       cpuFallbacks: [...this.fallbackCounts].map(([k, n]) => `${k}:${n}`).join(',') || 'none',
     };
+  }
+
+  emulated(): string | null {
+    if (!this.gpu) return null;
+    if (!this.device) return `gpu.js's ${this.mode} mode, which runs its kernels on the CPU`;
+    if (SOFTWARE_RENDERER.test(this.renderer)) return `a software WebGL renderer (${this.renderer})`;
+    return null;
   }
 
   /** @internal How often each kernel ran on the cpu kernel instead of gpu.js. */

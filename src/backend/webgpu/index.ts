@@ -247,6 +247,13 @@ export class WebGPUBackend implements Backend<GpuHandle> {
     return { ...s.info, matmul, kernelLayout: s.ctx.cpuLike ? 'cpu' : 'gpu', workgroupSize: s.ctx.wg, ...lost };
   }
 
+  emulated(): string | null {
+    const info = this.s?.info;
+    if (!info || !isCpuAdapter(info)) return null;
+    const name = ['description', 'device', 'architecture', 'vendor'].map((k) => String(info[k] ?? '')).find((v) => v) ?? 'unnamed';
+    return `a software WebGPU adapter (${name}${info['isFallbackAdapter'] ? ', a fallback adapter' : ''}) that runs shaders on the CPU`;
+  }
+
   dispose(): void {
     const s = this.s;
     if (!s) return;
