@@ -29,6 +29,7 @@ Options:
   --seed N            seed of the data split, weights and shuffling (default 0)
   --validation-split X  hold out this fraction of the training examples for validation
                       (default 0: validate on the test set)
+  --threads N         threads of the wasm backend (default: the machine's logical cores)
   --no-progress       no progress bar (it is shown only on a terminal anyway)
   -h, --help          this message
   -v, --version       the version`;
@@ -47,6 +48,7 @@ interface TrainOptions {
   seed: number;
   validationSplit: number;
   progress: boolean;
+  threads: number | undefined;
 }
 
 function intArg(name: string, v: string | undefined, fallback: number | undefined, min: number): number | undefined {
@@ -73,7 +75,7 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
         dataset: { type: 'string' }, backend: { type: 'string' }, epochs: { type: 'string' },
         'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
         train: { type: 'string' }, test: { type: 'string' }, seed: { type: 'string' },
-        'validation-split': { type: 'string' }, 'no-progress': { type: 'boolean' },
+        'validation-split': { type: 'string' }, 'no-progress': { type: 'boolean' }, threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -117,6 +119,7 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
       seed: intArg('seed', v.seed, 0, 0)!,
       validationSplit,
       progress: !v['no-progress'],
+      threads: intArg('threads', v.threads, undefined, 1),
     },
   };
 }
@@ -153,6 +156,7 @@ async function loadData(o: TrainOptions): Promise<{ data: wt.Dataset; what: stri
 }
 
 async function chooseBackend(o: TrainOptions): Promise<void> {
+  if (o.threads !== undefined) await wt.setWasmThreads(o.threads);
   if (o.backend === 'auto') await wt.init();
   else await wt.setBackend(o.backend);
   const info = wt.backendInfo();

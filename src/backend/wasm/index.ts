@@ -109,6 +109,11 @@ export class WasmBackend implements Backend<WasmHandle> {
     }
   }
 
+  /** @internal The worker pool (null without shared memory), for tests. */
+  get pool(): Pool | null {
+    return this.s?.pool ?? null;
+  }
+
   /** Threads that run kernels now, the calling thread included. */
   get threads(): number {
     return this.s?.pool?.threads ?? 1;
@@ -248,6 +253,8 @@ export class WasmBackend implements Backend<WasmHandle> {
       wasmMemoryMaxBytes: s ? s.heap.maxBytes : 0,
       wasmBuffers: this.handles,
       wasmThreads: this.threads,
+      wasmParallelJobs: s?.pool?.jobs ?? 0,
+      wasmWorkerTasks: s?.pool?.workerTasks ?? 0,
     };
   }
 

@@ -77,8 +77,6 @@ async function startWorker(init: WorkerInit): Promise<PoolWorker> {
         const w = new mod.Worker(WORKER_SOURCE, { eval: true });
         w.on('message', onMessage);
         w.on('error', (e: Error) => reject(new Error(`wasm worker ${init.tid} failed to start: ${e.message}`)));
-        // The pool must not keep a process alive once the user's script is done.
-        w.unref();
         w.postMessage(init);
         return w;
       }) as unknown as PoolWorker;
@@ -97,6 +95,9 @@ async function startWorker(init: WorkerInit): Promise<PoolWorker> {
   });
   const w = await Promise.resolve(worker!);
   await ready;
+  // Once running, the pool must not keep a Node process alive after the user's script is done
+  // (before that it must: the start is awaited).
+  (w as Partial<NodeWorker>).unref?.();
   return w;
 }
 
@@ -130,6 +131,10 @@ export class Pool {
   private readonly blocking = canBlock();
   /** spin iterations of a worker before it sleeps (about 20-50 microseconds) */
   spin = 20000;
+  /** @internal Test hook: false leaves every task to the workers (proof that they compute). */
+  callerTakesTasks = true;
+  /** jobs run on the pool so far */
+  jobs = 0;
 
   constructor(private readonly s: PoolSetup) {
     this.i32 = new Int32Array(s.memory.buffer);
@@ -175,10 +180,11 @@ export class Pool {
     Atomics.store(i32, b + JOB.DONE, 0);
     this.gen = (this.gen + 1) & 0x7ff;
     Atomics.store(i32, b + JOB.CLAIM, this.gen << 20);
-    Atomics.notify(i32, b + JOB.CLAIM, Math.min(this.workers.length, ntasks - 1));
+    Atomics.notify(i32, b + JOB.CLAIM, Math.min(this.workers.length, this.callerTakesTasks ? ntasks - 1 : ntasks));
+    this.jobs++;
     let failure: unknown = null;
     try {
-      this.s.work(this.s.job, 0);
+      if (this.callerTakesTasks) this.s.work(this.s.job, 0);
     } catch (e) {
       failure = e;
       Atomics.add(i32, b + JOB.DONE, 1);
@@ -191,6 +197,11 @@ export class Pool {
     Atomics.store(i32, b + JOB.CLAIM, CLOSED);
     if (failure) throw failure;
     if (i32[b + JOB.ERROR]) throw new Error('wasm: a kernel failed on a worker thread (see the worker error above)');
+  }
+
+  /** Tasks the workers (not the caller) have run so far. */
+  get workerTasks(): number {
+    return Atomics.load(this.i32, this.base + JOB.WORKER_TASKS);
   }
 
   /** Stop every worker: each wakes, sees STOP and leaves its loop; terminate() makes sure. */

@@ -9,9 +9,9 @@
  */
 
 /** Int32 offsets inside the job slot, from its start (the C struct `Job` of c/pool.c, then two more). */
-export const JOB = { CLAIM: 0, DONE: 16, FN: 32, ARGS: 33, UNITS: 34, GRAIN: 35, NTASKS: 36, STOP: 37, ERROR: 38 } as const;
+export const JOB = { CLAIM: 0, DONE: 16, FN: 32, ARGS: 33, UNITS: 34, GRAIN: 35, NTASKS: 36, STOP: 37, ERROR: 38, WORKER_TASKS: 39 } as const;
 /** Bytes of the job slot. */
-export const JOB_BYTES = 4 * 40;
+export const JOB_BYTES = 4 * 48;
 /** The claim word between jobs. */
 export const CLOSED = -1;
 
@@ -43,10 +43,12 @@ function run(init, post) {
   const i32 = new Int32Array(memory.buffer);
   const base = job >> 2;
   const CLAIM = base + ${JOB.CLAIM}, DONE = base + ${JOB.DONE}, STOP = base + ${JOB.STOP}, ERROR = base + ${JOB.ERROR};
+  const TASKS = base + ${JOB.WORKER_TASKS};
   post({ ready: true });
   for (;;) {
     try {
-      ex.wt_work(job, tid);
+      const ran = ex.wt_work(job, tid);
+      if (ran) Atomics.add(i32, TASKS, ran);
     } catch (e) {
       // The task that trapped is counted as done, so the caller wakes and reports the failure.
       Atomics.store(i32, ERROR, 1);
@@ -61,9 +63,11 @@ function run(init, post) {
     if (Atomics.load(i32, STOP)) return;
   }
 }
-if (typeof require === 'function' && typeof self === 'undefined') {
-  const { parentPort } = require('node:worker_threads');
-  parentPort.once('message', (init) => run(init, (m) => parentPort.postMessage(m)));
+if (typeof self === 'undefined' && typeof process === 'object' && process.versions && process.versions.node) {
+  // Node: the source may run as a script or as a module (it inherits --input-type), so no require.
+  import('node:worker_threads').then(({ parentPort }) => {
+    parentPort.once('message', (init) => run(init, (m) => parentPort.postMessage(m)));
+  });
 } else {
   self.onmessage = (e) => { self.onmessage = null; run(e.data, (m) => self.postMessage(m)); };
 }

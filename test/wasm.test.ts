@@ -1,0 +1,199 @@
+/**
+ * The wasm backend beyond the conformance suite: the stated accuracy of its vectorised
+ * transcendentals, identical results on one thread and on several (with the workers alone doing
+ * the work), flat memory across training epochs, the one-thread module where shared memory is
+ * missing, and the memory maximum. Under CI=true the backend must start (see backends.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as wt from '../src/index.js';
+import { engine } from '../src/engine.js';
+import { WasmBackend } from '../src/backend/wasm/index.js';
+import { availableBackends } from './backends.js';
+import { CASES } from './conformance/cases.ts';
+import { runCase } from './conformance/harness.ts';
+
+const have = (await availableBackends()).includes('wasm');
+const wasm = (): WasmBackend => engine.instances.get('wasm') as WasmBackend;
+
+/** Distance in units in the last place between two float32 values of the same sign. */
+function ulps(a: number, b: number): number {
+  const i = new Int32Array(new Float32Array([a, b]).buffer);
+  return Math.abs(i[0]! - i[1]!);
+}
+const sweep = (lo: number, hi: number, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+
+/** Swap the registered wasm backend for `b` (started) while `fn` runs. */
+async function withBackend<T>(b: WasmBackend, fn: () => Promise<T>): Promise<T> {
+  const old = engine.instances.get('wasm');
+  engine.instances.set('wasm', b);
+  try {
+    return await fn();
+  } finally {
+    if (old) engine.instances.set('wasm', old);
+    else engine.instances.delete('wasm');
+    await wt.setBackend('cpu');
+  }
+}
+
+describe.runIf(have)('wasm backend', () => {
+  beforeAll(async () => {
+    await wt.setBackend('wasm');
+  });
+  afterAll(async () => {
+    await wt.setBackend('cpu');
+  });
+
+  it('transcendentals keep their stated accuracy (c/vmath.h) over dense sweeps', async () => {
+    await wt.setBackend('wasm');
+    const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+    const cases: [string, Float32Array, (x: number) => number, number][] = [
+      ['exp', sweep(-87, 88.7, 200_001), Math.exp, 1],
+      ['log', Float32Array.from({ length: 200_001 }, (_, i) => 2 ** (-149 + (276 * i) / 200_000)), Math.log, 1],
+      ['log', sweep(0.5, 2, 50_001), Math.log, 1],
+      ['tanh', sweep(-10, 10, 200_001), Math.tanh, 1],
+      ['sigmoid', sweep(-88, 20, 200_001), sigmoid, 2],
+    ];
+    for (const [op, xs, f, bound] of cases) {
+      const got = await (wt[op as 'exp'](wt.tensor(xs)).data());
+      let worst = 0;
+      for (let i = 0; i < xs.length; i++) worst = Math.max(worst, ulps(got[i]!, Math.fround(f(xs[i]!))));
+      expect(worst, `${op} on [${xs[0]}, ${xs[xs.length - 1]}]`).toBeLessThanOrEqual(bound);
+    }
+    // Past the ends: overflow, underflow to subnormals or 0, and the special values.
+    const x = wt.tensor([89, 1000, -104, -200, Infinity, -Infinity, NaN, -87.5]);
+    expect(Array.from(await wt.exp(x).data())).toEqual([Infinity, Infinity, 0, 0, Infinity, 0, NaN, Math.fround(Math.exp(-87.5))]);
+    const l = await wt.log(wt.tensor([0, -1, Infinity, NaN, 1, 1e-45])).data();
+    expect(Array.from(l)).toEqual([-Infinity, NaN, Infinity, NaN, 0, Math.fround(Math.log(Math.fround(1e-45)))]);
+    const s = await wt.sigmoid(wt.tensor([-100, 100, NaN])).data();
+    expect(s[0]!).toBeLessThan(1e-38);
+    expect([s[1], s[2]]).toEqual([1, NaN]);
+  });
+
+  it('gives bit-identical results on one thread and on three, where the workers alone take the tasks', async () => {
+    await wt.setBackend('wasm');
+    const compute = (): Promise<Float32Array[]> => {
+      const outs = wt.tidy(() => {
+        const a = wt.randn([257, 300], { seed: 1 }), b = wt.randn([300, 190], { seed: 2 });
+        const big = wt.randn([700, 500], { seed: 3 });
+        const bias = wt.randn([190], { seed: 4 });
+        return [
+          wt.matmul(a, b), wt.matmul(a, b.transpose(), { transposeB: true }), wt.matmul(a.transpose(), b, { transposeA: true }),
+          wt.fusedMatmul(a, b, { bias, activation: 'sigmoid' }),
+          wt.matmul(wt.randn([6, 70, 50], { seed: 5 }), wt.randn([50, 90], { seed: 6 })),
+          big.sum(0), big.sum(1), big.max(0), big.argMax(1).cast('float32'), big.softmax(), big.logSoftmax(0),
+          big.exp(), big.tanh(), big.add(wt.randn([500], { seed: 7 })), big.mul(big.transpose().transpose()),
+          wt.randn([1_000_003], { seed: 8 }), wt.rand([999_999], { seed: 9 }),
+          wt.gather(big, wt.tensor(Array.from({ length: 300 }, (_, i) => (i * 7) % 700), [300], 'int32')),
+        ];
+      });
+      return Promise.all(outs.map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));
+    };
+    await wt.setWasmThreads(1);
+    const one = await compute();
+    await wt.setWasmThreads(3);
+    const pool = wasm().pool!;
+    expect(pool.threads).toBe(3);
+    const before = { jobs: pool.jobs, tasks: pool.workerTasks };
+    pool.callerTakesTasks = false;
+    let three: Float32Array[];
+    try {
+      three = await compute();
+    } finally {
+      pool.callerTakesTasks = true;
+    }
+    expect(pool.jobs).toBeGreaterThan(before.jobs + 10);
+    expect(pool.workerTasks).toBeGreaterThan(before.tasks + 10);
+    // bit for bit (compared as integers, so NaN equals NaN and -0 differs from 0); toEqual on
+    // million-element arrays would take seconds
+    const firstDifference = (x: Float32Array, y: Float32Array): number => {
+      const a = new Int32Array(x.buffer, x.byteOffset, x.length), b = new Int32Array(y.buffer, y.byteOffset, y.length);
+      if (a.length !== b.length) return -2;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+      return -1;
+    };
+    three.forEach((t, i) => expect(firstDifference(t, one[i]!), `output ${i}`).toBe(-1));
+    await wt.setWasmThreads(2);
+  });
+
+  it('keeps its memory flat across training epochs', async () => {
+    await wt.setBackend('wasm');
+    const x = wt.randn([512, 784], { seed: 1 }), y = wt.oneHot(wt.tensor(Array.from({ length: 512 }, (_, i) => i % 10), [512], 'int32'), 10);
+    const model = wt.sequential({ layers: [wt.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }), wt.layers.dense({ units: 10, activation: 'softmax' })], seed: 1 });
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const seen: Record<string, number | string>[] = [];
+    await model.fit(x, y, { epochs: 4, batchSize: 64, verbose: 0, callbacks: { onEpochEnd: () => void seen.push(wt.memory()) } });
+    const keys = ['numTensors', 'numBytes', 'wasmBytesLive', 'wasmMemoryBytes', 'wasmBuffers'];
+    const pick = (m: Record<string, number | string>): unknown[] => keys.map((k) => m[k]);
+    expect(pick(seen[2]!)).toEqual(pick(seen[1]!));
+    expect(pick(seen[3]!)).toEqual(pick(seen[1]!));
+    model.dispose();
+    wt.dispose([x, y]);
+  });
+
+  it('without shared memory runs the one-thread module, says why, and passes the conformance cases', async () => {
+    const g = globalThis as { SharedArrayBuffer?: unknown };
+    const saved = g.SharedArrayBuffer;
+    const b = new WasmBackend({ threads: 4 });
+    try {
+      g.SharedArrayBuffer = undefined;
+      await b.init();
+    } finally {
+      g.SharedArrayBuffer = saved;
+    }
+    const info = b.info();
+    expect(info).toMatchObject({ backend: 'wasm', sharedMemory: false, threads: 1 });
+    expect(info['singleThreaded']).toMatch(/SharedArrayBuffer is not available/);
+    await expect(b.setThreads(2)).rejects.toThrow(/wasm\.setThreads: this backend runs on one thread: SharedArrayBuffer is not available/);
+    const failed = await withBackend(b, async () => {
+      const bad: string[] = [];
+      for (const c of CASES) {
+        const r = await runCase(wt, c, 'wasm');
+        if (!r.ok) bad.push(`${c.name}: ${r.message}`);
+      }
+      return bad;
+    });
+    expect(failed).toEqual([]);
+    b.dispose();
+  });
+
+  it('in a page that is not cross-origin isolated, names the headers that would give it threads', async () => {
+    const g = globalThis as { crossOriginIsolated?: boolean };
+    const b = new WasmBackend();
+    g.crossOriginIsolated = false;
+    try {
+      await b.init();
+    } finally {
+      delete g.crossOriginIsolated;
+    }
+    expect(b.info()['singleThreaded']).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    b.dispose();
+  });
+
+  it('refuses an allocation past its memory maximum with an Error naming the size and the limit, changing nothing', async () => {
+    const b = new WasmBackend({ threads: 1, maxMemoryBytes: 16 * 2 ** 20 });
+    await b.init();
+    await withBackend(b, async () => {
+      await wt.setBackend('wasm');
+      const keep = wt.ones([1000]);
+      const live = (): unknown[] => { const m = wt.memory(); return [m.numTensors, m.numBytes, m.wasmBytesLive, m.wasmBuffers]; };
+      const before = live();
+      expect(() => wt.zeros([5_000_000])).toThrow(/wasm\.alloc: a float32 tensor of 5000000 elements: 20000000 bytes do not fit in the wasm backend's memory: .* may not grow past 16777216 bytes/);
+      expect(live()).toEqual(before);
+      // Freed space is reused: many tensors of 4 MiB come and go within 16 MiB.
+      for (let i = 0; i < 20; i++) wt.tidy(() => void wt.ones([1 << 20]).add(1));
+      expect(live()).toEqual(before);
+      expect(Array.from(await keep.data()).every((v) => v === 1)).toBe(true);
+      keep.dispose();
+    });
+    b.dispose();
+  });
+
+  it('setWasmThreads and getWasmThreads validate and report', async () => {
+    await wt.setBackend('wasm');
+    await expect(wt.setWasmThreads(0)).rejects.toThrow(/setWasmThreads: expected an integer >= 1, got 0/);
+    await expect(wt.setWasmThreads(1.5)).rejects.toThrow(/got 1.5/);
+    await wt.setWasmThreads(2);
+    expect(wt.getWasmThreads()).toBe(2);
+    expect(wt.backendInfo().device).toMatchObject({ threads: 2, sharedMemory: true });
+  });
+});
