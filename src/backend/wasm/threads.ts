@@ -8,7 +8,7 @@
  * with Atomics.notify, the calling thread takes tasks too, then waits until every task is done:
  * Atomics.wait where the runtime allows it, a spin on a browser's main thread, which may not block.
  */
-import { CLOSED, JOB, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
+import { CLOSED, JOB, workerSource, type WorkerInit } from './worker-source.js';
 
 /** The part of a Node or Web worker the pool uses. */
 interface PoolWorker {
@@ -28,8 +28,12 @@ export function threadsUnavailable(): string | null {
   } catch (e) {
     return `a shared WebAssembly.Memory cannot be created here (${(e as Error).message})`;
   }
-  if (!isNode() && typeof g.Worker !== 'function') return 'this runtime has no Worker';
+  if (!isNode() && !isDeno() && typeof g.Worker !== 'function') return 'this runtime has no Worker';
   return null;
+}
+
+export function isDeno(): boolean {
+  return !!(globalThis as { Deno?: unknown }).Deno;
 }
 
 export function isNode(): boolean {
@@ -60,7 +64,7 @@ function canBlock(): boolean {
   }
 }
 
-/** Start one worker running WORKER_SOURCE and hand it `init`; resolves once it is ready. */
+/** Start one worker running the worker source and hand it `init`; resolves once it is ready. */
 async function startWorker(init: WorkerInit): Promise<PoolWorker> {
   let worker: PoolWorker;
   const ready = new Promise<void>((resolve, reject) => {
@@ -71,17 +75,18 @@ async function startWorker(init: WorkerInit): Promise<PoolWorker> {
         console.error(`wasm worker ${init.tid}: ${m.error}`);
       }
     };
-    if (isNode()) {
+    if (isNode() || isDeno()) {
+      // Deno too: its Web Workers cannot be unref'd, so they would keep a finished script running.
       const wtName = 'node:worker_threads';
       worker = import(/* @vite-ignore */ wtName).then((mod: { Worker: new (src: string, o: { eval: boolean }) => NodeWorker }) => {
-        const w = new mod.Worker(WORKER_SOURCE, { eval: true });
+        const w = new mod.Worker(workerSource(true), { eval: true });
         w.on('message', onMessage);
         w.on('error', (e: Error) => reject(new Error(`wasm worker ${init.tid} failed to start: ${e.message}`)));
         w.postMessage(init);
         return w;
       }) as unknown as PoolWorker;
     } else {
-      const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+      const url = URL.createObjectURL(new Blob([workerSource(false)], { type: 'text/javascript' }));
       const w = new (globalThis as unknown as { Worker: new (u: string, o: { type: string; name: string }) => WebWorker }).Worker(url, { type: 'module', name: `wasm-${init.tid}` });
       URL.revokeObjectURL(url);
       w.onmessage = (e: MessageEvent) => onMessage(e.data as { ready?: boolean; error?: string });

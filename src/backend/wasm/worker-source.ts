@@ -1,6 +1,7 @@
 /**
  * The source of a wasm pool worker, as a string so that it travels inside every build (dist/ and
- * the one-file browser bundle): Node runs it with `new Worker(src, { eval: true })`, Deno and
+ * the one-file browser bundle): Node and Deno run it with node:worker_threads'
+ * `new Worker(src, { eval: true })` (whose workers can be unref'd, so they never hold the process),
  * browsers from a Blob URL. The worker instantiates the shared module over the shared memory, takes
  * its own stack, says it is ready, and then loops: run tasks of the open job (wt_work), spin a
  * little in case the next job follows at once, then sleep in Atomics.wait until the job slot's
@@ -28,7 +29,8 @@ export interface WorkerInit {
   spin: number;
 }
 
-export const WORKER_SOURCE = `
+/** The worker's source; `node` says it runs under node:worker_threads (Node, Deno) rather than as a Web Worker. */
+export const workerSource = (node: boolean): string => `
 'use strict';
 function run(init, post) {
   const { module, memory, tid, stack, job, spin } = init;
@@ -63,8 +65,9 @@ function run(init, post) {
     if (Atomics.load(i32, STOP)) return;
   }
 }
-if (typeof self === 'undefined' && typeof process === 'object' && process.versions && process.versions.node) {
-  // Node: the source may run as a script or as a module (it inherits --input-type), so no require.
+if (${node}) {
+  // node:worker_threads: the source may run as a script or as a module (it inherits --input-type),
+  // so the module is imported rather than required.
   import('node:worker_threads').then(({ parentPort }) => {
     parentPort.once('message', (init) => run(init, (m) => parentPort.postMessage(m)));
   });
