@@ -2,6 +2,8 @@
  * The demo pages (demo/): a landing page, the CPU-vs-GPU benchmark and the MNIST training demo.
  * `npm run demo` serves them with vite dev straight from src/; `npm run demo:build` writes demo-dist/
  * (serve it with `npx vite preview`). gpu.js comes from node_modules and is split into a lazy chunk.
+ * Both servers send the cross-origin-isolation headers, so the pages get SharedArrayBuffer and the
+ * wasm backend runs its worker threads there.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +13,15 @@ import { mnistAsset } from './demo/build/mnist-asset.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
+/** COOP + COEP: a cross-origin-isolated page, which browsers give SharedArrayBuffer (wasm threads). */
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: join(root, 'demo'),
   base: './',
   publicDir: false,
   plugins: [nodeOnlyStubs(), mnistAsset()],
-  server: { fs: { allow: [root] } },
+  server: { fs: { allow: [root] }, headers: ISOLATION_HEADERS },
   optimizeDeps: { include: ['gpu.js', 'chart.js/auto'] },
   build: {
     outDir: join(root, 'demo-dist'),
@@ -33,5 +38,5 @@ export default defineConfig({
       },
     },
   },
-  preview: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
 });

@@ -28,7 +28,7 @@ describe('in Chromium with WebGPU', () => {
     await page.goto(`${server.url}/bare/index.html`);
     const adapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
     if (!adapter) fail('no WebGPU adapter in Chromium (flags: ' + WEBGPU_ARGS.join(' ') + ')');
-    const r = await page.evaluate(() => (globalThis as unknown as { smoke: (b: string) => Promise<unknown> }).smoke('auto')) as SmokeResult;
+    const r = await page.evaluate(() => (globalThis as unknown as { smoke: (b: string) => Promise<unknown> }).smoke('webgpu')) as SmokeResult;
     expect(r.backend).toBe('webgpu');
     expect(r.info.backend).toBe('webgpu');
     for (const [name, c] of Object.entries(r.cases)) {
@@ -38,6 +38,22 @@ describe('in Chromium with WebGPU', () => {
     expect(Object.keys(r.cases).length).toBeGreaterThanOrEqual(10);
     // gpu.js is fetched only for the fallback, never when WebGPU runs.
     expect(browser.requests.filter((u) => u.endsWith('/gpu-js.js'))).toEqual([]);
+  });
+
+  it('wt.init() passes the software adapter (SwiftShader) over for wasm, and says so', async () => {
+    const { browser, server } = session;
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/bare/index.html`);
+    const info = await page.evaluate(async () => {
+      const wt = (globalThis as unknown as { wt: typeof import('../src/index.js') }).wt;
+      await wt.init();
+      return wt.backendInfo();
+    });
+    expect(info.backend).toBe('wasm');
+    expect(info.attempts[0]).toMatchObject({ name: 'webgpu', ok: false, started: true });
+    expect(info.attempts[0]!.reason).toMatch(/software WebGPU adapter .* slower than wasm/);
+    expect(info.attempts[1]).toMatchObject({ name: 'wasm', ok: true });
   });
 
   it('the benchmark page runs small sizes on cpu, webgpu and TensorFlow.js, and all match cpu', async () => {

@@ -1,7 +1,8 @@
 /**
  * Which backends run in this browser: each is started once (an adapter must answer, a gpu.js context
- * must exist), its device facts are kept for display, and the page's banner says what was chosen
- * and, when WebGPU is missing, that the page runs on the fallback chain.
+ * must exist, WebAssembly SIMD must compile), its device facts are kept for display, and the page's
+ * banner says what wt.init() chose and why it passed the others over (WebGPU missing, or an adapter
+ * that emulates the GPU on the CPU), and whether wasm has threads (a cross-origin-isolated page).
  */
 import * as wt from '../../src/index.js';
 import { el } from './ui.js';
@@ -13,7 +14,7 @@ export interface BackendStatus {
   device: Record<string, string | number | boolean>;
 }
 
-const ALL: wt.BackendName[] = ['webgpu', 'gpujs', 'cpu'];
+const ALL: wt.BackendName[] = ['webgpu', 'wasm', 'gpujs', 'cpu'];
 
 /**
  * The gpujs backend takes gpu.js from `globalThis.GPU` when a page provides it (else it imports the
@@ -52,7 +53,7 @@ export function webgpuPresent(): boolean {
 }
 
 /** The device facts worth a line in the banner (the rest is on the benchmark page). */
-const BANNER_KEYS = ['vendor', 'architecture', 'device', 'description', 'mode', 'isFallbackAdapter'];
+const BANNER_KEYS = ['vendor', 'architecture', 'device', 'description', 'mode', 'isFallbackAdapter', 'singleThreaded'];
 
 /** Fill the banner element: the chosen backend, its device, and a notice when WebGPU is missing. */
 export function renderBanner(target: HTMLElement, chosen: wt.BackendName, statuses: BackendStatus[]): void {
@@ -64,6 +65,9 @@ export function renderBanner(target: HTMLElement, chosen: wt.BackendName, status
     .map((k) => `${k}: ${dev[k]}`)
     .join(' · ');
   target.append(el('div', { class: 'banner-line' }, el('strong', {}, `Running on ${chosen}`), desc ? ` — ${desc}` : ''));
+  for (const a of wt.backendInfo().attempts) {
+    if (a.started) target.append(el('div', { class: 'banner-line passed-over' }, `${a.name} passed over: ${a.reason}.`));
+  }
   if (!webgpu?.ok) {
     target.classList.add('warn');
     const why = webgpuPresent() ? (webgpu?.reason ?? 'no adapter').replace(/\.+$/, '') : 'navigator.gpu is absent';

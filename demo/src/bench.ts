@@ -185,7 +185,7 @@ async function main(): Promise<void> {
   statuses = probed.statuses;
   renderBanner(byId('banner'), probed.chosen, statuses);
   renderDevices();
-  const wanted = (queryString('backends')?.split(',') ?? ['cpu', 'webgpu', 'gpujs']) as BackendName[];
+  const wanted = (queryString('backends')?.split(',') ?? ['cpu', 'webgpu', 'wasm', 'gpujs']) as BackendName[];
   const checks = byId('backend-checks');
   for (const s of statuses) {
     const box = el('input', { type: 'checkbox', id: `use-${s.name}` });

@@ -113,15 +113,18 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** Serve a built folder with vite preview on localhost and a free port. */
-export async function serve(dir: string): Promise<Server> {
+/** COOP + COEP: the page is cross-origin isolated, so it has SharedArrayBuffer (wasm threads). */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/** Serve a built folder with vite preview on localhost and a free port (cross-origin isolated when `isolated`). */
+export async function serve(dir: string, isolated = false): Promise<Server> {
   const server: PreviewServer = await preview({
     configFile: false,
     // The root only anchors the config; preview serves build.outDir.
     root: ROOT,
     logLevel: 'warn',
     build: { outDir: dir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false, headers: isolated ? ISOLATION_HEADERS : {} },
   });
   const addr = server.httpServer.address() as AddressInfo;
   return {
@@ -160,9 +163,10 @@ export interface Session {
 
 /**
  * Call inside a describe block: before its tests, build the demo pages, add the bare page, serve them
- * and launch Chromium with `args`; after them, close and remove everything.
+ * (cross-origin isolated when `isolated`) and launch Chromium with `args`; after them, close and
+ * remove everything.
  */
-export function browserSession(args: readonly string[]): Session {
+export function browserSession(args: readonly string[], { isolated = false } = {}): Session {
   let dir = '';
   const session: Session = {
     browser: null,
@@ -175,7 +179,7 @@ export function browserSession(args: readonly string[]): Session {
     if (!BROWSER_TESTS_ENABLED) return;
     dir = await buildDemo();
     addBarePage(dir);
-    session.server = await serve(dir);
+    session.server = await serve(dir, isolated);
     session.browser = await launch(args);
   }, 120_000);
   afterAll(async () => {

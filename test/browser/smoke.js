@@ -73,6 +73,8 @@ export async function smoke(target = 'auto') {
 }
 
 globalThis.smoke = smoke;
+// The library itself, for tests that check more than the smoke cases.
+globalThis.wt = wt;
 const run = new URLSearchParams(location.search).get('run');
 const out = document.getElementById('out');
 if (run) {
