@@ -115,6 +115,33 @@ describe.runIf(have)('wasm backend', () => {
     await wt.setWasmThreads(2);
   });
 
+  it('matmul matches the cpu across ragged shapes, k-blocks, transposes, batches and the epilogue, on 3 threads', async () => {
+    await wt.setWasmThreads(3);
+    const shapes: [number, number, number, number][] = [
+      [1, 1, 1, 1], [1, 61, 9, 257], [2, 6, 65, 600], [1, 130, 7, 255], [3, 59, 17, 3], [1, 300, 40, 520], [2, 11, 300, 64],
+    ];
+    const failures: string[] = [];
+    for (const [batch, m, n, k] of shapes) {
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const make = (): wt.Tensor => wt.tidy(() => {
+          const a = wt.randn(tA ? [batch, k, m] : [batch, m, k], { seed: m + k });
+          const b = wt.randn(tB ? [n, k] : [k, n], { seed: n + k });
+          return wt.fusedMatmul(a, b, { transposeA: tA, transposeB: tB, bias: wt.randn([n], { seed: 5 }), activation: 'tanh' });
+        });
+        await wt.setBackend('wasm');
+        const got = await make().data();
+        await wt.setBackend('cpu');
+        const want = await make().data();
+        let worst = 0;
+        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+        if (!(worst < 1e-4)) failures.push(`batch ${batch} m ${m} n ${n} k ${k} tA ${tA} tB ${tB}: max error ${worst}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    await wt.setBackend('wasm');
+    await wt.setWasmThreads(2);
+  });
+
   it('keeps its memory flat across training epochs', async () => {
     await wt.setBackend('wasm');
     const x = wt.randn([512, 784], { seed: 1 }), y = wt.oneHot(wt.tensor(Array.from({ length: 512 }, (_, i) => i % 10), [512], 'int32'), 10);

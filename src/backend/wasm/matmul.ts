@@ -28,19 +28,25 @@ export interface MatmulPlan {
   tasks: number;
 }
 
-/** Block sizes for an m x n x k product (times batch) on `threads` threads with an MR x NR micro-kernel. */
+/**
+ * Block sizes for an m x n x k product (times batch) on `threads` threads with an MR x NR
+ * micro-kernel. Row blocks stay at MC_MAX rows where m allows: a task streams its columns of packed
+ * B once per k-block for its whole row block, so short row blocks multiply B's traffic. To give
+ * every thread work, columns are split first (each column block re-packs only its row block of A,
+ * a small cost), rows only when the columns run out.
+ */
 export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number): MatmulPlan {
   const kBlocks = Math.max(1, Math.ceil(k / KC_MAX));
   const kc = Math.max(1, roundUp(Math.ceil(k / kBlocks), 4));
   const parallel = threads > 1 && 2 * batch * m * n * k >= PARALLEL_FLOPS;
-  let mc = Math.min(MC_MAX, roundUp(m, mr));
+  let mc = Math.min(Math.max(mr, Math.floor(MC_MAX / mr) * mr), roundUp(m, mr));
   let nc = roundUp(n, nr);
   const want = parallel ? threads * TASKS_PER_THREAD : 1;
-  // Finer row blocks first (down to 4 slivers), then column blocks, until there are enough tasks.
-  while (batch * Math.ceil(m / mc) < want && mc > 4 * mr) mc = roundUp(mc / 2, mr);
-  const rowTasks = batch * Math.ceil(m / mc);
-  if (rowTasks < want) nc = Math.max(nr, roundUp(Math.ceil(n / Math.ceil(want / rowTasks)), nr));
-  return { kc, mc, nc, parallel, tasks: rowTasks * Math.ceil(n / nc) };
+  const tasks = (): number => batch * Math.ceil(m / mc) * Math.ceil(n / nc);
+  // Columns first, down to blocks of 4 panels; then rows, down to 2 slivers.
+  if (tasks() < want) nc = Math.max(4 * nr, roundUp(Math.ceil(n / Math.ceil(want / (batch * Math.ceil(m / mc)))), nr));
+  while (tasks() < want && mc > 2 * mr) mc = Math.max(mr, Math.floor(mc / 2 / mr) * mr);
+  return { kc, mc, nc, parallel, tasks: tasks() };
 }
 
 export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], out: WasmHandle, at: KernelAttrs['matmul']): void {

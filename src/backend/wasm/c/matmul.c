@@ -14,8 +14,11 @@
  */
 #include "vmath.h"
 
+/* 5 x 8: ten f32x4 accumulators, two B vectors, one A splat and a product temporary fit the 16
+ * vector registers V8 uses on x64 (it keeps one for itself); measured against 4x8, 6x8, 4x12, 3x16,
+ * 2x16 and 8x4 in src/backend/wasm/README.md. */
 #ifndef MR
-#define MR 4
+#define MR 5
 #endif
 #ifndef NR
 #define NR 8
@@ -91,38 +94,43 @@ TASK(matmul_pack_b) {
   }
 }
 
-/* MR-row slivers of op(A) rows [i0, i0+rows), k range [p0, p0+kc): sliver s at [s*kc*MR + p*MR + r]. */
+/* MR-row slivers of op(A) rows [i0, i0+rows), k range [p0, p0+kc): sliver s at [s*kc*MR + p*MR + r].
+ * Rows go four at a time through SIMD (4x4 transposes for plain A, straight copies for transposed
+ * A), the rest of a sliver (MR % 4 rows, or a ragged last sliver) one element at a time, zeros past m. */
 static void pack_a(const MatmulArgs *g, const float *a, float *dst, int32_t i0, int32_t rows, int32_t p0, int32_t kc) {
   const int32_t ai = g->ai, ap = g->ap;
   for (int32_t s = 0; s * MR < rows; s++, dst += kc * MR) {
     const int32_t r0 = i0 + s * MR, live = imin(MR, rows - s * MR);
-    if (live == MR && ap == 1 && MR % 4 == 0) {
-      /* plain A: rows are contiguous in p; 4x4 transposes */
-      int32_t p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        for (int32_t v = 0; v < MR / 4; v++) {
-          const float *s0 = a + (r0 + 4 * v) * ai + p0 + p;
-          f4 x0 = wasm_v128_load(s0), x1 = wasm_v128_load(s0 + ai), x2 = wasm_v128_load(s0 + 2 * ai), x3 = wasm_v128_load(s0 + 3 * ai);
+    int32_t r = 0;
+    if (ap == 1) {
+      /* plain A: rows are contiguous in p */
+      for (; r + 4 <= live; r += 4) {
+        const float *s0 = a + (r0 + r) * ai + p0;
+        int32_t p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          f4 x0 = wasm_v128_load(s0 + p), x1 = wasm_v128_load(s0 + ai + p), x2 = wasm_v128_load(s0 + 2 * ai + p), x3 = wasm_v128_load(s0 + 3 * ai + p);
           f4 t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
           f4 t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
-          float *d = dst + p * MR + 4 * v;
+          float *d = dst + p * MR + r;
           wasm_v128_store(d, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
           wasm_v128_store(d + MR, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
           wasm_v128_store(d + 2 * MR, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
           wasm_v128_store(d + 3 * MR, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
         }
+        for (; p < kc; p++)
+          for (int32_t q = 0; q < 4; q++) dst[p * MR + r + q] = s0[q * ai + p];
       }
-      for (; p < kc; p++)
-        for (int32_t r = 0; r < MR; r++) dst[p * MR + r] = a[(r0 + r) * ai + p0 + p];
-    } else if (live == MR && ai == 1 && MR % 4 == 0) {
-      /* transposed A: the MR rows of op(A) sit side by side in each stored row */
-      const float *src = a + p0 * ap + r0;
-      for (int32_t p = 0; p < kc; p++, src += ap)
-        for (int32_t v = 0; v < MR / 4; v++) wasm_v128_store(dst + p * MR + 4 * v, wasm_v128_load(src + 4 * v));
-    } else {
-      for (int32_t p = 0; p < kc; p++)
-        for (int32_t r = 0; r < MR; r++) dst[p * MR + r] = r < live ? a[(r0 + r) * ai + (p0 + p) * ap] : 0.0f;
+    } else if (ai == 1) {
+      /* transposed A: the rows of op(A) sit side by side in each stored row */
+      for (; r + 4 <= live; r += 4) {
+        const float *src = a + p0 * ap + r0 + r;
+        for (int32_t p = 0; p < kc; p++, src += ap) wasm_v128_store(dst + p * MR + r, wasm_v128_load(src));
+      }
     }
+    /* the rows left over, then zeros past m (the 4-wide stores above may run into this part; it is
+     * written after them) */
+    for (int32_t p = 0; p < kc; p++)
+      for (int32_t q = r; q < MR; q++) dst[p * MR + q] = q < live ? a[(r0 + q) * ai + (p0 + p) * ap] : 0.0f;
   }
 }
 
@@ -139,6 +147,9 @@ static void micro(int32_t kc, const float *restrict A, const float *restrict B, 
   for (int32_t r = 0; r < MR; r++)
 #pragma clang loop unroll(full)
     for (int32_t v = 0; v < NV; v++) acc[r][v] = wasm_f32x4_splat(0.0f);
+#ifdef KUNROLL
+#pragma clang loop unroll_count(KUNROLL)
+#endif
   for (int32_t p = 0; p < kc; p++) {
     f4 b[NV];
 #pragma clang loop unroll(full)
