@@ -106,7 +106,7 @@ export const matmulGflops = (m, n, k, ms) => (2 * m * n * k) / (ms * 1e6);
 export function ratioTable(ours = 'ours', recs = records) {
   const groups = new Map();
   for (const r of recs) {
-    const key = `${r.bench} ${r.size}`;
+    const key = `${r.bench}${r.op ? ` ${r.op}` : ''} ${r.size}`;
     if (!groups.has(key)) groups.set(key, new Map());
     groups.get(key).set(r.impl, r);
   }

@@ -3,7 +3,7 @@
  * categoricalCrossentropy, batch 128) with model.fit: each of our backends that runs here beside
  * @tensorflow/tfjs-layers on tfjs-cpu, tfjs-wasm and tfjs-webgpu, same data, same run, interleaved.
  * One timed sample is one epoch of fit over --samples digits (fit reads its loss back at the end).
- * Usage: node bench/mnist-train.mjs [--quick] [--samples=N] [--runs=N] [--libs=ours-cpu,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-wasm,tfjs-webgpu]
+ * Usage: node bench/mnist-train.mjs [--quick] [--samples=N] [--runs=N] [--libs=ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-wasm,tfjs-webgpu]
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -13,7 +13,7 @@ const args = parseArgs();
 const quick = Boolean(args.quick);
 const samples = Number(args.samples ?? (quick ? 512 : 1024));
 const runs = Number(args.runs ?? (quick ? 2 : 3));
-const libs = String(args.libs ?? 'ours-cpu,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-wasm,tfjs-webgpu').split(',');
+const libs = String(args.libs ?? 'ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-wasm,tfjs-webgpu').split(',');
 const BATCH = 128;
 const errText = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
 
