@@ -75,3 +75,21 @@ describe('examples', () => {
     expect(r.testAccuracy).toBeGreaterThan(0.85);
   });
 });
+
+describe('examples on wasm, the backend wt.init() picks on a machine without a GPU', () => {
+  it('mnist-by-hand and keras-mnist give the cpu run\'s figures', async () => {
+    const byHand = await import('../src/examples/mnist-by-hand.js');
+    const keras = await import('../src/examples/keras-mnist.js');
+    const results: Record<string, { byHand: number[]; keras: number[] }> = {};
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await wt.setBackend(backend);
+      const h = await byHand.run({ train: 1000, test: 500, iterations: 20 });
+      const k = await keras.run({ train: 1000, test: 500, epochs: 1 });
+      results[backend] = { byHand: [...h.costs, h.testAccuracy], keras: [...k.history.history.loss!, k.testAccuracy] };
+    }
+    await wt.setBackend('cpu');
+    for (const key of ['byHand', 'keras'] as const) {
+      results['wasm']![key].forEach((v, i) => expect(v, `${key} figure ${i}`).toBeCloseTo(results['cpu']![key][i]!, 3));
+    }
+  });
+});

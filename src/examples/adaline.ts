@@ -6,7 +6,7 @@
  *  - stochastic gradient descent: one step per flower, in a freshly shuffled order each epoch.
  * Predictions threshold the output at 0.
  *
- *   node dist/examples/adaline.js [--backend cpu|webgpu|gpujs]
+ *   node dist/examples/adaline.js [--backend cpu|webgpu|wasm|gpujs]
  */
 import * as wt from '../index.js';
 import { assign, chooseBackend, isMain, standardize } from './common.js';

@@ -4,7 +4,7 @@
  * 401,920 + 5,130 = 407,050 parameters. With the 8,000 / 2,000 split of the offline digits it
  * reaches about 93% test accuracy (about 98% on the full 60,000 / 10,000 MNIST).
  *
- *   node dist/examples/keras-mnist.js [--backend cpu|webgpu|gpujs]
+ *   node dist/examples/keras-mnist.js [--backend cpu|webgpu|wasm|gpujs]
  */
 import * as wt from '../index.js';
 import { chooseBackend, isMain } from './common.js';

@@ -5,7 +5,7 @@
  *   dZ = A - Y,   dw = X dZ^T / m,   db = sum(dZ) / m,   w -= lr dw,   b -= lr db.
  * The hand-derived gradient is checked once against autodiff (wt.grad) of the same cost.
  *
- *   node dist/examples/logistic-regression.js [--backend cpu|webgpu|gpujs]
+ *   node dist/examples/logistic-regression.js [--backend cpu|webgpu|wasm|gpujs]
  */
 import * as wt from '../index.js';
 import { accuracy, assign, chooseBackend, isMain } from './common.js';

@@ -10,7 +10,7 @@
  * [0.01, 1] so that no input is exactly zero. On the full 60,000 MNIST images this recipe reaches
  * about 92.5% test accuracy in 100 iterations.
  *
- *   node dist/examples/mnist-by-hand.js [--backend cpu|webgpu|gpujs]
+ *   node dist/examples/mnist-by-hand.js [--backend cpu|webgpu|wasm|gpujs]
  */
 import * as wt from '../index.js';
 import { accuracy, assign, chooseBackend, isMain } from './common.js';

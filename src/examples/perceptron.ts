@@ -3,7 +3,7 @@
  * length and petal length: one update per flower, w += eta (target - prediction) x. The two classes
  * are linearly separable, so the count of misclassified flowers per epoch falls to zero.
  *
- *   node dist/examples/perceptron.js [--backend cpu|webgpu|gpujs]
+ *   node dist/examples/perceptron.js [--backend cpu|webgpu|wasm|gpujs]
  */
 import * as wt from '../index.js';
 import { assign, chooseBackend, isMain } from './common.js';

@@ -7,7 +7,7 @@
  *           dZ1 = (W2^T dZ2) * (1 - A1^2),  dW1 = dZ1 X^T / m,  db1 = sum(dZ1) / m.
  * Mini-batches of 100 in a fixed order; weights start as randn * 0.01.
  *
- *   node dist/examples/shallow-network.js [--backend cpu|webgpu|gpujs]
+ *   node dist/examples/shallow-network.js [--backend cpu|webgpu|wasm|gpujs]
  */
 import * as wt from '../index.js';
 import { accuracy, assign, chooseBackend, isMain } from './common.js';
