@@ -45,6 +45,8 @@ export interface WasmContext {
   release(ptr: number): void;
   /** threads that take tasks (1 without a pool) */
   readonly threads: number;
+  /** a matmul below this many flops (2 m n k) runs on one thread */
+  readonly parallelFlops: number;
   /** the micro-kernel's tile (rows, columns) */
   readonly mr: number;
   readonly nr: number;

@@ -29,10 +29,17 @@ const WORKER_STACK = 64 * 1024;
 /** Bytes of the argument block: a struct up to ARG_TAIL, its arrays after it. */
 const ARG_BYTES = 4096;
 const ARG_TAIL = 256;
-/** Work below this (ns on one thread) runs on the calling thread; see README for the measurement. */
-const PARALLEL_NS = 40_000;
-/** Smallest task worth handing to another thread. */
-const TASK_NS = 10_000;
+/**
+ * When the pool is woken (see README, "Threads", for the measurements): work estimated below
+ * `parallelNs` on one thread runs on the calling thread; tasks are at least `taskNs`; a matmul
+ * below `parallelFlops` (2 m n k) runs on one thread.
+ */
+export interface WasmTuning {
+  parallelNs: number;
+  taskNs: number;
+  parallelFlops: number;
+}
+const TUNING: WasmTuning = { parallelNs: 40_000, taskNs: 10_000, parallelFlops: 1 << 20 };
 
 interface State {
   kind: ModuleKind;
@@ -67,6 +74,8 @@ export class WasmBackend implements Backend<WasmHandle> {
   private s: State | null = null;
   private handles = 0;
   private views: { buf: ArrayBufferLike; f32: Float32Array; i32: Int32Array } | null = null;
+  /** @internal The thresholds that decide when the pool is woken (benchmarks change them to measure). */
+  readonly tuning: WasmTuning = { ...TUNING };
 
   constructor(private readonly options: WasmBackendOptions = {}) {}
 
@@ -179,8 +188,8 @@ export class WasmBackend implements Backend<WasmHandle> {
       exec(name, w, units, nsPerUnit) {
         const threads = s.pool?.threads ?? 1;
         const total = units * nsPerUnit;
-        if (threads === 1 || total < PARALLEL_NS) return run(name, w, units, units, false);
-        const tasks = Math.max(2, Math.min(units, threads * 4, Math.floor(total / TASK_NS)));
+        if (threads === 1 || total < self.tuning.parallelNs) return run(name, w, units, units, false);
+        const tasks = Math.max(2, Math.min(units, threads * 4, Math.floor(total / self.tuning.taskNs)));
         run(name, w, units, Math.ceil(units / tasks), true);
       },
       execBlocks(name, w, units, parallel) {
@@ -189,6 +198,7 @@ export class WasmBackend implements Backend<WasmHandle> {
       scratch: (bytes, what) => s.heap.alloc(bytes, what),
       release: (ptr) => s.heap.free(ptr),
       get threads() { return s.pool?.threads ?? 1; },
+      get parallelFlops() { return self.tuning.parallelFlops; },
       mr: s.ex.matmul_mr(),
       nr: s.ex.matmul_nr(),
     };

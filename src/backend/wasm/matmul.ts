@@ -13,8 +13,6 @@ const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 
 const KC_MAX = 256;
 /** Largest row block: its packed A (MC x KC floats, 64 KiB) stays in L2. */
 const MC_MAX = 64;
-/** Below this many flops (2 m n k) one thread does it all: waking the pool would cost more. */
-export const PARALLEL_FLOPS = 1 << 20;
 /** Tasks per thread to aim for, so a thread that starts late or is preempted costs little. */
 const TASKS_PER_THREAD = 4;
 
@@ -35,10 +33,10 @@ export interface MatmulPlan {
  * every thread work, columns are split first (each column block re-packs only its row block of A,
  * a small cost), rows only when the columns run out.
  */
-export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number): MatmulPlan {
+export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number, parallelFlops = 1 << 20): MatmulPlan {
   const kBlocks = Math.max(1, Math.ceil(k / KC_MAX));
   const kc = Math.max(1, roundUp(Math.ceil(k / kBlocks), 4));
-  const parallel = threads > 1 && 2 * batch * m * n * k >= PARALLEL_FLOPS;
+  const parallel = threads > 1 && 2 * batch * m * n * k >= parallelFlops;
   let mc = Math.min(Math.max(mr, Math.floor(MC_MAX / mr) * mr), roundUp(m, mr));
   let nc = roundUp(n, nr);
   const want = parallel ? threads * TASKS_PER_THREAD : 1;
@@ -52,7 +50,7 @@ export function planMatmul(batch: number, m: number, n: number, k: number, threa
 export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], out: WasmHandle, at: KernelAttrs['matmul']): void {
   const { batch, m, n, k, transposeA, transposeB, aBatched, bBatched } = at;
   const { mr, nr } = ctx;
-  const plan = planMatmul(batch, m, n, k, ctx.threads, mr, nr);
+  const plan = planMatmul(batch, m, n, k, ctx.threads, mr, nr, ctx.parallelFlops);
   const panels = Math.ceil(n / nr);
   const bBatches = bBatched ? batch : 1;
   const packed = ctx.scratch(4 * Math.max(1, bBatches * panels * k * nr), 'matmul (packed B)');
