@@ -147,9 +147,6 @@ static void micro(int32_t kc, const float *restrict A, const float *restrict B, 
   for (int32_t r = 0; r < MR; r++)
 #pragma clang loop unroll(full)
     for (int32_t v = 0; v < NV; v++) acc[r][v] = wasm_f32x4_splat(0.0f);
-#ifdef KUNROLL
-#pragma clang loop unroll_count(KUNROLL)
-#endif
   for (int32_t p = 0; p < kc; p++) {
     f4 b[NV];
 #pragma clang loop unroll(full)
