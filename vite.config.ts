@@ -5,6 +5,8 @@
  * Both servers send the cross-origin-isolation headers, so the pages get SharedArrayBuffer and the
  * wasm backend runs its worker threads there.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -12,6 +14,14 @@ import { nodeOnlyStubs } from './demo/build/browser-plugins.js';
 import { mnistAsset } from './demo/build/mnist-asset.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
+
+// The pages import src/ directly: embed the shaders and the wasm modules if no build has yet.
+for (const [file, script, args] of [
+  ['src/backend/webgpu/shaders.generated.ts', 'scripts/gen-shaders.mjs', []],
+  ['src/backend/wasm/kernels.generated.ts', 'scripts/build-wasm.mjs', ['--embed-only']],
+] as const) {
+  if (!existsSync(join(root, file))) execFileSync(process.execPath, [join(root, script), ...args], { cwd: root, stdio: 'inherit' });
+}
 
 /** COOP + COEP: a cross-origin-isolated page, which browsers give SharedArrayBuffer (wasm threads). */
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };

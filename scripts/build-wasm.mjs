@@ -4,7 +4,8 @@
 //   kernels.wasm          SIMD, one thread, imports a plain memory
 //   kernels-threads.wasm  SIMD + atomics, imports a shared memory (the worker pool's)
 // The built .wasm files are committed: without clang the committed ones are embedded as they are.
-// Usage: node scripts/build-wasm.mjs [--out DIR] [--require-clang]   (--out: build there, embed nothing)
+// Usage: node scripts/build-wasm.mjs [--out DIR] [--require-clang] [--embed-only]
+//   --out: build there, embed nothing;  --embed-only: embed the committed modules without building
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,7 +42,9 @@ const builds = [
   { file: 'kernels-threads.wasm', flags: ['-matomics', '-DWT_THREADS', '-Wl,--shared-memory'] },
 ];
 
-if (haveClang()) {
+if (args.includes('--embed-only')) {
+  // the demo server and tests that only need kernels.generated.ts
+} else if (haveClang()) {
   mkdirSync(outDir, { recursive: true });
   for (const b of builds) {
     execFileSync(CLANG, [...common, ...b.flags, '-o', join(outDir, b.file), ...sources], { cwd: root, stdio: 'inherit' });
