@@ -3,7 +3,8 @@
  * @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD; one thread in Node), @jax-js/jax on its wasm device
  * and our cpu backend, for A·B, Aᵀ·B and A·Bᵀ at each size, same inputs, interleaved run by run.
  * Where python3 has NumPy, its matmul (OpenBLAS, all cores) is timed afterwards as the machine's
- * limit (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it).
+ * limit (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it). tfjs-wasm's transposed products
+ * (a scalar loop) and our cpu backend are left out at 2048, where one run takes minutes.
  * Usage: node bench/matmul-wasm.mjs [--quick] [--sizes=256,1024,2048] [--ops=AB,AtB,ABt] [--runs=N]
  *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy]
  */
@@ -77,7 +78,8 @@ for (const n of sizes) {
         run: async () => { const c = wt.matmul(a, b, { transposeA: tA, transposeB: tB }); await c.data(); c.dispose(); },
       };
     }
-    if (tf) {
+    // tfjs-wasm runs transposed products in a scalar loop (about 0.2-2 GFLOP/s): minutes per run at 2048
+    if (tf && (op === 'AB' || n < 2048)) {
       await tf.setBackend('wasm');
       const a = tf.tensor2d(aData, [n, n]), b = tf.tensor2d(bData, [n, n]);
       cleanup.push(() => { a.dispose(); b.dispose(); });

@@ -28,7 +28,7 @@ export interface MatmulPlan {
 
 /**
  * Block sizes for an m x n x k product (times batch) on `threads` threads with an MR x NR
- * micro-kernel. Row blocks stay at MC_MAX rows where m allows: a task streams its columns of packed
+ * micro-kernel. Row blocks are as tall as MC_MAX allows, evenly sized: a task streams its columns of packed
  * B once per k-block for its whole row block, so short row blocks multiply B's traffic. To give
  * every thread work, columns are split first (each column block re-packs only its row block of A,
  * a small cost), rows only when the columns run out.
@@ -37,13 +37,14 @@ export function planMatmul(batch: number, m: number, n: number, k: number, threa
   const kBlocks = Math.max(1, Math.ceil(k / KC_MAX));
   const kc = Math.max(1, roundUp(Math.ceil(k / kBlocks), 4));
   const parallel = threads > 1 && 2 * batch * m * n * k >= parallelFlops;
-  let mc = Math.min(Math.max(mr, Math.floor(MC_MAX / mr) * mr), roundUp(m, mr));
+  // Even blocks: as few row blocks as MC_MAX allows, each about the same size (128 rows: 65 + 63).
+  let mc = roundUp(Math.ceil(m / Math.ceil(m / MC_MAX)), mr);
   let nc = roundUp(n, nr);
   const want = parallel ? threads * TASKS_PER_THREAD : 1;
   const tasks = (): number => batch * Math.ceil(m / mc) * Math.ceil(n / nc);
   // Columns first, down to blocks of 4 panels; then rows, down to 2 slivers.
   if (tasks() < want) nc = Math.max(4 * nr, roundUp(Math.ceil(n / Math.ceil(want / (batch * Math.ceil(m / mc)))), nr));
-  while (tasks() < want && mc > 2 * mr) mc = Math.max(mr, Math.floor(mc / 2 / mr) * mr);
+  while (tasks() < want && mc > 2 * mr) mc = Math.max(mr, roundUp(Math.ceil(mc / 2), mr));
   return { kc, mc, nc, parallel, tasks: tasks() };
 }
 
