@@ -39,7 +39,7 @@ export interface WasmTuning {
   taskNs: number;
   parallelFlops: number;
 }
-const TUNING: WasmTuning = { parallelNs: 40_000, taskNs: 10_000, parallelFlops: 1 << 20 };
+const TUNING: WasmTuning = { parallelNs: 40_000, taskNs: 10_000, parallelFlops: 1 << 19 };
 
 interface State {
   kind: ModuleKind;

@@ -33,7 +33,7 @@ export interface MatmulPlan {
  * every thread work, columns are split first (each column block re-packs only its row block of A,
  * a small cost), rows only when the columns run out.
  */
-export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number, parallelFlops = 1 << 20): MatmulPlan {
+export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number, parallelFlops = 1 << 19): MatmulPlan {
   const kBlocks = Math.max(1, Math.ceil(k / KC_MAX));
   const kc = Math.max(1, roundUp(Math.ceil(k / kBlocks), 4));
   const parallel = threads > 1 && 2 * batch * m * n * k >= parallelFlops;
