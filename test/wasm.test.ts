@@ -204,8 +204,15 @@ describe.runIf(have)('wasm backend', () => {
       const keep = wt.ones([1000]);
       const live = (): unknown[] => { const m = wt.memory(); return [m.numTensors, m.numBytes, m.wasmBytesLive, m.wasmBuffers]; };
       const before = live();
-      expect(() => wt.zeros([5_000_000])).toThrow(/wasm\.alloc: a float32 tensor of 5000000 elements: 20000000 bytes do not fit in the wasm backend's memory: .* may not grow past 16777216 bytes/);
+      // One tensor larger than the whole memory: the engine's size check, before anything is taken.
+      expect(() => wt.zeros([5_000_000])).toThrow(/^zeros: a float32 tensor of shape \[5000000\] needs 20,000,000 bytes .*; one wasm tensor can hold at most [\d,]+ bytes .*, the wasm backend's memory maximum/);
       expect(live()).toEqual(before);
+      // Tensors that fit one by one but not together: the allocator's Error, naming the bytes in use and the limit.
+      const held = [wt.zeros([2_000_000]), wt.zeros([1_500_000])];
+      const during = live();
+      expect(() => wt.zeros([1_000_000])).toThrow(/wasm\.alloc: a float32 tensor of 1000000 elements: 4000000 bytes do not fit in the wasm backend's memory: \d+ bytes are in use, .* may not grow past 16777216 bytes/);
+      expect(live()).toEqual(during);
+      wt.dispose(held);
       // Freed space is reused: many tensors of 4 MiB come and go within 16 MiB.
       for (let i = 0; i < 20; i++) wt.tidy(() => void wt.ones([1 << 20]).add(1));
       expect(live()).toEqual(before);

@@ -40,6 +40,10 @@ export interface WasmContext {
   exec(name: TaskName, args: ArgWriter, units: number, nsPerUnit: number): void;
   /** Every unit its own task (units are already big blocks of work), on the pool when `parallel`. */
   execBlocks(name: TaskName, args: ArgWriter, units: number, parallel: boolean): void;
+  /** the position of the first int32 of `h` outside [0, limit), or -1 */
+  firstOutside(h: WasmHandle, limit: number): number;
+  /** element `i` of an int32 buffer */
+  int32(h: WasmHandle, i: number): number;
   /** scratch memory for one kernel call (`what` names it in an out-of-memory Error) */
   scratch(bytes: number, what: string): number;
   release(ptr: number): void;

@@ -4,7 +4,7 @@
  * shared memory is allowed, a pool of worker threads over that same memory (./threads.ts). Kernels
  * run synchronously inside run(); read() copies the result out.
  */
-import type { Backend, KernelAttrs, KernelName, KernelTable } from '../backend.js';
+import type { Backend, BufferLimit, KernelAttrs, KernelName, KernelTable } from '../backend.js';
 import { type DType, type TypedArray, makeArray } from '../../dtype.js';
 import { Heap } from './alloc.js';
 import type { ArgWriter, WasmContext, WasmHandle } from './context.js';
@@ -195,6 +195,16 @@ export class WasmBackend implements Backend<WasmHandle> {
       execBlocks(name, w, units, parallel) {
         run(name, w, units, 1, parallel);
       },
+      firstOutside(h, limit) {
+        const { i32 } = self.view(s);
+        const at = h.ptr >> 2;
+        for (let i = 0; i < h.size; i++) {
+          const k = i32[at + i]!;
+          if (k < 0 || k >= limit) return i;
+        }
+        return -1;
+      },
+      int32: (h, i) => self.view(s).i32[(h.ptr >> 2) + i]!,
       scratch: (bytes, what) => s.heap.alloc(bytes, what),
       release: (ptr) => s.heap.free(ptr),
       get threads() { return s.pool?.threads ?? 1; },
@@ -202,6 +212,12 @@ export class WasmBackend implements Backend<WasmHandle> {
       mr: s.ex.matmul_mr(),
       nr: s.ex.matmul_nr(),
     };
+  }
+
+  /** One tensor can take the whole memory at its maximum, less what sits below the heap. */
+  bufferLimit(): BufferLimit {
+    const s = this.state('bufferLimit');
+    return { bytes: s.heap.maxBytes - s.heap.base, what: "the wasm backend's memory maximum" };
   }
 
   alloc(size: number, dtype: DType): WasmHandle {

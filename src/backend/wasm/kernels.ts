@@ -124,6 +124,12 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
     },
 
     gather([x, idx], [out], { outer, axisLen, inner, numIdx }) {
+      // The indices are in reach (unlike on a GPU), so a bad one is named, as the cpu backend does.
+      const bad = ctx.firstOutside(idx!, axisLen);
+      if (bad >= 0) {
+        const k = ctx.int32(idx!, bad);
+        throw new Error(`gather: index ${k} at position ${bad} of the indices is out of range for an axis of length ${axisLen} (expected 0 <= index < ${axisLen})`);
+      }
       ctx.exec('gather', ctx.args().p(x).p(idx).p(out).i(axisLen).i(inner).i(numIdx), outer * numIdx, NS.copy * inner + NS.row);
     },
 
