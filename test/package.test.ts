@@ -192,7 +192,8 @@ await main();
     }
     const auto = run(bin, ['train', '--epochs', '1', '--train', '200', '--test', '50'], project);
     expect(auto.code).toBe(0);
-    expect(auto.out).toMatch(/backend: cpu \(auto\)/);
+    // The wasm backend ships inside the package (no optional dependency), so auto trains on it.
+    expect(auto.out).toMatch(/backend: wasm \(auto\) \[description=WebAssembly SIMD/);
     expect(auto.out).toMatch(/skipped webgpu: .*npm install webgpu/);
     const gpu = run(bin, ['train', '--epochs', '1', '--backend', 'webgpu'], project);
     expect(gpu.code).toBe(1);
