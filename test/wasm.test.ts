@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
 import { engine } from '../src/engine.js';
 import { WasmBackend } from '../src/backend/wasm/index.js';
+import { Pool } from '../src/backend/wasm/threads.js';
 import { availableBackends } from './backends.js';
 import { CASES } from './conformance/cases.ts';
 import { runCase } from './conformance/harness.ts';
@@ -193,6 +194,25 @@ describe.runIf(have)('wasm backend', () => {
       delete g.crossOriginIsolated;
     }
     expect(b.info()['singleThreaded']).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    b.dispose();
+  });
+
+  it('runs on the calling thread, saying why, when its workers are refused', async () => {
+    const resize = Pool.prototype.resize;
+    Pool.prototype.resize = async () => { throw new Error('Worker creation refused by a Content-Security-Policy'); };
+    const b = new WasmBackend({ threads: 3 });
+    try {
+      await b.init();
+    } finally {
+      Pool.prototype.resize = resize;
+    }
+    expect(b.info()).toMatchObject({ threads: 1, sharedMemory: true });
+    expect(b.info()['singleThreaded']).toBe('worker threads could not start (Worker creation refused by a Content-Security-Policy)');
+    const got = await withBackend(b, async () => {
+      await wt.setBackend('wasm');
+      return Array.from(await wt.matmul(wt.ones([70, 80]), wt.ones([80, 90])).data()).every((v) => v === 80);
+    });
+    expect(got).toBe(true);
     b.dispose();
   });
 

@@ -114,7 +114,15 @@ export class WasmBackend implements Backend<WasmHandle> {
           return p + WORKER_STACK;
         },
       });
-      await this.setThreads(wanted);
+      try {
+        await this.setThreads(wanted);
+      } catch (e) {
+        // Workers may be refused (a Content-Security-Policy without blob: workers, a sandbox):
+        // the backend still runs, on the calling thread, and says why.
+        s.pool.dispose();
+        s.pool = null;
+        s.singleReason = `worker threads could not start (${e instanceof Error ? e.message : String(e)})`;
+      }
     }
   }
 
