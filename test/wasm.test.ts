@@ -242,6 +242,18 @@ describe.runIf(have)('wasm backend', () => {
     b.dispose();
   });
 
+  it('dispose() ends the workers; its tensors then say so, and setBackend starts a fresh backend', async () => {
+    await wt.setBackend('wasm');
+    const old = wasm();
+    const t = wt.ones([3]);
+    old.dispose();
+    expect(old.pool).toBeNull();
+    expect(() => t.add(1)).toThrow(/lives on a wasm device that was lost \(the backend was disposed\)/);
+    await wt.setBackend('wasm');
+    expect(wasm()).not.toBe(old);
+    expect(Array.from(await wt.ones([3]).add(1).data())).toEqual([2, 2, 2]);
+  });
+
   it('setWasmThreads and getWasmThreads validate and report', async () => {
     await wt.setBackend('wasm');
     await expect(wt.setWasmThreads(0)).rejects.toThrow(/setWasmThreads: expected an integer >= 1, got 0/);

@@ -71,6 +71,8 @@ function createMemory(shared: boolean, initialPages: number, maxBytes: number): 
 
 export class WasmBackend implements Backend<WasmHandle> {
   readonly name = 'wasm' as const;
+  /** Set by dispose(): tensors on a disposed backend say so, and setBackend('wasm') makes a new one. */
+  lost: string | undefined;
   private s: State | null = null;
   private handles = 0;
   private views: { buf: ArrayBufferLike; f32: Float32Array; i32: Int32Array } | null = null;
@@ -81,6 +83,7 @@ export class WasmBackend implements Backend<WasmHandle> {
 
   async init(): Promise<void> {
     if (this.s) return;
+    this.lost = undefined;
     const wanted = this.options.threads ?? (await hardwareThreads());
     if (!(Number.isInteger(wanted) && wanted >= 1)) throw new Error(`wasm backend: threads must be an integer >= 1, got ${String(wanted)}`);
     const noThreads = threadsUnavailable();
@@ -311,6 +314,7 @@ export class WasmBackend implements Backend<WasmHandle> {
   dispose(): void {
     const s = this.s;
     if (!s) return;
+    this.lost = 'the backend was disposed';
     this.s = null;
     this.views = null;
     s.pool?.dispose();
