@@ -305,7 +305,7 @@ export class WasmBackend implements Backend<WasmHandle> {
       threads: this.threads,
       sharedMemory: s.kind === 'threads',
       ...(s.singleReason ? { singleThreaded: s.singleReason } : {}),
-      moduleBytes: moduleBytes(s.kind),
+      moduleGzipBytes: moduleBytes(s.kind),
       maxMemoryBytes: s.heap.maxBytes,
       microKernel: `${s.ex.matmul_mr()}x${s.ex.matmul_nr()}`,
     };

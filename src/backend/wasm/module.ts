@@ -1,7 +1,8 @@
 /**
- * Loading the wasm backend's modules (built from c/ by scripts/build-wasm.mjs and embedded as
- * base64): compiled once per process, asynchronously (browsers refuse large synchronous compiles on
- * the main thread), and named here with the exports the TypeScript side calls.
+ * Loading the wasm backend's modules (built from c/ by scripts/build-wasm.mjs, embedded gzipped and
+ * base64-encoded): unpacked with the runtime's DecompressionStream and compiled once per process,
+ * asynchronously (browsers refuse large synchronous compiles on the main thread), and named here
+ * with the exports the TypeScript side calls.
  */
 import { MODULES } from './kernels.generated.js';
 
@@ -29,11 +30,12 @@ export type ModuleKind = 'single' | 'threads';
 
 const compiled = new Map<ModuleKind, Promise<WebAssembly.Module>>();
 
-function decode(b64: string): Uint8Array {
+async function decode(b64: string): Promise<ArrayBuffer> {
   const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const gz = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
+  if (typeof DecompressionStream !== 'function') throw new Error('this runtime has no DecompressionStream');
+  return new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
 }
 
 /** The compiled module of `kind`; throws a clear Error where WebAssembly or its SIMD is missing. */
@@ -43,7 +45,7 @@ export function compileModule(kind: ModuleKind): Promise<WebAssembly.Module> {
     p = (async () => {
       if (typeof WebAssembly !== 'object') throw new Error('wasm backend: this runtime has no WebAssembly');
       try {
-        return await WebAssembly.compile(decode(MODULES[kind]) as BufferSource);
+        return await WebAssembly.compile(await decode(MODULES[kind]));
       } catch (e) {
         throw new Error(`wasm backend: this runtime cannot compile the ${kind === 'threads' ? 'SIMD + threads' : 'SIMD'} module (WebAssembly SIMD${kind === 'threads' ? ' and atomics' : ''} needed: Node 16.4+, Deno, Chrome 91+, Firefox 89+, Safari 16.4+): ${(e as Error).message}`);
       }
@@ -54,7 +56,7 @@ export function compileModule(kind: ModuleKind): Promise<WebAssembly.Module> {
   return p;
 }
 
-/** Bytes of each embedded module (for backendInfo). */
+/** Bytes of each embedded module as shipped, gzipped (for backendInfo). */
 export function moduleBytes(kind: ModuleKind): number {
   return Math.floor((MODULES[kind].length * 3) / 4);
 }
