@@ -44,8 +44,14 @@ export function compileModule(kind: ModuleKind): Promise<WebAssembly.Module> {
   if (!p) {
     p = (async () => {
       if (typeof WebAssembly !== 'object') throw new Error('wasm backend: this runtime has no WebAssembly');
+      let bytes: ArrayBuffer;
       try {
-        return await WebAssembly.compile(await decode(MODULES[kind]));
+        bytes = await decode(MODULES[kind]);
+      } catch (e) {
+        throw new Error(`wasm backend: the embedded module could not be unpacked (gzip through DecompressionStream: Node 18+, Deno, Chrome 80+, Firefox 113+, Safari 16.4+): ${(e as Error).message}`);
+      }
+      try {
+        return await WebAssembly.compile(bytes);
       } catch (e) {
         throw new Error(`wasm backend: this runtime cannot compile the ${kind === 'threads' ? 'SIMD + threads' : 'SIMD'} module (WebAssembly SIMD${kind === 'threads' ? ' and atomics' : ''} needed: Node 16.4+, Deno, Chrome 91+, Firefox 89+, Safari 16.4+): ${(e as Error).message}`);
       }
