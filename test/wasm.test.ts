@@ -260,6 +260,15 @@ describe.runIf(have)('wasm backend', () => {
     await expect(wt.setWasmThreads(1.5)).rejects.toThrow(/got 1.5/);
     await wt.setWasmThreads(2);
     expect(wt.getWasmThreads()).toBe(2);
+    // shrinking and growing the pool reuses the workers' stacks: no memory is lost
+    const live = wt.memory().wasmBytesLive;
+    for (let i = 0; i < 3; i++) {
+      await wt.setWasmThreads(1);
+      await wt.setWasmThreads(3);
+    }
+    await wt.setWasmThreads(2);
+    const grown = wt.memory().wasmBytesLive as number;
+    expect(grown).toBeLessThanOrEqual((live as number) + 64 * 1024);
     expect(wt.backendInfo().device).toMatchObject({ threads: 2, sharedMemory: true });
   });
 });

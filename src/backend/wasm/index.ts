@@ -111,11 +111,8 @@ export class WasmBackend implements Backend<WasmHandle> {
       s.pool = new Pool({
         module, memory, job,
         work: ex.wt_work!,
-        stack: () => {
-          const p = heap.alloc(WORKER_STACK, 'wasm backend (worker stack)');
-          s.stacks.push(p);
-          return p + WORKER_STACK;
-        },
+        // One stack per worker number, kept when the pool shrinks and reused when it grows again.
+        stack: (tid) => (s.stacks[tid] ??= heap.alloc(WORKER_STACK, 'wasm backend (worker stack)')) + WORKER_STACK,
       });
       try {
         await this.setThreads(wanted);
