@@ -178,6 +178,16 @@ describe.runIf(have)('wasm backend', () => {
         const r = await runCase(wt, c, 'wasm');
         if (!r.ok) bad.push(`${c.name}: ${r.message}`);
       }
+      // A plain memory's buffer is replaced when it grows: values written before and after survive.
+      await wt.setBackend('wasm');
+      const small = wt.tensor([1, 2, 3]);
+      const before = wt.memory().wasmMemoryBytes as number;
+      const big = wt.tidy(() => wt.ones([3_000_000]).mul(2));
+      if (!((wt.memory().wasmMemoryBytes as number) > before)) bad.push('the memory did not grow');
+      const sum = await big.sum().data();
+      if (sum[0] !== 6_000_000) bad.push(`sum after growth ${sum[0]}`);
+      if (Array.from(await small.data()).join() !== '1,2,3') bad.push('a tensor written before growth changed');
+      wt.dispose([small, big]);
       return bad;
     });
     expect(failed).toEqual([]);
