@@ -49,6 +49,20 @@ export interface AxisAttrs {
   inner: number;
 }
 
+/**
+ * Window geometry of the conv and pool kernels (NHWC). Output pixel (oy, ox) reads taps
+ * (oy * strideH - padTop + ky * dilationH, ox * strideW - padLeft + kx * dilationW) for ky < kH, kx < kW;
+ * a tap outside [0, inH) x [0, inW) falls in the padding (implicit zeros, or ignored by pool).
+ */
+export interface WindowAttrs {
+  batch: number; inH: number; inW: number; inC: number;
+  outH: number; outW: number;
+  kH: number; kW: number;
+  strideH: number; strideW: number;
+  dilationH: number; dilationW: number;
+  padTop: number; padLeft: number;
+}
+
 /** Attributes of every kernel. The inputs and outputs each kernel takes are documented per entry. */
 export interface KernelAttrs {
   /**
@@ -81,6 +95,27 @@ export interface KernelAttrs {
     /** leakyRelu's negative slope. */
     alpha: number;
   };
+  /**
+   * inputs [x [batch,inH,inW,inC]]; output cols [batch*outH*outW, kH*kW*inC] (row = one output
+   * pixel, column = (ky*kW + kx)*inC + c); an entry whose tap falls in the padding is 0.
+   */
+  im2col: WindowAttrs;
+  /**
+   * inputs [cols [batch*outH*outW, kH*kW*inC]]; output [batch,inH,inW,inC]: each input element is
+   * the sum of every cols entry that im2col would have read from it (the adjoint of im2col).
+   */
+  col2im: WindowAttrs;
+  /**
+   * inputs [x [batch,inH,inW,inC]]; output [batch,outH,outW,inC]. Taps in the padding are ignored:
+   * max over the real elements; avg divides by the count of real elements.
+   */
+  pool: WindowAttrs & { op: 'max' | 'avg' };
+  /**
+   * inputs [dy [batch,outH,outW,inC], x [batch,inH,inW,inC]]; output dx [batch,inH,inW,inC].
+   * max: each window's dy goes to the FIRST maximal real tap in row-major window order (ky, then kx);
+   * avg: each window's dy / (its count of real taps) goes to each real tap.
+   */
+  poolGrad: WindowAttrs & { op: 'max' | 'avg' };
   /** inputs [a, b] (float32) broadcast to outShape; output float32 (comparisons give 1 or 0). */
   binary: {
     /** The operation. */
@@ -262,6 +297,7 @@ export type KernelName = keyof KernelAttrs;
 export const KERNEL_NAMES: readonly KernelName[] = [
   'matmul', 'binary', 'unary', 'activationGrad', 'reduce', 'softmax', 'softmaxGrad', 'strided', 'pad',
   'concat', 'gather', 'scatterAdd', 'oneHot', 'where', 'cast', 'random', 'optimizer',
+  'im2col', 'col2im', 'pool', 'poolGrad',
 ];
 
 /** One kernel's implementation in a backend whose buffers are of type H. */

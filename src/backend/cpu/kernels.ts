@@ -4,6 +4,7 @@ import { normal, uniform } from '../random.js';
 import { stridesOf, sizeOf } from '../../shape.js';
 import type { CpuHandle } from './index.js';
 import { matmulInto } from './matmul.js';
+import { col2im, im2col, pool, poolGrad } from './window.js';
 
 const f32 = Math.fround;
 
@@ -301,5 +302,21 @@ export const KERNELS: KernelTable<CpuHandle> = {
         break;
       }
     }
+  },
+
+  im2col([x], [out], at) {
+    im2col(x!.data as Float32Array, out!.data as Float32Array, at);
+  },
+
+  col2im([cols], [out], at) {
+    col2im(cols!.data as Float32Array, out!.data as Float32Array, at);
+  },
+
+  pool([x], [out], at) {
+    pool(x!.data as Float32Array, out!.data as Float32Array, at);
+  },
+
+  poolGrad([dy, x], [out], at) {
+    poolGrad(dy!.data as Float32Array, x!.data as Float32Array, out!.data as Float32Array, at);
   },
 };

@@ -9,6 +9,7 @@ import type { DType } from '../../dtype.js';
 import { stridesOf } from '../../shape.js';
 import { activationExpr, axisBase, binaryExpr, coords, dot, fn, gradExpr, lit, unaryExpr } from './sources.js';
 import { randomKey, randomSource } from './random-source.js';
+import { col2im, im2col, pool, poolGrad } from './window.js';
 
 /** What a gpu.js kernel returns: a host array (cpu/wasm modes) or a device texture (WebGL modes). */
 export interface GpuTexture {
@@ -41,11 +42,11 @@ export interface Launcher {
   move(from: GpuJsHandle, to: GpuJsHandle): void;
 }
 
-type Impl<K extends KernelName> = (rt: Launcher, inputs: readonly GpuJsHandle[], outputs: readonly GpuJsHandle[], attrs: KernelAttrs[K]) => void;
+export type Impl<K extends KernelName> = (rt: Launcher, inputs: readonly GpuJsHandle[], outputs: readonly GpuJsHandle[], attrs: KernelAttrs[K]) => void;
 export type GpuJsKernelTable = { [K in KernelName]: Impl<K> };
 
 /** Run `steps` with temporaries that are always dropped, even when a step throws. */
-function withTemps<T>(rt: Launcher, body: (keep: (h: GpuJsHandle) => GpuJsHandle) => T): T {
+export function withTemps<T>(rt: Launcher, body: (keep: (h: GpuJsHandle) => GpuJsHandle) => T): T {
   const temps: GpuJsHandle[] = [];
   try {
     return body((h) => (temps.push(h), h));
@@ -275,4 +276,9 @@ return idx[row] === d ? ${lit(onValue)} : ${lit(offValue)};`;
       results.forEach((r, j) => rt.move(r, outs[j]!));
     });
   },
+
+  im2col,
+  col2im,
+  pool,
+  poolGrad,
 };

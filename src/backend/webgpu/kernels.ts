@@ -7,6 +7,7 @@ import { stridesOf } from '../../shape.js';
 import { type GpuHandle, type KernelContext, Words, dimWords, grid1d, mergeDims } from './plan.js';
 import { matmulKernel } from './matmul.js';
 import { reduceKernel, softmaxGradKernel, softmaxKernel } from './axis.js';
+import { windowKernels } from './window.js';
 
 function bstrides(shape: readonly number[], out: readonly number[]): number[] {
   const st = stridesOf(shape);
@@ -18,6 +19,7 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
   const WG = ctx.wg;
   const maxDim = ctx.limits.maxComputeWorkgroupsPerDimension;
   const grid = (units: number): [number, number, number] => grid1d(Math.ceil(units / WG), maxDim);
+  const win = windowKernels(ctx);
 
   /** An elementwise kernel over `n` outputs, as vec4 when every operand allows it. */
   const elementwise = (kernel: 'unary' | 'activationGrad', shader: string, op: string, alpha: number, ins: readonly GpuHandle[], out: GpuHandle): void => {
@@ -136,6 +138,21 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
       const defines = { WG, [at.kind.toUpperCase()]: true, STATE1: outs.length > 1, STATE2: outs.length > 2 };
       ctx.dispatch('optimizer', 'optimizer', defines, params, [g!], outs, grid(n));
     },
+
+    im2col([x], [out], at) {
+      win.im2col(x!, out!, at);
+    },
+
+    col2im([cols], [out], at) {
+      win.col2im(cols!, out!, at);
+    },
+
+    pool([x], [out], at) {
+      win.pool(x!, out!, at);
+    },
+
+    poolGrad([dy, x], [out], at) {
+      win.poolGrad(dy!, x!, out!, at);
+    },
   };
 }
-
