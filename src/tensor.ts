@@ -212,6 +212,14 @@ export class Tensor {
   argMax(axis?: number): Tensor { return ops.argMax(this, axis); }
   /** this @ b (see {@link matmul}). */
   matmul(b: TensorLike, opts?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, opts); }
+  /** 2-D convolution of these NHWC images with `filter` (see {@link conv2d}). */
+  conv2d(filter: TensorLike, strides: ops.Pair, pad: ops.PadMode, dataFormat?: 'NHWC' | 'NCHW', dilations?: ops.Pair): Tensor {
+    return ops.conv2d(this, filter, strides, pad, dataFormat, dilations);
+  }
+  /** Max pooling of these NHWC images (see {@link maxPool}). */
+  maxPool(filterSize: ops.Pair, strides?: ops.Pair, pad?: ops.PadMode): Tensor { return ops.maxPool(this, filterSize, strides, pad); }
+  /** Average pooling of these NHWC images (see {@link avgPool}). */
+  avgPool(filterSize: ops.Pair, strides?: ops.Pair, pad?: ops.PadMode): Tensor { return ops.avgPool(this, filterSize, strides, pad); }
   /** The same values in another shape of equal size; one dimension may be -1 (see {@link reshape}). */
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
   /** The values as a rank-1 tensor of `size` elements. */

@@ -6,3 +6,4 @@ export * from './reduce.js';
 export * from './matmul.js';
 export * from './softmax.js';
 export * from './optim.js';
+export * from './conv.js';
