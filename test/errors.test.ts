@@ -170,3 +170,41 @@ describe.each(backends)('bad input on %s', (backend) => {
     });
   });
 });
+
+describe('conv2d and pooling', () => {
+  it('name the op and the shapes, and leave no tensor behind', () => {
+    const x = wt.zeros([1, 5, 5, 3]);
+    const f = wt.zeros([3, 3, 4, 2]);
+    const f3 = wt.zeros([3, 3, 3, 2]);
+    const big = wt.zeros([6, 2, 3, 1]);
+    const arr = [[[[1]]]];
+    const before = wt.memory();
+    expect(() => wt.conv2d(x, f, 1, 'valid')).toThrow(/conv2d: x \[1,5,5,3\] has 3 input channels but filter \[3,3,4,2\] expects 4/);
+    expect(() => wt.conv2d(x, big, 1, 'valid')).toThrow(/conv2d: the kernel height 6 is bigger than the input height 5 with pad 'valid'/);
+    expect(() => wt.conv2d(x, wt.zeros([3, 3, 3, 1]).slice(0, 1), 1, 'valid', 'NHWC', 3)).toThrow(/conv2d/);
+    expect(() => wt.conv2d(x, f3, 1, 'valid', 'NHWC', 3)).toThrow(/conv2d: the kernel height 3 \(7 dilated\) is bigger than the input height 5/);
+    expect(() => wt.conv2d(x, f3, 0, 'same')).toThrow(/conv2d: strides must be a positive integer or a pair of them \[height, width\], got 0/);
+    expect(() => wt.conv2d(x, f3, [1, -2], 'same')).toThrow(/conv2d: strides .* got \[1,-2\]/);
+    expect(() => wt.conv2d(x, f3, 1.5, 'same')).toThrow(/conv2d: strides/);
+    expect(() => wt.conv2d(x, f3, 1, 'same', 'NHWC', 0)).toThrow(/conv2d: dilations must be a positive integer/);
+    expect(() => wt.conv2d(x, f3, 1, bad('full'))).toThrow(/conv2d: pad must be 'valid', 'same', .* got "full"/);
+    expect(() => wt.conv2d(x, f3, 1, [[1, 1], [1, 1], [1, 1], [0, 0]])).toThrow(/conv2d: pad must be/);
+    expect(() => wt.conv2d(x, f3, 1, 'same', bad('NCWH'))).toThrow(/conv2d: dataFormat must be 'NHWC' or 'NCHW', got "NCWH"/);
+    expect(() => wt.conv2d(wt.zeros([5, 5]), f3, 1, 'same')).toThrow(/conv2d: x must be of rank 3 or 4 .*got rank 2 \[5,5\]/);
+    expect(() => wt.conv2d(x, wt.zeros([3, 3, 3]), 1, 'same')).toThrow(/conv2d: filter must be of rank 4 .*got rank 3 \[3,3,3\]/);
+    expect(() => wt.fused.conv2d({ x, filter: f3, strides: 1, pad: 'same', bias: wt.zeros([3]) })).toThrow(/conv2d: bias must have one value per output channel \(\[2\]\), got \[3\]/);
+    expect(() => wt.fused.conv2d({ x, filter: f3, strides: 1, pad: 'same', activation: bad('swish') })).toThrow(/conv2d: unknown activation 'swish'/);
+    expect(() => wt.conv2d(wt.zeros([1, 5, 5, 3], 'int32'), f3, 1, 'same')).toThrow(/conv2d: expected a float32 tensor, got int32/);
+    expect(wt.memory().numTensors).toBe(before.numTensors + 6); // only the six tensors made above as arguments
+    const mid = wt.memory();
+    // array arguments are checked before they become tensors
+    expect(() => wt.conv2d(arr, [[[1, 2]]], 1, 'valid')).toThrow(/conv2d: filter must be of rank 4/);
+    expect(() => wt.conv2d([[[1]]], [[[[1]], [[1]]]], 1, 'valid')).toThrow(/conv2d: the kernel width 2 is bigger than the input width 1/);
+    expect(() => wt.maxPool(arr, 2, 1, 'valid')).toThrow(/maxPool: the kernel height 2 is bigger than the input height 1 with pad 'valid'/);
+    expect(() => wt.avgPool([[1, 2]], 1, 1, 'valid')).toThrow(/avgPool: x must be of rank 3 or 4/);
+    expect(() => wt.maxPool(x, 0, 1, 'valid')).toThrow(/maxPool: filterSize must be a positive integer/);
+    expect(() => wt.avgPool(x, 2, [2, 0], 'same')).toThrow(/avgPool: strides must be a positive integer or a pair/);
+    expect(wt.memory().numTensors).toBe(mid.numTensors);
+    expect(wt.memory().numBytes).toBe(mid.numBytes);
+  });
+});

@@ -201,3 +201,55 @@ add('grad dense + softmax cross-entropy', 1e-4, (wt) => {
   const y = wt.oneHot(wt.tensor([0, 2, 1, 3, 3, 0], [6], 'int32'), 4);
   return wt.valueAndGrad((w: Tensor, b: Tensor) => wt.neg(wt.mean(wt.sum(wt.mul(wt.logSoftmax(wt.fusedMatmul(x, w, { bias: b })), y), 1))))([rn(wt, [5, 4], 122), rn(wt, [4], 123)]) as unknown as Out;
 });
+
+// ---- conv2d and pooling (NHWC): odd sizes, strides 2 and 3, 1x1 and whole-image kernels,
+// many channels (vec4 paths), batch 1, dilation, 'same' / 'valid', fused epilogue, gradients ----
+type Pad = 'same' | 'valid';
+const CONVS: [string, number[], number[], [number, number], Pad, [number, number]][] = [
+  ['odd sizes valid', [2, 7, 5, 3], [3, 3, 3, 4], [1, 1], 'valid', [1, 1]],
+  ['odd sizes same', [2, 7, 5, 3], [3, 3, 3, 4], [1, 1], 'same', [1, 1]],
+  ['strides 2,3 same', [1, 9, 8, 2], [3, 2, 2, 5], [2, 3], 'same', [1, 1]],
+  ['strides 3,2 valid', [1, 9, 8, 2], [3, 2, 2, 5], [3, 2], 'valid', [1, 1]],
+  ['1x1', [3, 6, 6, 5], [1, 1, 5, 7], [1, 1], 'valid', [1, 1]],
+  ['1x1 stride 2 same', [1, 6, 6, 5], [1, 1, 5, 7], [2, 2], 'same', [1, 1]],
+  ['whole image', [2, 5, 4, 3], [5, 4, 3, 6], [1, 1], 'valid', [1, 1]],
+  ['whole image same', [1, 5, 4, 3], [5, 4, 3, 6], [1, 1], 'same', [1, 1]],
+  ['many channels (vec4)', [1, 4, 4, 40], [3, 3, 40, 33], [1, 1], 'same', [1, 1]],
+  ['8 channels stride 2', [2, 9, 7, 8], [3, 3, 8, 16], [2, 2], 'same', [1, 1]],
+  ['dilation 2,3 same', [2, 10, 9, 2], [3, 3, 2, 3], [1, 1], 'same', [2, 3]],
+  ['dilation 3,2 stride 2 valid', [1, 11, 11, 1], [2, 3, 1, 2], [2, 2], 'valid', [3, 2]],
+  ['dilation 2, 4 channels', [1, 8, 8, 4], [3, 3, 4, 4], [1, 1], 'same', [2, 2]],
+];
+for (const [name, xs, fs, s, pad, d] of CONVS) {
+  const seed = ++seedCounter;
+  add(`conv2d ${name}`, 1e-4, (wt) => wt.conv2d(rn(wt, xs, seed), rn(wt, fs, seed + 1), s, pad, 'NHWC', d));
+  add(`grad conv2d ${name}`, 1e-4, (wt) => vg2(wt, (x, f) => wt.conv2d(x, f, s, pad, 'NHWC', d), rn(wt, xs, seed), rn(wt, fs, seed + 1)));
+}
+add('conv2d rank 3', 1e-4, (wt) => wt.conv2d(rn(wt, [6, 5, 4], 131), rn(wt, [3, 3, 4, 2], 132), 1, 'same'));
+add('conv2d NCHW', 1e-4, (wt) => wt.conv2d(rn(wt, [2, 3, 6, 5], 133), rn(wt, [3, 3, 3, 2], 134), 2, 'same', 'NCHW'));
+for (const activation of ['linear', 'relu', 'sigmoid', 'tanh', 'leakyrelu'] as const) {
+  add(`fused conv2d bias + ${activation}`, 1e-4, (wt) =>
+    wt.fused.conv2d({ x: rn(wt, [2, 6, 7, 3], 135), filter: rn(wt, [3, 3, 3, 8], 136), strides: 1, pad: 'same', bias: rn(wt, [8], 137), activation, leakyreluAlpha: 0.1 }));
+}
+add('grad fused conv2d bias + relu', 1e-4, (wt) =>
+  wt.valueAndGrad((x: Tensor, f: Tensor, b: Tensor) => weigh(wt, wt.fusedConv2d({ x, filter: f, strides: 2, pad: 'same', bias: b, activation: 'relu' })))(
+    [rn(wt, [2, 7, 6, 3], 138), rn(wt, [3, 3, 3, 4], 139), rn(wt, [4], 140)]) as unknown as Out);
+const POOLS: [number[], [number, number], [number, number], Pad][] = [
+  [[2, 7, 6, 3], [2, 2], [2, 2], 'valid'],
+  [[1, 7, 6, 4], [3, 3], [2, 2], 'same'],
+  [[1, 8, 7, 2], [2, 3], [3, 1], 'same'],
+  [[2, 5, 5, 8], [5, 5], [1, 1], 'valid'],
+  [[1, 5, 4, 1], [3, 2], [1, 1], 'same'],
+  [[2, 9, 9, 16], [2, 2], [2, 2], 'same'],
+];
+for (const [xs, k, s, pad] of POOLS) {
+  const seed = ++seedCounter;
+  const name = `[${xs}] window [${k}] strides [${s}] ${pad}`;
+  // uniform inputs are exact on every backend, so the max must match bit for bit
+  add(`maxPool ${name}`, 0, (wt) => wt.maxPool(rx(wt, xs, seed), k, s, pad));
+  add(`avgPool ${name}`, 1e-5, (wt) => wt.avgPool(rn(wt, xs, seed), k, s, pad));
+  add(`grad maxPool ${name}`, 1e-5, (wt) => vg1(wt, (x) => wt.maxPool(x, k, s, pad), rx(wt, xs, seed)));
+  add(`grad avgPool ${name}`, 1e-5, (wt) => vg1(wt, (x) => wt.avgPool(x, k, s, pad), rn(wt, xs, seed)));
+}
+add('maxPool rank 3, ties pick the first tap', 1e-5, (wt) =>
+  wt.valueAndGrad((x: Tensor) => weigh(wt, wt.maxPool(x, 2, 1, 'same')))(wt.tensor([[[1], [3]], [[3], [0]]])) as unknown as Out);
