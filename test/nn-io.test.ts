@@ -104,6 +104,53 @@ describe('TensorFlow.js layers format', () => {
     m.dispose();
   });
 
+  it('a CNN saved here loads in tfjs-layers and predicts the same', async () => {
+    const m = wt.sequential({
+      seed: 5,
+      layers: [
+        wt.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [9, 8, 2] }),
+        wt.layers.maxPooling2d({ poolSize: 2 }),
+        wt.layers.conv2d({ filters: 6, kernelSize: [2, 3], strides: [1, 2], dilationRate: 1, activation: 'tanh', biasInitializer: 'ones' }),
+        wt.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+        wt.layers.dropout({ rate: 0.2 }),
+        wt.layers.flatten(),
+        wt.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    await m.fit(wt.randn([12, 9, 8, 2], { seed: 1 }), wt.tensor(Array.from({ length: 12 }, (_, i) => i % 3), [12], 'int32'), { epochs: 1, batchSize: 4, verbose: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'wt-cnn-'));
+    await m.save(`file://${dir}`);
+    const theirs = await tfl.loadLayersModel(tfReadHandler(join(dir, 'model.json')));
+    expect(theirs.layers.map((l) => l.getClassName())).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'AveragePooling2D', 'Dropout', 'Flatten', 'Dense']);
+    const x = wt.randn([3, 9, 8, 2], { seed: 9 });
+    const got = await (theirs.predict(tf.tensor(Array.from(await x.data()), [3, 9, 8, 2])) as tf.Tensor).data();
+    close(got, await m.predict(x).data());
+    expect(theirs.countParams()).toBe(m.countParams());
+    m.dispose();
+  });
+
+  it('a CNN built and saved in tfjs-layers loads here and predicts the same', async () => {
+    const t = tfl.sequential({
+      layers: [
+        tfl.layers.reshape({ targetShape: [7, 6, 1], inputShape: [42] }),
+        tfl.layers.conv2d({ filters: 5, kernelSize: 3, activation: 'relu', padding: 'same', biasInitializer: 'randomNormal' }),
+        tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+        tfl.layers.conv2d({ filters: 4, kernelSize: 2, dilationRate: 2, activation: 'sigmoid' }),
+        tfl.layers.globalAveragePooling2d({}),
+        tfl.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'tf-cnn-'));
+    await t.save(tfWriteHandler(dir));
+    const m = await wt.loadModel(`file://${join(dir, 'model.json')}`);
+    expect(m.layers.map((l) => l.getClassName())).toEqual(['Reshape', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'GlobalAveragePooling2D', 'Dense']);
+    const x = wt.rand([4, 42], { seed: 3 });
+    const want = await (t.predict(tf.tensor(Array.from(await x.data()), [4, 42])) as tf.Tensor).data();
+    close(await m.predict(x).data(), want);
+    m.dispose();
+  });
+
   it('round trip through our own save/load and a custom IOHandler', async () => {
     const m = wt.sequential({ layers: [wt.layers.dense({ units: 5, activation: 'leakyRelu', inputShape: [4] }), wt.layers.dense({ units: 2 })], seed: 3 });
     let stored: wt.ModelArtifacts | undefined;

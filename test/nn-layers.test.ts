@@ -84,6 +84,20 @@ describe('layer gradients vs finite differences', () => {
   it('flatten', async () => {
     await layerGradCheck(wt.layers.flatten(), [2, 3, 2], infer);
   });
+  const k = (seed: number) => wt.initializers.randomNormal({ stddev: 0.5, seed });
+  it('conv2d valid, tanh', async () => {
+    await layerGradCheck(wt.layers.conv2d({ filters: 3, kernelSize: [3, 2], activation: 'tanh', kernelInitializer: k(1), biasInitializer: k(2) }), [2, 5, 4, 2], infer);
+  });
+  it('conv2d same, strides 2, dilation 2, relu', async () => {
+    await layerGradCheck(wt.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: k(3), biasInitializer: k(4) }), [1, 6, 5, 3], infer, 1, true);
+    await layerGradCheck(wt.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same', useBias: false, kernelInitializer: k(5) }), [1, 5, 5, 2], infer);
+  });
+  it('maxPooling2d, averagePooling2d same, globalAveragePooling2d, reshape', async () => {
+    await layerGradCheck(wt.layers.maxPooling2d({ poolSize: 2 }), [2, 5, 4, 3], infer, 1, true);
+    await layerGradCheck(wt.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }), [1, 5, 6, 2], infer);
+    await layerGradCheck(wt.layers.globalAveragePooling2d(), [2, 3, 4, 5], infer);
+    await layerGradCheck(wt.layers.reshape({ targetShape: [3, -1] }), [2, 12], infer);
+  });
   it('L2 kernel regularizer adds l2 * sum(W^2) to the loss', async () => {
     const m = wt.sequential([wt.layers.dense({ units: 2, inputShape: [3], kernelRegularizer: { l2: 0.5 } })]);
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });

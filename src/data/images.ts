@@ -26,7 +26,7 @@ export interface LabeledImages {
 
 /** Train and test tensors, ready for `model.fit(xTrain, yTrain, { validationData: [xTest, yTest] })`. */
 export interface Dataset {
-  /** float32 [nTrain, features], values in [0, 1]. */
+  /** float32 [nTrain, features] (or [nTrain, rows, cols, 1] with `asImages`), values in [0, 1]. */
   xTrain: Tensor;
   /** float32 one-hot [nTrain, numClasses]. */
   yTrain: Tensor;
@@ -62,6 +62,8 @@ export interface SplitOptions {
   seed?: number;
   /** Number of classes for the one-hot rows (default 10). */
   numClasses?: number;
+  /** Hand out x as images [n, rows, cols, 1] (for convolutional layers) instead of rows of pixels [n, rows * cols]. */
+  asImages?: boolean;
 }
 
 export function checkCount(op: string, name: string, v: unknown, max: number, fallback: number): number {
@@ -90,7 +92,7 @@ export function checkLabels(labels: ArrayLike<number>, numClasses: number, sourc
 }
 
 /** Build the float32 image matrix and one-hot matrix for the chosen examples. */
-function gather(set: LabeledImages, idx: Int32Array, numClasses: number): { x: Tensor; y: Tensor; labels: Int32Array } {
+function gather(set: LabeledImages, idx: Int32Array, numClasses: number, asImages: boolean): { x: Tensor; y: Tensor; labels: Int32Array } {
   const f = set.rows * set.cols;
   const x = new Float32Array(idx.length * f);
   const y = new Float32Array(idx.length * numClasses);
@@ -104,7 +106,8 @@ function gather(set: LabeledImages, idx: Int32Array, numClasses: number): { x: T
     labels[r] = l;
     y[r * numClasses + l] = 1;
   }
-  return { x: tensor(x, [idx.length, f]), y: tensor(y, [idx.length, numClasses]), labels };
+  const shape = asImages ? [idx.length, set.rows, set.cols, 1] : [idx.length, f];
+  return { x: tensor(x, shape), y: tensor(y, [idx.length, numClasses]), labels };
 }
 
 /**
@@ -144,8 +147,10 @@ export function fromImages(
   }
   checkLabels(trainSet.labels, numClasses, trainSet.source);
   if (testSet !== trainSet) checkLabels(testSet.labels, numClasses, testSet.source);
-  const tr = gather(trainSet, trainIdx, numClasses);
-  const te = gather(testSet, testIdx, numClasses);
+  if (opts.asImages !== undefined && typeof opts.asImages !== 'boolean') throw new Error(`${op}: asImages must be true or false, got ${String(opts.asImages)}`);
+  const asImages = opts.asImages === true;
+  const tr = gather(trainSet, trainIdx, numClasses, asImages);
+  const te = gather(testSet, testIdx, numClasses, asImages);
   return {
     xTrain: tr.x, yTrain: tr.y, xTest: te.x, yTest: te.y,
     labelsTrain: tr.labels, labelsTest: te.labels,

@@ -20,6 +20,8 @@ export interface MnistOptions {
   url?: string;
   /** Ten arrays of pixels in [0, 1] (784 values per image), the images of digit 0, of digit 1, ..., for callers that loaded them already. */
   digits?: readonly ArrayLike<number>[];
+  /** Hand out x as images [n, 28, 28, 1] (for convolutional layers) instead of [n, 784]. */
+  asImages?: boolean;
 }
 
 /** The file names in the package's data/ folder. */
@@ -107,8 +109,9 @@ export async function loadMnistImages(opts: Pick<MnistOptions, 'url' | 'digits'>
 
 /**
  * MNIST digits: `train` + `test` of the 10,000 shipped images (at most), chosen and ordered by a
- * seeded shuffle, as float32 tensors on the active backend: x [n, 784] with pixels in [0, 1], y [n, 10]
- * one-hot. Sizes that do not fit, a seed that is not an integer, or malformed `digits` reject with an Error.
+ * seeded shuffle, as float32 tensors on the active backend: x [n, 784] (or [n, 28, 28, 1] with
+ * `asImages`) with pixels in [0, 1], y [n, 10] one-hot. Sizes that do not fit, a seed that is not an
+ * integer, or malformed `digits` reject with an Error.
  */
 export async function mnist(opts: MnistOptions = {}): Promise<Dataset> {
   const op = 'datasets.mnist';
@@ -117,5 +120,5 @@ export async function mnist(opts: MnistOptions = {}): Promise<Dataset> {
   const images = await loadMnistImages(opts);
   const train = checkCount(op, 'train', opts.train, images.n, Math.min(8000, images.n));
   const test = checkCount(op, 'test', opts.test, images.n - train, Math.min(2000, images.n - train));
-  return fromImages(images, { train, test, seed });
+  return fromImages(images, { train, test, seed, asImages: opts.asImages });
 }

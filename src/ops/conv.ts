@@ -65,6 +65,15 @@ function along(op: string, pad: PadMode, dim: 0 | 1, inSize: number, k: number, 
   return { out: Math.floor((padded - eff) / stride) + 1, before };
 }
 
+/**
+ * The output size along one spatial dim under 'valid' or 'same' padding (TensorFlow's rule); below 1
+ * when a 'valid' window does not fit. Layers use it to compute their output shapes.
+ */
+export function convOutputSize(inSize: number, k: number, stride: number, dilation: number, pad: 'valid' | 'same'): number {
+  const eff = (k - 1) * dilation + 1;
+  return pad === 'same' ? Math.ceil(inSize / stride) : Math.floor((inSize - eff) / stride) + 1;
+}
+
 function checkPad(op: string, pad: unknown): PadMode {
   if (pad === 'valid' || pad === 'same') return pad;
   if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0) return pad;

@@ -8,7 +8,9 @@ import { fromData } from '../../ops/core.js';
 import { fmt, sameShape } from '../../shape.js';
 import { ACTIVATION_NAMES, type ActivationIdentifier } from '../activations.js';
 import { initializerFromConfig, type Initializer } from '../initializers.js';
-import { ActivationLayer, Dropout, Flatten } from '../layers/core.js';
+import { ActivationLayer, Dropout, Flatten, Reshape } from '../layers/core.js';
+import { Conv2D, type Size2D } from '../layers/conv.js';
+import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from '../layers/pooling.js';
 import { BatchNormalization } from '../layers/batchnorm.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer, LayerArgs, SymbolicShape } from '../layers/layer.js';
@@ -118,6 +120,37 @@ function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined): 
       return new Dropout({ ...base, rate: c.rate as number, seed: typeof c.seed === 'number' ? c.seed : undefined });
     case 'Flatten':
       return new Flatten(base);
+    case 'Conv2D':
+      return new Conv2D({
+        ...base,
+        filters: c.filters as number,
+        kernelSize: c.kernel_size as Size2D,
+        strides: (c.strides ?? undefined) as Size2D | undefined,
+        padding: c.padding as 'valid' | 'same' | undefined,
+        dataFormat: c.data_format as 'channelsLast' | undefined,
+        dilationRate: (c.dilation_rate ?? undefined) as Size2D | undefined,
+        activation: activationOf(c.activation ?? 'linear'),
+        useBias: c.use_bias as boolean | undefined,
+        kernelInitializer: init(c.kernel_initializer),
+        biasInitializer: init(c.bias_initializer),
+        kernelRegularizer: reg(c.kernel_regularizer),
+        biasRegularizer: reg(c.bias_regularizer),
+      });
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const args = {
+        ...base,
+        poolSize: (c.pool_size ?? undefined) as Size2D | undefined,
+        strides: (c.strides ?? undefined) as Size2D | undefined,
+        padding: c.padding as 'valid' | 'same' | undefined,
+        dataFormat: c.data_format as 'channelsLast' | undefined,
+      };
+      return cls === 'MaxPooling2D' ? new MaxPooling2D(args) : new AveragePooling2D(args);
+    }
+    case 'GlobalAveragePooling2D':
+      return new GlobalAveragePooling2D({ ...base, dataFormat: c.data_format as 'channelsLast' | undefined });
+    case 'Reshape':
+      return new Reshape({ ...base, targetShape: c.target_shape as number[] });
     case 'BatchNormalization': {
       const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis;
       return new BatchNormalization({
@@ -135,7 +168,7 @@ function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined): 
       });
     }
     default:
-      throw new Error(`loadModel: layer class '${String(cls)}' is not supported (supported: Dense, Activation, Dropout, Flatten, BatchNormalization, InputLayer)`);
+      throw new Error(`loadModel: layer class '${String(cls)}' is not supported (supported: Dense, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Activation, Dropout, Flatten, Reshape, BatchNormalization, InputLayer)`);
   }
 }
 

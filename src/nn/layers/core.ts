@@ -1,9 +1,10 @@
-/** Weightless layers: activation, dropout (seeded, inverted scaling, identity at inference) and flatten. */
+/** Weightless layers: activation, dropout (seeded, inverted scaling, identity at inference), flatten and reshape. */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
 import { type ActivationIdentifier, applyActivation, checkActivation } from '../activations.js';
 import { mixSeed } from '../seed.js';
-import { type CallContext, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { fmt } from '../../shape.js';
+import { type CallContext, Layer, type LayerArgs, type SymbolicShape, fmtSymbolic } from './layer.js';
 
 /** Options of the activation layer. */
 export interface ActivationArgs extends LayerArgs {
@@ -110,5 +111,55 @@ export class Flatten extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: 'channels_last' };
+  }
+}
+
+export interface ReshapeArgs extends LayerArgs {
+  /** The shape of one example (without the batch dimension); one entry may be -1, inferred. */
+  targetShape: readonly number[];
+}
+
+/** Reshapes each example to targetShape: [batch, ...] -> [batch, ...targetShape]. */
+export class Reshape extends Layer {
+  static readonly className = 'Reshape';
+  readonly targetShape: readonly number[];
+
+  constructor(args: ReshapeArgs) {
+    super(args);
+    const t = args?.targetShape;
+    if (!Array.isArray(t) || t.some((d) => !(Number.isInteger(d) && (d > 0 || d === -1))) || t.filter((d) => d === -1).length > 1) {
+      throw new Error(`reshape: targetShape must be an array of positive integers with at most one -1, got ${JSON.stringify(t)}`);
+    }
+    this.targetShape = t.slice();
+  }
+
+  getClassName(): string {
+    return Reshape.className;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const rest = inputShape.slice(1);
+    const known = this.targetShape.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
+    if (rest.some((d) => d === null)) return [inputShape[0] ?? null, ...this.targetShape.map((d) => (d === -1 ? null : d))];
+    const size = (rest as number[]).reduce((a, d) => a * d, 1);
+    const free = size / known;
+    if (!Number.isInteger(free) || (!this.targetShape.includes(-1) && size !== known)) {
+      throw new Error(`${this.name}: cannot reshape examples of shape ${fmtSymbolic(rest)} (${size} values) into ${fmt(this.targetShape)}`);
+    }
+    return [inputShape[0] ?? null, ...this.targetShape.map((d) => (d === -1 ? free : d))];
+  }
+
+  override build(inputShape: SymbolicShape, seed: number): void {
+    this.computeOutputShape(inputShape);
+    super.build(inputShape, seed);
+  }
+
+  call(x: Tensor): Tensor {
+    const out = this.computeOutputShape([null, ...x.shape.slice(1)]);
+    return ops.reshape(x, [x.shape[0]!, ...(out.slice(1) as number[])]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { target_shape: this.targetShape.slice(), ...super.getConfig() };
   }
 }

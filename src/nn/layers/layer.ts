@@ -115,8 +115,9 @@ export function uniqueName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/** Keras's class-name to layer-name rule: MaxPooling2D -> max_pooling2d, BatchNormalization -> batch_normalization. */
 function snake(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return s.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /**
