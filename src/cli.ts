@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The command line: `webgpu-tensor train` trains the Keras MNIST model (dense 512 relu, dense 10
- * softmax) on offline digits with any backend, showing a progress bar per epoch, per-epoch train and
- * validation figures, then the test accuracy. Usage errors exit with status 2, other failures with 1.
+ * softmax) or, with `--model cnn`, a small convolutional network, on offline digits with any backend,
+ * showing a progress bar per epoch, per-epoch train and validation figures, then the test accuracy.
+ * Usage errors exit with status 2, other failures with 1.
  */
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
@@ -11,9 +12,13 @@ import * as wt from './index.js';
 const USAGE = `Usage: webgpu-tensor train [options]
        webgpu-tensor --help | --version
 
-Train the Keras MNIST model (dense 512 relu, dense 10 softmax, 407,050 parameters).
+Train a model on 28x28 images:
+  mlp  the Keras MNIST model: dense 512 relu, dense 10 softmax (407,050 parameters; rmsprop)
+  cnn  conv 3x3x16 relu, max-pool 2, conv 3x3x32 relu, max-pool 2, dense 64 relu,
+       dense 10 softmax (56,714 parameters; adam)
 
 Options:
+  --model NAME        mlp | cnn   (default mlp)
   --dataset NAME      mnist | fashion-mnist | idx:DIR | csv:FILE | csv:TRAIN,TEST   (default mnist)
                         mnist:         the 10,000 MNIST digits shipped with the package, offline
                         fashion-mnist: idx files in ${wt.datasets.FASHION_MNIST_DIR}
@@ -22,7 +27,7 @@ Options:
   --backend NAME      auto | webgpu | wasm | gpujs | cpu   (default auto: the fastest that starts)
   --epochs N          passes over the training set (default 5)
   --batch-size N      examples per step (default 128)
-  --optimizer NAME    rmsprop | adam | sgd   (default rmsprop)
+  --optimizer NAME    rmsprop | adam | sgd   (default rmsprop for mlp, adam for cnn)
   --lr X              learning rate (default 0.001; 0.01 for sgd)
   --train N           training examples (default 8000, or what the data holds)
   --test N            test examples (default 2000, or what the data holds)
@@ -37,6 +42,7 @@ Options:
 class UsageError extends Error {}
 
 interface TrainOptions {
+  model: 'mlp' | 'cnn';
   dataset: string;
   backend: 'auto' | wt.BackendName;
   epochs: number;
@@ -72,7 +78,7 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
       strict: true,
       allowPositionals: true,
       options: {
-        dataset: { type: 'string' }, backend: { type: 'string' }, epochs: { type: 'string' },
+        model: { type: 'string' }, dataset: { type: 'string' }, backend: { type: 'string' }, epochs: { type: 'string' },
         'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
         train: { type: 'string' }, test: { type: 'string' }, seed: { type: 'string' },
         'validation-split': { type: 'string' }, 'no-progress': { type: 'boolean' }, threads: { type: 'string' },
@@ -105,14 +111,16 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
       throw new UsageError(`--validation-split must be a number in [0, 1), got '${v['validation-split']}'`);
     }
   }
+  const model = oneOf('model', v.model, ['mlp', 'cnn'] as const, 'mlp');
   return {
     command: 'train',
     opts: {
+      model,
       dataset,
       backend: oneOf('backend', v.backend, ['auto', 'webgpu', 'wasm', 'gpujs', 'cpu'] as const, 'auto'),
       epochs: intArg('epochs', v.epochs, 5, 1)!,
       batchSize: intArg('batch-size', v['batch-size'], 128, 1)!,
-      optimizer: oneOf('optimizer', v.optimizer, ['rmsprop', 'adam', 'sgd'] as const, 'rmsprop'),
+      optimizer: oneOf('optimizer', v.optimizer, ['rmsprop', 'adam', 'sgd'] as const, model === 'cnn' ? 'adam' : 'rmsprop'),
       lr,
       train: intArg('train', v.train, undefined, 1),
       test: intArg('test', v.test, undefined, 1),
@@ -136,23 +144,25 @@ function sizes(o: TrainOptions, nTrain: number, nTest: number | null): { train: 
 
 async function loadData(o: TrainOptions): Promise<{ data: wt.Dataset; what: string }> {
   const { dataset, seed } = o;
+  // the cnn takes images [n, 28, 28, 1], the mlp rows of pixels [n, 784]
+  const asImages = o.model === 'cnn';
   if (dataset === 'mnist') {
-    return { data: await wt.datasets.mnist({ ...sizes(o, 10000, null), seed }), what: 'MNIST digits shipped with the package' };
+    return { data: await wt.datasets.mnist({ ...sizes(o, 10000, null), seed, asImages }), what: 'MNIST digits shipped with the package' };
   }
   if (dataset === 'fashion-mnist' || dataset.startsWith('idx:')) {
     const dir = dataset === 'fashion-mnist' ? wt.datasets.FASHION_MNIST_DIR : dataset.slice(4);
     const sets = await wt.loadIdx(dir);
     const what = dataset === 'fashion-mnist' ? `Fashion-MNIST from ${dir}` : `idx files in ${dir}`;
-    return { data: wt.fromImages(sets, { ...sizes(o, sets.train.n, sets.test.n), seed }), what };
+    return { data: wt.fromImages(sets, { ...sizes(o, sets.train.n, sets.test.n), seed, asImages }), what };
   }
   const files = dataset.slice(4).split(',');
   if (files.length > 2 || files.some((f) => f === '')) throw new UsageError(`--dataset csv: expects csv:FILE or csv:TRAIN,TEST, got '${dataset}'`);
   if (files.length === 2) {
     const [train, test] = await Promise.all(files.map((f) => wt.loadCsv(f)));
-    return { data: wt.fromImages({ train: train!, test: test! }, { ...sizes(o, train!.n, test!.n), seed }), what: `CSV ${files.join(' and ')}` };
+    return { data: wt.fromImages({ train: train!, test: test! }, { ...sizes(o, train!.n, test!.n), seed, asImages }), what: `CSV ${files.join(' and ')}` };
   }
   const all = await wt.loadCsv(files[0]!);
-  return { data: wt.fromImages(all, { ...sizes(o, all.n, null), seed }), what: `CSV ${files[0]} (split by seed ${seed})` };
+  return { data: wt.fromImages(all, { ...sizes(o, all.n, null), seed, asImages }), what: `CSV ${files[0]} (split by seed ${seed})` };
 }
 
 async function chooseBackend(o: TrainOptions): Promise<void> {
@@ -168,6 +178,26 @@ async function chooseBackend(o: TrainOptions): Promise<void> {
   for (const a of info.attempts) if (!a.ok) console.log(`  ${a.started ? 'passed over' : 'skipped'} ${a.name}: ${a.reason}`);
 }
 
+/** The layers of the chosen model for images of the dataset's size. */
+function buildLayers(kind: 'mlp' | 'cnn', data: wt.Dataset): wt.Layer[] {
+  const [h, w] = data.imageShape;
+  if (kind === 'mlp') {
+    return [
+      wt.layers.dense({ units: 512, activation: 'relu', inputShape: [h * w] }),
+      wt.layers.dense({ units: data.numClasses, activation: 'softmax' }),
+    ];
+  }
+  return [
+    wt.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [h, w, 1] }),
+    wt.layers.maxPooling2d({ poolSize: 2 }),
+    wt.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    wt.layers.maxPooling2d({ poolSize: 2 }),
+    wt.layers.flatten(),
+    wt.layers.dense({ units: 64, activation: 'relu' }),
+    wt.layers.dense({ units: data.numClasses, activation: 'softmax' }),
+  ];
+}
+
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 
 async function train(o: TrainOptions): Promise<void> {
@@ -175,17 +205,10 @@ async function train(o: TrainOptions): Promise<void> {
   const { data, what } = await loadData(o);
   const nTrain = data.xTrain.shape[0]!;
   const nTest = data.xTest.shape[0]!;
-  const features = data.xTrain.shape[1]!;
   console.log(`data: ${what}: ${nTrain} train, ${nTest} test, ${data.imageShape.join('x')} pixels, ${data.numClasses} classes`);
 
   const lr = o.lr ?? (o.optimizer === 'sgd' ? 0.01 : 0.001);
-  const model = wt.sequential({
-    seed: o.seed,
-    layers: [
-      wt.layers.dense({ units: 512, activation: 'relu', inputShape: [features] }),
-      wt.layers.dense({ units: data.numClasses, activation: 'softmax' }),
-    ],
-  });
+  const model = wt.sequential({ seed: o.seed, layers: buildLayers(o.model, data) });
   model.compile({ optimizer: wt.optimizers[o.optimizer]({ learningRate: lr }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   model.summary();
   const valWhat = o.validationSplit > 0 ? `${(o.validationSplit * 100).toFixed(0)}% of the training examples held out` : `the ${nTest} test examples`;

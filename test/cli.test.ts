@@ -24,7 +24,7 @@ describe('webgpu-tensor CLI', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: webgpu-tensor train \[options\]/);
-    for (const flag of ['--dataset', '--backend', '--threads', '--epochs', '--batch-size', '--optimizer', '--lr', '--train', '--test', '--seed']) {
+    for (const flag of ['--model', '--dataset', '--backend', '--threads', '--epochs', '--batch-size', '--optimizer', '--lr', '--train', '--test', '--seed']) {
       expect(r.out).toContain(flag);
     }
     expect(cli('-v').out.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -44,6 +44,7 @@ describe('webgpu-tensor CLI', () => {
       [['train', '--dataset', 'cifar'], /--dataset must be mnist, fashion-mnist, idx:DIR or csv:FILE, got 'cifar'/],
       [['train', '--validation-split', '1'], /--validation-split must be a number in \[0, 1\)/],
       [['train', '--epochs'], /argument missing/],
+      [['train', '--model', 'rnn'], /--model must be one of mlp, cnn, got 'rnn'/],
       [['fly'], /unknown command 'fly'/],
       [[], /missing command/],
     ];
@@ -84,6 +85,18 @@ describe('webgpu-tensor CLI', () => {
       expect(r.out).toMatch(/^ {2}(passed over webgpu: it runs on a software WebGPU adapter .* slower than wasm|skipped webgpu: )/m);
     }
     expect(Number(/test: loss \S+ - accuracy (\d+\.\d+)%/.exec(r.out)![1])).toBeGreaterThan(70);
+  });
+
+  it('--model cnn trains the convolutional network on images (adam by default)', () => {
+    const r = cli('train', '--model', 'cnn', '--epochs', '1', '--train', '600', '--test', '200', '--batch-size', '32', '--backend', 'cpu');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/conv2d \(Conv2D\) +\(None, 26, 26, 16\) +160/);
+    expect(r.out).toMatch(/max_pooling2d_1 \(MaxPooling2.*\(None, 5, 5, 32\) +0/);
+    expect(r.out).toMatch(/Total params: 56,714/);
+    expect(r.out).toMatch(/training: 1 epoch, batch 32, adam lr 0.001/);
+    const test = /test: loss \S+ - accuracy (\d+\.\d+)% \((\d+)\/200\)/.exec(r.out);
+    expect(Number(test![1])).toBeGreaterThan(50);
   });
 
   it('trains on Fashion-MNIST from the idx files', () => {
