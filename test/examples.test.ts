@@ -74,6 +74,17 @@ describe('examples', () => {
     expect(r.testAccuracy).toBeCloseTo(h.val_accuracy![1]!, 5); // validation ran on the test set
     expect(r.testAccuracy).toBeGreaterThan(0.85);
   });
+
+  it('CNN on MNIST images: 56,714 parameters, learns, and beats chance by far after two short epochs', async () => {
+    const { run } = await import('../src/examples/cnn-mnist.js');
+    const r = await run({ train: 640, test: 200, epochs: 2 });
+    expect(r.params).toBe(56714);
+    expect(r.summary).toMatch(/\(None, 13, 13, 16\)/);
+    const h = r.history.history;
+    expect(h.loss![1]!).toBeLessThan(h.loss![0]!);
+    expect(r.testAccuracy).toBeCloseTo(h.val_accuracy![1]!, 5);
+    expect(r.testAccuracy).toBeGreaterThan(0.6); // 40 steps; chance is 0.1
+  });
 });
 
 describe('examples on wasm, the backend wt.init() picks on a machine without a GPU', () => {
