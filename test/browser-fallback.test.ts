@@ -103,7 +103,7 @@ describe('in Chromium without WebGPU', () => {
     const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
-    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=32x50&mnist=0&backends=cpu,wasm,gpujs&mintime=5`);
+    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=32x50&mnist=0&cnn=64&backends=cpu,wasm,gpujs&mintime=5`);
     await page.waitForFunction(() => ['ready', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 60_000 });
     expect(await page.locator('#no-webgpu').count()).toBe(1);
     await page.click('#run');
@@ -111,11 +111,11 @@ describe('in Chromium without WebGPU', () => {
     const bench = await page.evaluate(() => window.wtBench);
     if (bench?.state !== 'done') fail(`benchmark failed: ${bench?.error}`);
     const rows = bench!.report!.rows as BenchRow[];
-    expect(rows.length).toBe(3 * 4);
+    expect(rows.length).toBe(3 * 5);
     for (const r of rows) {
       expect(r.error, `${r.test} ${r.size} ${r.backend}`).toBeUndefined();
       expect(r.throughput).toBeGreaterThan(0);
-      if (r.backend !== 'cpu') expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' ? 1e-3 : 1e-4);
+      if (r.backend !== 'cpu') expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' || r.test === 'cnn' ? 1e-3 : 1e-4);
     }
     await screenshot(page, 'bench-no-webgpu');
   });

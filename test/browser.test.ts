@@ -60,7 +60,7 @@ describe('in Chromium with WebGPU', () => {
     const { browser, server } = session;
     if (!browser || !server) return;
     const { page } = browser;
-    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=128&backends=cpu,webgpu&tfjs=1&mintime=5`);
+    await page.goto(`${server.url}/bench.html?sizes=32,64&elementwise=4096&softmax=64x100&mnist=128&cnn=64&backends=cpu,webgpu&tfjs=1&mintime=5`);
     await page.waitForFunction(() => ['ready', 'error'].includes(window.wtBench?.state ?? ''), null, { timeout: 60_000 });
     if ((await page.evaluate(() => window.wtBench?.state)) === 'error') fail(`bench setup failed: ${await page.evaluate(() => window.wtBench?.error)}`);
     expect(await page.locator('#no-webgpu').count()).toBe(0);
@@ -69,9 +69,9 @@ describe('in Chromium with WebGPU', () => {
     const bench = await page.evaluate(() => window.wtBench);
     if (bench?.state !== 'done') fail(`benchmark failed: ${bench?.error}`);
     const rows = bench!.report!.rows as BenchRow[];
-    // cpu and webgpu: 2 matmuls, add, softmax, MNIST epoch; TensorFlow.js cpu and webgpu: the four op rows.
+    // cpu and webgpu: 2 matmuls, add, softmax, MNIST epoch, CNN epoch; TensorFlow.js cpu and webgpu: the four op rows.
     expect(rows.map((r) => r.backend).sort()).toEqual([
-      ...Array(5).fill('cpu'), ...Array(4).fill('tfjs-cpu'), ...Array(4).fill('tfjs-webgpu'), ...Array(5).fill('webgpu'),
+      ...Array(6).fill('cpu'), ...Array(4).fill('tfjs-cpu'), ...Array(4).fill('tfjs-webgpu'), ...Array(6).fill('webgpu'),
     ]);
     for (const r of rows) {
       expect(r.error, `${r.test} ${r.size} ${r.backend}`).toBeUndefined();
@@ -79,7 +79,7 @@ describe('in Chromium with WebGPU', () => {
       if (r.backend !== 'cpu') {
         expect(r.speedup).toBeGreaterThan(0);
         // The training epoch's loss differs by float rounding over a few steps; kernels' outputs by much less.
-        expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' ? 1e-3 : 1e-4);
+        expect(r.maxErr!, `${r.test} ${r.size}`).toBeLessThan(r.test === 'mnist' || r.test === 'cnn' ? 1e-3 : 1e-4);
       }
     }
     expect(await page.locator('#results tbody tr').count()).toBe(rows.length);
@@ -118,6 +118,31 @@ describe('in Chromium with WebGPU', () => {
     publishScreenshot(shot, 'screenshot-mnist.png');
   });
 
+  it('the MNIST page trains the CNN on webgpu and the drawing pad classifies with it', async () => {
+    const { browser, server } = session;
+    if (!browser || !server) return;
+    const { page } = browser;
+    await page.goto(`${server.url}/mnist.html?model=cnn&train=256&test=100&epochs=2&batch=32&backend=webgpu&autorun=1`);
+    await page.waitForFunction(() => ['done', 'error'].includes(window.wtMnist?.state ?? ''), null, { timeout: 120_000 });
+    const st = await page.evaluate(() => window.wtMnist);
+    if (st?.state !== 'done') fail(`training failed: ${st?.error}`);
+    expect(st!.model).toBe('cnn');
+    expect(await page.locator('#model-desc').innerText()).toMatch(/conv 3x3x16/);
+    expect(st!.batches.length).toBe(16);
+    const val = st!.validation as Point[];
+    expect(val[1]!.accuracy).toBeGreaterThan(st!.initial!.accuracy + 0.2);
+    const box = (await page.locator('#pad').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.2, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.85, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => (window.wtMnist?.drawn?.length ?? 0) === 10, null, { timeout: 20_000 });
+    const drawn = (await page.evaluate(() => window.wtMnist!.drawn!)) as number[];
+    expect(drawn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    await screenshot(page, 'mnist-cnn-webgpu');
+  });
+
   it('the pages still fit a narrow screen', async () => {
     const { browser, server } = session;
     if (!browser || !server) return;
@@ -135,6 +160,6 @@ describe('in Chromium with WebGPU', () => {
 declare global {
   interface Window {
     wtBench?: { state: string; report?: { rows: unknown[] }; error?: string };
-    wtMnist?: { state: string; backend?: string; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string };
+    wtMnist?: { state: string; backend?: string; model?: string; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string };
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The benchmark itself, apart from the page: matmul at several sizes, elementwise add, softmax and
- * one MNIST training epoch on each backend. Inputs are made on the host from a seed, so every backend
+ * The benchmark itself, apart from the page: matmul at several sizes, elementwise add, softmax, one
+ * MNIST training epoch of the dense model and one of the small CNN on each backend. Inputs are made on the host from a seed, so every backend
  * computes the same numbers and each result is checked against the cpu backend's (max |difference|).
  */
 import * as wt from '../../src/index.js';
@@ -9,7 +9,7 @@ import { buildMnistModel } from './model.js';
 /** Runs an op job on a peer library; given by the page so the peer is only loaded when asked for. */
 export type PeerRunner = (peer: string, job: TimedJob, minTimeMs: number) => Promise<{ ms: number; reps: number; out: ArrayLike<number> }>;
 
-export type TestName = 'matmul' | 'add' | 'softmax' | 'mnist';
+export type TestName = 'matmul' | 'add' | 'softmax' | 'mnist' | 'cnn';
 
 export interface BenchConfig {
   backends: wt.BackendName[];
@@ -20,8 +20,10 @@ export interface BenchConfig {
   elementwise: number;
   /** Rows x columns of the softmax input. */
   softmax: [number, number];
-  /** Training samples in the MNIST epoch (0 skips it). */
+  /** Training samples in the MNIST epoch of the dense model (0 skips it). */
   mnistSamples: number;
+  /** Training samples in the MNIST epoch of the CNN (0 skips it; absent: 0). */
+  cnnSamples?: number;
   batchSize: number;
   /** Aim for at least this much measured time per row (ms). */
   minTimeMs: number;
@@ -143,28 +145,28 @@ function jobs(cfg: BenchConfig, mnistData: () => Promise<MnistSubset>): Job[] {
   if (rows > 0 && cols > 0) {
     list.push(opJob('softmax', `${rows}x${cols}`, rows * cols, rows * cols, () => [[hostRandn(rows * cols, 5, 3), [rows, cols]]], cfg));
   }
-  if (cfg.mnistSamples > 0) {
-    list.push({
-      test: 'mnist', size: `${cfg.mnistSamples} samples, batch ${cfg.batchSize}`, n: cfg.mnistSamples, work: cfg.mnistSamples,
-      unit: 'samples/s',
-      run: async () => {
-        const data = await mnistData();
-        const x = wt.tensor(data.x, [data.n, 784]);
-        const y = wt.tensor(data.y, [data.n, 10]);
-        const model = buildMnistModel(7);
-        try {
-          const t0 = performance.now();
-          const h = await model.fit(x, y, { epochs: 1, batchSize: cfg.batchSize, shuffle: false, verbose: 0 });
-          const ms = performance.now() - t0;
-          const loss = h.history.loss?.[0] ?? NaN;
-          return { ms, reps: 1, out: new Float32Array([loss]) };
-        } finally {
-          wt.dispose([x, y]);
-          model.dispose?.();
-        }
-      },
-    });
-  }
+  const training = (test: 'mnist' | 'cnn', samples: number): Job => ({
+    test, size: `${samples} samples, batch ${cfg.batchSize}`, n: samples, work: samples,
+    unit: 'samples/s',
+    run: async () => {
+      const data = await mnistData();
+      const x = wt.tensor(data.x.subarray(0, samples * 784), [samples, 784]);
+      const y = wt.tensor(data.y.subarray(0, samples * 10), [samples, 10]);
+      const model = buildMnistModel(7, test === 'cnn' ? 'cnn' : 'mlp');
+      try {
+        const t0 = performance.now();
+        const h = await model.fit(x, y, { epochs: 1, batchSize: cfg.batchSize, shuffle: false, verbose: 0 });
+        const ms = performance.now() - t0;
+        const loss = h.history.loss?.[0] ?? NaN;
+        return { ms, reps: 1, out: new Float32Array([loss]) };
+      } finally {
+        wt.dispose([x, y]);
+        model.dispose?.();
+      }
+    },
+  });
+  if (cfg.mnistSamples > 0) list.push(training('mnist', cfg.mnistSamples));
+  if ((cfg.cnnSamples ?? 0) > 0) list.push(training('cnn', cfg.cnnSamples!));
   return list;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The benchmark page: probe the backends, read the settings (form or query string: ?sizes=64,128
- * &elementwise=65536&softmax=64x100&mnist=256&backends=cpu,webgpu&tfjs=1&autorun=1), run, and show the
+ * &elementwise=65536&softmax=64x100&mnist=256&cnn=128&backends=cpu,webgpu&tfjs=1&autorun=1), run, and show the
  * results as a table, charts and a JSON download. The last run is also on window.wtBench for tests.
  */
 import type { BackendName } from '../../src/index.js';
@@ -26,7 +26,7 @@ declare global {
 let statuses: BackendStatus[] = [];
 let report: BenchReport | null = null;
 const matmulChart = new LineChart(byId<HTMLCanvasElement>('chart-matmul'), { title: 'matmul (n x n)', xLabel: 'n', yLabel: 'GFLOP/s', logX: true });
-const mnistChart = new BarChart(byId<HTMLCanvasElement>('chart-mnist'), 'MNIST training epoch', 'samples/s');
+const mnistChart = new BarChart(byId<HTMLCanvasElement>('chart-mnist'), 'MNIST training epoch (dense model and CNN)', 'samples/s');
 const elemChart = new BarChart(byId<HTMLCanvasElement>('chart-elementwise'), 'elementwise add and softmax', 'Melem/s');
 
 function input(id: string): HTMLInputElement {
@@ -35,7 +35,7 @@ function input(id: string): HTMLInputElement {
 
 /** Query parameters override the form's defaults (the tests use them). */
 function applyQuery(): void {
-  for (const id of ['sizes', 'elementwise', 'softmax', 'mnist']) {
+  for (const id of ['sizes', 'elementwise', 'softmax', 'mnist', 'cnn']) {
     const v = queryString(id);
     if (v !== null) input(id).value = v;
   }
@@ -54,10 +54,12 @@ function readConfig(): BenchConfig {
   }
   const elementwise = Number(input('elementwise').value);
   const mnist = Number(input('mnist').value);
+  const cnn = Number(input('cnn').value);
   if (!Number.isInteger(elementwise) || elementwise < 0) throw new Error(`benchmark: add elements must be a whole number, got '${input('elementwise').value}'`);
   if (!Number.isInteger(mnist) || mnist < 0 || mnist > 8000) throw new Error(`benchmark: MNIST samples must be in 0..8000, got '${input('mnist').value}'`);
+  if (!Number.isInteger(cnn) || cnn < 0 || cnn > 8000) throw new Error(`benchmark: CNN samples must be in 0..8000, got '${input('cnn').value}'`);
   return {
-    backends, peers: [], matmulSizes: sizes, elementwise, softmax: [sm[0]!, sm[1]!], mnistSamples: mnist,
+    backends, peers: [], matmulSizes: sizes, elementwise, softmax: [sm[0]!, sm[1]!], mnistSamples: mnist, cnnSamples: cnn,
     batchSize: queryNumbers('batch', [128])[0]!, minTimeMs: queryNumbers('mintime', [250])[0]!,
   };
 }
@@ -108,8 +110,8 @@ function updateCharts(rows: BenchRow[]): void {
   matmulChart.clear();
   for (const r of rows) if (r.test === 'matmul' && !r.error) matmulChart.addPoint(r.backend, r.n, r.throughput, false);
   matmulChart.chart.update();
-  const mn = rows.filter((r) => r.test === 'mnist' && !r.error);
-  mnistChart.set(mn.map((r) => r.backend), mn.map((r) => r.throughput));
+  const mn = rows.filter((r) => (r.test === 'mnist' || r.test === 'cnn') && !r.error);
+  mnistChart.set(mn.map((r) => `${r.test === 'cnn' ? 'CNN' : 'dense'} ${r.backend}`), mn.map((r) => r.throughput), mn.map((r) => COLORS[r.backend] ?? '#7c3aed'));
   const el2 = rows.filter((r) => (r.test === 'add' || r.test === 'softmax') && !r.error);
   elemChart.set(el2.map((r) => `${r.test} ${r.backend}`), el2.map((r) => r.throughput),
     el2.map((r) => COLORS[r.backend] ?? '#7c3aed'));
@@ -130,8 +132,9 @@ async function run(): Promise<void> {
     let peerRunner: PeerRunner | undefined;
     const mnistData = async () => {
       const d = await loadDigits();
-      const s = slice(d, 0, config.mnistSamples);
-      return { x: s.x, y: s.y, n: config.mnistSamples };
+      const n = Math.max(config.mnistSamples, config.cnnSamples ?? 0);
+      const s = slice(d, 0, n);
+      return { x: s.x, y: s.y, n };
     };
     if (byId<HTMLInputElement>('use-tfjs').checked) {
       setStatus('loading TensorFlow.js…');

@@ -1,8 +1,9 @@
 /**
- * The MNIST page: train the Keras model in the browser with live loss/accuracy charts, show test
- * digits with their predictions after each epoch, and classify what the user draws. Settings can come
- * from the query string (?train=512&test=200&epochs=2&batch=128&backend=webgpu&autorun=1); the run's
- * figures are also on window.wtMnist for tests.
+ * The MNIST page: train the Keras model (MLP) or a small convolutional network (CNN) in the browser
+ * with live loss/accuracy charts, show test digits with their predictions after each epoch, and
+ * classify what the user draws with the trained model. Settings can come from the query string
+ * (?model=cnn&train=512&test=200&epochs=2&batch=128&backend=webgpu&autorun=1); the run's figures are
+ * also on window.wtMnist for tests.
  */
 import * as wt from '../../src/index.js';
 import type { Dataset } from '../../src/data/images.js';
@@ -10,7 +11,7 @@ import { probeBackends, renderBanner } from './backends.js';
 import { LineChart } from './charts.js';
 import { DrawPad, paintDigit, toMnist } from './draw.js';
 import { digitsUrl } from './mnist-data.js';
-import { buildMnistModel } from './model.js';
+import { buildMnistModel, MODEL_DESCRIPTIONS, type ModelKind } from './model.js';
 import { byId, clearError, el, nextFrame, queryString, setProgress, setStatus, showError } from './ui.js';
 
 const GRID = 40;
@@ -19,6 +20,7 @@ interface Point { x: number; loss: number; accuracy: number }
 interface MnistState {
   state: string;
   backend?: wt.BackendName;
+  model?: ModelKind;
   initial?: Point;
   validation: Point[];
   batches: Point[];
@@ -117,8 +119,10 @@ async function train(): Promise<void> {
     const epochs = num('epochs', 1, 100);
     const batchSize = num('batch', 1, 4096);
     const backend = byId<HTMLSelectElement>('backend').value as wt.BackendName;
+    const kind = byId<HTMLSelectElement>('model').value as ModelKind;
     await wt.setBackend(backend);
     st.backend = backend;
+    st.model = kind;
     setStatus(`loading ${nTrain + nTest} digits…`);
     data = await wt.datasets.mnist({ url: digitsUrl(), train: nTrain, test: nTest, seed: 0 });
     const gx = wt.slice(data.xTest, [0, 0], [GRID, 784]);
@@ -126,7 +130,7 @@ async function train(): Promise<void> {
     gx.dispose();
     gridLabels = data.labelsTest.slice(0, GRID);
     model?.dispose();
-    model = buildMnistModel(1);
+    model = buildMnistModel(1, kind);
     const initial = await model.evaluate(data.xTest, data.yTest, { batchSize });
     const start = { x: 0, loss: initial.loss ?? NaN, accuracy: acc(initial) };
     st.initial = start;
@@ -137,7 +141,7 @@ async function train(): Promise<void> {
     let epochNow = 0;
     stopBtn.disabled = false;
     const t0 = performance.now();
-    setStatus(`training on ${backend}…`);
+    setStatus(`training the ${kind.toUpperCase()} on ${backend}…`);
     await model.fit(data.xTrain, data.yTrain, {
       epochs, batchSize, validationData: [data.xTest, data.yTest], verbose: 0, seed: 2,
       callbacks: {
@@ -165,7 +169,7 @@ async function train(): Promise<void> {
     });
     const last = st.validation[st.validation.length - 1];
     const secs = (performance.now() - t0) / 1000;
-    setStatus(`done on ${backend} in ${secs.toFixed(1)} s: validation accuracy ${last ? last.accuracy.toFixed(3) : '?'} (from ${start.accuracy.toFixed(3)} untrained)`, 'done');
+    setStatus(`${kind.toUpperCase()} done on ${backend} in ${secs.toFixed(1)} s: validation accuracy ${last ? last.accuracy.toFixed(3) : '?'} (from ${start.accuracy.toFixed(3)} untrained)`, 'done');
     st.state = 'done';
   } catch (e) {
     showError('training', e);
@@ -195,6 +199,11 @@ async function main(): Promise<void> {
     const v = queryString(id);
     if (v !== null) byId<HTMLInputElement>(id).value = v;
   }
+  const modelSelect = byId<HTMLSelectElement>('model');
+  const showModel = (): void => { byId('model-desc').textContent = MODEL_DESCRIPTIONS[modelSelect.value as ModelKind]; };
+  if (queryString('model') === 'cnn' || queryString('model') === 'mlp') modelSelect.value = queryString('model')!;
+  modelSelect.addEventListener('change', showModel);
+  showModel();
   const pad = new DrawPad(byId<HTMLCanvasElement>('pad'), () => void classifyDrawing(pad).catch((e) => showError('prediction', e)));
   paintDigit(byId<HTMLCanvasElement>('preview'), new Float32Array(784));
   byId('clear-btn').addEventListener('click', () => { pad.clear(); void classifyDrawing(pad); });

@@ -24,6 +24,18 @@ const CASES = {
   },
   transpose: () => [wt.transpose(wt.tensor(ramp(24), [2, 3, 4]), [2, 0, 1])],
   gatherOneHot: () => [wt.gather(wt.tensor(ramp(5 * 3), [5, 3]), wt.tensor([4, 0, 2], [3], 'int32')), wt.oneHot(wt.tensor([1, 0, 3], [3], 'int32'), 4)],
+  convPool: () => {
+    const x = wt.tensor(ramp(2 * 7 * 6 * 3), [2, 7, 6, 3]);
+    const f = wt.tensor(ramp(3 * 3 * 3 * 4, 0.5, 1), [3, 3, 3, 4]);
+    return [wt.conv2d(x, f, [2, 1], 'same'), wt.fused.conv2d({ x, filter: f, strides: 1, pad: 'valid', bias: wt.tensor(ramp(4, 1, 3)), activation: 'relu' }),
+      wt.maxPool(x, 2, 2, 'same'), wt.avgPool(x, 3, 1, 'same')];
+  },
+  convGradient: () => {
+    const x = wt.tensor(ramp(6 * 5 * 4), [1, 6, 5, 4]);
+    const f = wt.tensor(ramp(2 * 3 * 4 * 2, 0.5, 2), [2, 3, 4, 2]);
+    const [value, grads] = wt.valueAndGrad((a, b) => wt.avgPool(wt.maxPool(wt.conv2d(a, b, 1, 'same', 'NHWC', 2).tanh(), 2, 1, 'same'), 2, 2, 'valid').sum())([x, f]);
+    return [value, ...grads];
+  },
   randomSeeded: () => [wt.randn([64], { seed: 7 }), wt.rand([16], { seed: 9 })],
   gradient: () => {
     const x = wt.tensor(ramp(12), [3, 4]);
