@@ -88,13 +88,13 @@ describe('webgpu-tensor CLI', () => {
   });
 
   it('--model cnn trains the convolutional network on images (adam by default)', () => {
-    const r = cli('train', '--model', 'cnn', '--epochs', '1', '--train', '600', '--test', '200', '--batch-size', '32', '--backend', 'cpu');
+    const r = cli('train', '--model', 'cnn', '--epochs', '2', '--train', '640', '--test', '200', '--batch-size', '32', '--backend', 'cpu');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/conv2d \(Conv2D\) +\(None, 26, 26, 16\) +160/);
     expect(r.out).toMatch(/max_pooling2d_1 \(MaxPooling2.*\(None, 5, 5, 32\) +0/);
     expect(r.out).toMatch(/Total params: 56,714/);
-    expect(r.out).toMatch(/training: 1 epoch, batch 32, adam lr 0.001/);
+    expect(r.out).toMatch(/training: 2 epochs, batch 32, adam lr 0.001/);
     const test = /test: loss \S+ - accuracy (\d+\.\d+)% \((\d+)\/200\)/.exec(r.out);
     expect(Number(test![1])).toBeGreaterThan(50);
   });
