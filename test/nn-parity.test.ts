@@ -2,7 +2,9 @@
  * Parity: the same seeded training of the Keras MNIST model (dense 512 relu, dense 10 softmax,
  * rmsprop, batch 32, 30 steps over 480 real digits (SwiftShader is slow)) on cpu and on every other backend that runs here.
  * Tolerance: each batch's loss within 1e-4 + 1e-3 * loss of the cpu's, and train and test
- * accuracies within 0.5 percentage points. Under CI=true a missing WebGPU adapter fails the suite.
+ * accuracies within 0.5 percentage points. The same for the small CNN (conv 16, max-pool, conv 32,
+ * max-pool, dense 64, dense 10, adam; 16 steps of 32 images [28, 28, 1]).
+ * Under CI=true a missing WebGPU adapter fails the suite.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
@@ -18,16 +20,43 @@ const TRAIN = 480;
 const TEST = 200;
 let data: { x: Float32Array; y: Float32Array; xt: Float32Array; yt: Float32Array };
 let reference: Run;
+let cnnReference: Run;
 const backends = await availability();
 
-async function train(backend: wt.BackendName): Promise<Run> {
+const CNN_TRAIN = 256;
+
+function cnn(): wt.Sequential {
+  const model = wt.sequential({
+    seed: 1,
+    layers: [
+      wt.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      wt.layers.maxPooling2d({ poolSize: 2 }),
+      wt.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      wt.layers.maxPooling2d({ poolSize: 2 }),
+      wt.layers.flatten(),
+      wt.layers.dense({ units: 64, activation: 'relu' }),
+      wt.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+async function train(backend: wt.BackendName, kind: 'mlp' | 'cnn' = 'mlp'): Promise<Run> {
   await wt.setBackend(backend);
-  const x = wt.tensor(data.x, [TRAIN, 784]);
-  const y = wt.tensor(data.y, [TRAIN, 10]);
-  const xt = wt.tensor(data.xt, [TEST, 784]);
+  const n = kind === 'cnn' ? CNN_TRAIN : TRAIN;
+  const image = kind === 'cnn' ? [28, 28, 1] : [784];
+  const x = wt.tensor(data.x.subarray(0, n * 784), [n, ...image]);
+  const y = wt.tensor(data.y.subarray(0, n * 10), [n, 10]);
+  const xt = wt.tensor(data.xt, [TEST, ...image]);
   const yt = wt.tensor(data.yt, [TEST, 10]);
-  const model = wt.sequential({ layers: [wt.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }), wt.layers.dense({ units: 10, activation: 'softmax' })], seed: 1 });
-  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  let model: wt.Sequential;
+  if (kind === 'cnn') {
+    model = cnn();
+  } else {
+    model = wt.sequential({ layers: [wt.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }), wt.layers.dense({ units: 10, activation: 'softmax' })], seed: 1 });
+    model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  }
   const losses: number[] = [];
   const h = await model.fit(x, y, { epochs: 2, batchSize: 32, seed: 3, verbose: 0, callbacks: { onBatchEnd: (_b, logs) => void losses.push(logs!.loss!) } });
   const test = await model.evaluate(xt, yt, { batchSize: 100 });
@@ -44,7 +73,10 @@ beforeAll(async () => {
   data = { x: x!, y: y!, xt: xt!, yt: yt! };
   wt.dispose([ds.xTrain, ds.yTrain, ds.xTest, ds.yTest]);
   reference = await train('cpu');
+  cnnReference = await train('cpu', 'cnn');
 });
+
+const referenceMlp = (): Run => reference;
 
 describe('training parity with the cpu reference', () => {
   it('the cpu run itself learns (the comparison means something)', () => {
@@ -53,8 +85,15 @@ describe('training parity with the cpu reference', () => {
     expect(reference.test.accuracy!).toBeGreaterThan(0.75);
   });
 
-  it.each(backends.names.filter((b) => b !== 'cpu'))('%s: same loss curve and accuracies', async (name) => {
-    const run = await train(name as wt.BackendName);
+  it('the cpu CNN run learns too', () => {
+    expect(cnnReference.losses.length).toBe(16);
+    expect(cnnReference.losses[15]!).toBeLessThan(cnnReference.losses[0]! - 0.3);
+    expect(cnnReference.test.accuracy!, JSON.stringify(cnnReference.test)).toBeGreaterThan(0.5);
+  });
+
+  it.each(backends.names.filter((b) => b !== 'cpu').flatMap((b) => [[b, 'mlp'], [b, 'cnn']] as const))('%s %s: same loss curve and accuracies', async (name, kind) => {
+    const run = await train(name as wt.BackendName, kind);
+    const reference = kind === 'cnn' ? cnnReference : referenceMlp();
     expect(run.losses.length).toBe(reference.losses.length);
     run.losses.forEach((l, i) => {
       const want = reference.losses[i]!;
