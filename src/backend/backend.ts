@@ -55,12 +55,40 @@ export interface AxisAttrs {
  * a tap outside [0, inH) x [0, inW) falls in the padding (implicit zeros, or ignored by pool).
  */
 export interface WindowAttrs {
-  batch: number; inH: number; inW: number; inC: number;
-  outH: number; outW: number;
-  kH: number; kW: number;
-  strideH: number; strideW: number;
-  dilationH: number; dilationW: number;
-  padTop: number; padLeft: number;
+  /** Images in the batch. */
+  batch: number;
+  /** Input height. */
+  inH: number;
+  /** Input width. */
+  inW: number;
+  /** Channels (of the input, and of a pool's output). */
+  inC: number;
+  /** Output height. */
+  outH: number;
+  /** Output width. */
+  outW: number;
+  /** Window (kernel) height. */
+  kH: number;
+  /** Window (kernel) width. */
+  kW: number;
+  /** Rows between neighbouring windows. */
+  strideH: number;
+  /** Columns between neighbouring windows. */
+  strideW: number;
+  /** Rows between neighbouring taps of one window (1: adjacent). */
+  dilationH: number;
+  /** Columns between neighbouring taps of one window (1: adjacent). */
+  dilationW: number;
+  /** Padding rows before the first input row (may be 0); the bottom padding is implied by outH. */
+  padTop: number;
+  /** Padding columns before the first input column (may be 0); the right padding is implied by outW. */
+  padLeft: number;
+}
+
+/** What a pool kernel computes over each window's real taps. */
+export interface PoolAttrs extends WindowAttrs {
+  /** 'max': the largest real tap; 'avg': the mean of the real taps. */
+  op: 'max' | 'avg';
 }
 
 /** Attributes of every kernel. The inputs and outputs each kernel takes are documented per entry. */
@@ -107,15 +135,16 @@ export interface KernelAttrs {
   col2im: WindowAttrs;
   /**
    * inputs [x [batch,inH,inW,inC]]; output [batch,outH,outW,inC]. Taps in the padding are ignored:
-   * max over the real elements; avg divides by the count of real elements.
+   * max over the real elements; avg divides by the count of real elements. A window without a real
+   * tap (possible only with dilation) gives 0.
    */
-  pool: WindowAttrs & { op: 'max' | 'avg' };
+  pool: PoolAttrs;
   /**
    * inputs [dy [batch,outH,outW,inC], x [batch,inH,inW,inC]]; output dx [batch,inH,inW,inC].
    * max: each window's dy goes to the FIRST maximal real tap in row-major window order (ky, then kx);
    * avg: each window's dy / (its count of real taps) goes to each real tap.
    */
-  poolGrad: WindowAttrs & { op: 'max' | 'avg' };
+  poolGrad: PoolAttrs;
   /** inputs [a, b] (float32) broadcast to outShape; output float32 (comparisons give 1 or 0). */
   binary: {
     /** The operation. */

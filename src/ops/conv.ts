@@ -138,12 +138,15 @@ function colsAreX(at: WindowAttrs): boolean {
 
 const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
 
+/** The arguments of {@link fusedConv2d} (TensorFlow.js's tf.fused.conv2d takes the same object). */
 export interface FusedConv2dArgs {
   /** [batch, height, width, inChannels] (or rank 3 without the batch; NCHW with dataFormat). */
   x: TensorLike;
   /** [filterHeight, filterWidth, inChannels, outChannels]. */
   filter: TensorLike;
+  /** Rows and columns between neighbouring windows: one number for both, or [height, width]. */
   strides: Pair;
+  /** 'valid', 'same' (TensorFlow's rule), zeros on every side, or explicit NHWC pairs. */
   pad: PadMode;
   /** Default 'NHWC'. */
   dataFormat?: 'NHWC' | 'NCHW';
@@ -244,6 +247,7 @@ export function avgPool(x: TensorLike, filterSize: Pair, strides?: Pair, pad: Pa
 
 /** TensorFlow.js's `tf.fused` namespace: conv2d and matMul with bias + activation in one kernel. */
 export const fused = {
+  /** activation(conv2d(x, filter) + bias) in one kernel (see {@link fusedConv2d}). */
   conv2d: fusedConv2d,
   /** act(a @ b + bias), TensorFlow.js's tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation }). */
   matMul(args: { a: TensorLike; b: TensorLike; transposeA?: boolean; transposeB?: boolean; bias?: Tensor; activation?: FusedActivation; leakyreluAlpha?: number }): Tensor {

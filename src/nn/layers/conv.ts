@@ -73,25 +73,41 @@ export interface Conv2DArgs extends LayerArgs {
   kernelInitializer?: InitializerIdentifier | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier | Initializer;
+  /** e.g. `{ l2: 1e-4 }`: adds l2 * sum(kernel^2) to the training loss. */
   kernelRegularizer?: RegularizerIdentifier;
+  /** A penalty on the bias, as kernelRegularizer (default none). */
   biasRegularizer?: RegularizerIdentifier;
 }
 
 /** A 2-D convolution layer: kernel [kh, kw, inChannels, filters], bias [filters]. */
 export class Conv2D extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'Conv2D';
+  /** Output channels. */
   readonly filters: number;
+  /** [height, width] of the window. */
   readonly kernelSize: [number, number];
+  /** [rows, columns] between neighbouring windows. */
   readonly strides: [number, number];
+  /** 'valid' (no padding) or 'same' (TensorFlow's rule). */
   readonly padding: 'valid' | 'same';
+  /** [rows, columns] between neighbouring taps of a window. */
   readonly dilationRate: [number, number];
+  /** Applied after the bias. */
   readonly activation: ActivationIdentifier;
+  /** Whether a bias is added. */
   readonly useBias: boolean;
+  /** Draws the kernel's initial values. */
   readonly kernelInitializer: Initializer;
+  /** Draws the bias's initial values. */
   readonly biasInitializer: Initializer;
+  /** The penalty on the kernel, if any. */
   readonly kernelRegularizer?: Regularizer;
+  /** The penalty on the bias, if any. */
   readonly biasRegularizer?: Regularizer;
+  /** The [kh, kw, inChannels, filters] kernel, once built. */
   kernel?: LayerVariable;
+  /** The [filters] bias, once built (none without useBias). */
   bias?: LayerVariable;
 
   constructor(args: Conv2DArgs) {

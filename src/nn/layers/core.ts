@@ -121,7 +121,9 @@ export interface ReshapeArgs extends LayerArgs {
 
 /** Reshapes each example to targetShape: [batch, ...] -> [batch, ...targetShape]. */
 export class Reshape extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'Reshape';
+  /** The shape of one output example (a -1 entry is inferred from the input). */
   readonly targetShape: readonly number[];
 
   constructor(args: ReshapeArgs) {

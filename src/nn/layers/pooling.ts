@@ -20,8 +20,11 @@ export interface Pooling2DArgs extends LayerArgs {
 }
 
 abstract class Pooling2D extends Layer {
+  /** [height, width] of the window. */
   readonly poolSize: [number, number];
+  /** [rows, columns] between neighbouring windows. */
   readonly strides: [number, number];
+  /** 'valid' (windows inside the image) or 'same' (padded positions ignored). */
   readonly padding: 'valid' | 'same';
 
   constructor(args: Pooling2DArgs = {}) {
@@ -49,6 +52,7 @@ abstract class Pooling2D extends Layer {
 
 /** The largest value of each poolSize window, per channel. */
 export class MaxPooling2D extends Pooling2D {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'MaxPooling2D';
 
   getClassName(): string {
@@ -62,6 +66,7 @@ export class MaxPooling2D extends Pooling2D {
 
 /** The mean of each poolSize window, per channel. */
 export class AveragePooling2D extends Pooling2D {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'AveragePooling2D';
 
   getClassName(): string {
@@ -75,6 +80,7 @@ export class AveragePooling2D extends Pooling2D {
 
 /** The mean over height and width: [batch, h, w, c] -> [batch, c]. */
 export class GlobalAveragePooling2D extends Layer {
+  /** Keras's class name, as in model.json. */
   static readonly className = 'GlobalAveragePooling2D';
 
   constructor(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}) {
