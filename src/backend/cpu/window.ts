@@ -13,19 +13,30 @@ function at(w: WindowAttrs, b: number, iy: number, ix: number): number {
   return iy >= 0 && iy < w.inH && ix >= 0 && ix < w.inW ? ((b * w.inH + iy) * w.inW + ix) * w.inC : -1;
 }
 
-/** `fn(row, tap, src)` for every tap of every output pixel: row = (b, oy, ox), tap = ky * kW + kx, src from `at`. */
-function forEachTap(w: WindowAttrs, fn: (row: number, tap: number, src: number) => void): void {
+/**
+ * The real taps of output pixel (b, oy, ox) in row-major window order (ky, then kx): their input
+ * offsets (channel 0) go to taps[0..count), and count is returned. A window without a real tap
+ * (possible only with dilation) has count 0.
+ */
+function realTaps(w: WindowAttrs, b: number, oy: number, ox: number, taps: Int32Array): number {
+  let count = 0;
+  for (let ky = 0; ky < w.kH; ky++) {
+    const iy = oy * w.strideH - w.padTop + ky * w.dilationH;
+    for (let kx = 0; kx < w.kW; kx++) {
+      const src = at(w, b, iy, ox * w.strideW - w.padLeft + kx * w.dilationW);
+      if (src >= 0) taps[count++] = src;
+    }
+  }
+  return count;
+}
+
+/** `fn(row, taps, count)` for every output pixel (row = its flat index b, oy, ox) with its real taps. */
+function forEachWindow(w: WindowAttrs, fn: (row: number, taps: Int32Array, count: number) => void): void {
+  const taps = new Int32Array(w.kH * w.kW);
   let row = 0;
   for (let b = 0; b < w.batch; b++) {
     for (let oy = 0; oy < w.outH; oy++) {
-      for (let ox = 0; ox < w.outW; ox++, row++) {
-        for (let ky = 0; ky < w.kH; ky++) {
-          const iy = oy * w.strideH - w.padTop + ky * w.dilationH;
-          for (let kx = 0; kx < w.kW; kx++) {
-            fn(row, ky * w.kW + kx, at(w, b, iy, ox * w.strideW - w.padLeft + kx * w.dilationW));
-          }
-        }
-      }
+      for (let ox = 0; ox < w.outW; ox++, row++) fn(row, taps, realTaps(w, b, oy, ox, taps));
     }
   }
 }
@@ -52,45 +63,44 @@ export function im2col(x: Float32Array, cols: Float32Array, w: WindowAttrs): voi
 /** The adjoint of im2col: dx[b, iy, ix, c] = the sum of the cols entries im2col copied from it. */
 export function col2im(cols: Float32Array, dx: Float32Array, w: WindowAttrs): void {
   const C = w.inC;
-  const taps = w.kH * w.kW;
   const acc = new Float64Array(dx.length);
-  forEachTap(w, (row, tap, dst) => {
-    if (dst < 0) return;
-    const src = (row * taps + tap) * C;
-    for (let c = 0; c < C; c++) acc[dst + c]! += cols[src + c]!;
-  });
+  let src = 0;
+  for (let b = 0; b < w.batch; b++) {
+    for (let oy = 0; oy < w.outH; oy++) {
+      for (let ox = 0; ox < w.outW; ox++) {
+        for (let ky = 0; ky < w.kH; ky++) {
+          const iy = oy * w.strideH - w.padTop + ky * w.dilationH;
+          for (let kx = 0; kx < w.kW; kx++, src += C) {
+            const dst = at(w, b, iy, ox * w.strideW - w.padLeft + kx * w.dilationW);
+            if (dst >= 0) for (let c = 0; c < C; c++) acc[dst + c]! += cols[src + c]!;
+          }
+        }
+      }
+    }
+  }
   dx.set(acc);
-}
-
-/**
- * For each output pixel, `fn(out, taps, count)`: the offsets (channel 0) of its window's real taps in
- * row-major order (ky, then kx) in taps[0..count), and the output offset of its channel 0. A window
- * without a real tap (possible only with dilation) gets count 0.
- */
-function windows(w: WindowAttrs, fn: (out: number, taps: Int32Array, count: number) => void): void {
-  const taps = new Int32Array(w.kH * w.kW);
-  let count = 0;
-  forEachTap(w, (row, tap, src) => {
-    if (tap === 0) count = 0;
-    if (src >= 0) taps[count++] = src;
-    if (tap === taps.length - 1) fn(row * w.inC, taps, count);
-  });
 }
 
 /** max or mean over each window's real taps, per channel (0 for a window without any). */
 export function pool(x: Float32Array, y: Float32Array, p: Pool): void {
-  windows(p, (out, taps, count) => {
-    for (let c = 0; c < p.inC; c++) {
-      if (count === 0) {
-        y[out + c] = 0;
-      } else if (p.op === 'max') {
+  const C = p.inC;
+  const max = p.op === 'max';
+  forEachWindow(p, (row, taps, count) => {
+    const out = row * C;
+    if (count === 0) {
+      y.fill(0, out, out + C);
+      return;
+    }
+    for (let c = 0; c < C; c++) {
+      if (max) {
+        // strictly greater: the first maximal tap wins
         let best = x[taps[0]! + c]!;
         for (let t = 1; t < count; t++) if (x[taps[t]! + c]! > best) best = x[taps[t]! + c]!;
         y[out + c] = best;
       } else {
-        let s = 0;
-        for (let t = 0; t < count; t++) s += x[taps[t]! + c]!;
-        y[out + c] = s / count;
+        let sum = 0;
+        for (let t = 0; t < count; t++) sum += x[taps[t]! + c]!;
+        y[out + c] = sum / count;
       }
     }
   });
@@ -98,19 +108,25 @@ export function pool(x: Float32Array, y: Float32Array, p: Pool): void {
 
 /** dx: max sends each window's dy to its first maximal real tap; avg spreads dy / count over the real taps. */
 export function poolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, p: Pool): void {
+  const C = p.inC;
   const acc = new Float64Array(dx.length);
-  windows(p, (out, taps, count) => {
-    for (let c = 0; c < p.inC; c++) {
-      const g = dy[out + c]!;
-      if (count === 0) continue;
-      if (p.op === 'max') {
-        let arg = taps[0]! + c;
-        for (let t = 1; t < count; t++) if (x[taps[t]! + c]! > x[arg]!) arg = taps[t]! + c;
-        acc[arg]! += g;
-      } else {
-        for (let t = 0; t < count; t++) acc[taps[t]! + c]! += g / count;
+  const arg = new Int32Array(C);
+  forEachWindow(p, (row, taps, count) => {
+    if (count === 0) return;
+    const out = row * C;
+    if (p.op === 'avg') {
+      for (let t = 0; t < count; t++) {
+        const src = taps[t]!;
+        for (let c = 0; c < C; c++) acc[src + c]! += dy[out + c]! / count;
       }
+      return;
     }
+    for (let c = 0; c < C; c++) arg[c] = taps[0]! + c;
+    for (let t = 1; t < count; t++) {
+      const src = taps[t]!;
+      for (let c = 0; c < C; c++) if (x[src + c]! > x[arg[c]!]!) arg[c] = src + c;
+    }
+    for (let c = 0; c < C; c++) acc[arg[c]!]! += dy[out + c]!;
   });
   dx.set(acc);
 }
