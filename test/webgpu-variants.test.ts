@@ -1,6 +1,7 @@
 // The webgpu kernel variants that the adapter here would not pick by itself: the workgroup-tiled
 // matmul (GPUs), the register-blocked one (CPU adapters) and its quad-shared form (CPU adapters with
-// subgroups; plain register-blocked where the device lacks them) all run the conformance cases, with
+// subgroups; plain register-blocked where the device lacks them) all run the conformance cases (the
+// register-blocked ones the matmul, dense and conv2d cases, which go through matmul), with
 // grids capped at 20 workgroups per dimension so that every kernel's grid splitting is exercised.
 import { describe, it, expect } from 'vitest';
 import * as wt from '../src/index.js';
@@ -22,7 +23,7 @@ describe('webgpu kernel variants', () => {
     engine.instances.get('webgpu')?.dispose();
     engine.instances.delete('webgpu');
     wt.registerBackend('webgpu', async () => new WebGPUBackend({ matmul: strategy, maxWorkgroupsPerDimension: 20, maxBatch: 7 }));
-    const cases = strategy === 'tiled' ? CASES : CASES.filter((c) => /matmul|dense/.test(c.name));
+    const cases = strategy === 'tiled' ? CASES : CASES.filter((c) => /matmul|dense|conv2d/.test(c.name));
     const failed: string[] = [];
     for (const c of cases) {
       const r = await runCase(wt, c, 'webgpu');
