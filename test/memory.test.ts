@@ -168,4 +168,26 @@ describe('gradients and memory', () => {
     }
     expect((await w.data()).every(Number.isFinite)).toBe(true);
   });
+  it('conv and pooling gradients inside tidy leave nothing behind; CNN training keeps memory flat', async () => {
+    const x = wt.randn([2, 7, 6, 3], { seed: 1 });
+    const f = wt.randn([3, 3, 3, 4], { seed: 2 });
+    const start = counts();
+    wt.tidy(() => {
+      wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.avgPool(wt.maxPool(wt.fused.conv2d({ x: a, filter: b, strides: 1, pad: 'same', activation: 'relu' }), 2, 2, 'same'), 2, 1, 'valid').sum())([x, f]);
+    });
+    expect(counts()).toEqual(start);
+    const m = wt.sequential({ seed: 1, layers: [
+      wt.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [7, 6, 3] }),
+      wt.layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
+      wt.layers.globalAveragePooling2d(),
+      wt.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const y = wt.tensor([0, 1], [2], 'int32');
+    await m.fit(x, y, { epochs: 1, batchSize: 1, verbose: 0 });
+    const after1 = counts();
+    await m.fit(x, y, { epochs: 3, batchSize: 1, verbose: 0 });
+    expect(counts()).toEqual(after1);
+    m.dispose();
+  });
 });
