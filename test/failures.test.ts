@@ -81,7 +81,14 @@ describe.each(names)('failures on %s', (name) => {
     await failsCleanly(() => wt.pad(row, [1e5, 1e5], [0, 0]), tooBig('pad', '100000,100000', BIG));
     await failsCleanly(() => wt.stack(Array(1e5).fill(row)), tooBig('stack', '100000,1,100000', BIG));
     await failsCleanly(() => wt.concat(Array(1e5).fill(row)), tooBig('concat', '100000,100000', BIG));
-    wt.dispose([col, col3, row, idx, bias]);
+    // conv and pooling: the output, and conv2d's im2col matrix, are checked before anything is made
+    const px = wt.zeros([1, 1, 1, 1]);
+    await failsCleanly(() => wt.conv2d(px, [[[[1]]]], 1, 49999), tooBig('conv2d', '1,99999,99999,1', '39,999,200,004'));
+    await failsCleanly(() => wt.maxPool(px, 1, 1, 49999), tooBig('maxPool', '1,99999,99999,1', '39,999,200,004'));
+    const img = wt.zeros([1, 2000, 2000, 1]);
+    const f = wt.zeros([50, 50, 1, 1]);
+    await failsCleanly(() => wt.conv2d(img, f, 1, 'same'), tooBig('conv2d', '4000000,2500', '40,000,000,000'));
+    wt.dispose([col, col3, row, idx, bias, px, img, f]);
   });
 
   it('bad arguments given as arrays leave no constant behind', async () => {
@@ -97,6 +104,8 @@ describe.each(names)('failures on %s', (name) => {
     await failsCleanly(() => wt.gather([1, 2, 3], half), /^gather: indices must be int32/);
     await failsCleanly(() => wt.oneHot([1, 2], 0), /^oneHot: depth must be an integer >= 1/);
     await failsCleanly(() => wt.reshape([1, 2, 3], [4]), /^reshape: cannot reshape \[3\]/);
+    await failsCleanly(() => wt.conv2d([[[1, 2]]], [[[[1]]]], 1, 'valid'), /^conv2d: x \[1,1,2\] has 2 input channels but filter \[1,1,1,1\] expects 1/);
+    await failsCleanly(() => wt.avgPool([[[1]]], 2, 1, 'valid'), /^avgPool: the kernel height 2 is bigger than the input height 1/);
     await failsCleanly(() => wt.softmax([[1, 2]], 5), /^softmax: axis 5 is out of range/);
     await failsCleanly(() => wt.cast([1, 2], 'bool' as wt.DType), /^cast: unknown dtype/);
     wt.dispose([a, half]);

@@ -6,9 +6,10 @@
  * so a call that throws leaves memory as it was.
  */
 import type { Activation, WindowAttrs } from '../backend/backend.js';
+import { checkAlloc } from '../limits.js';
 import { fmt } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { assertFloat, backendOf, inferShape, record, runKernel, toTensor, type TensorLike } from './core.js';
+import type { Tensor } from '../tensor.js';
+import { argDType, argShape as shapeOrNull, backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { fusedMatmul } from './matmul.js';
 import { reshape, transpose } from './movement.js';
 
@@ -25,13 +26,12 @@ export type FusedActivation = Activation | 'leakyrelu';
 /** A shape or stride given as one number for both spatial dims, or as [height, width]. */
 export type Pair = number | readonly [number, number];
 
-/** The shape an argument will have, without creating a tensor for it. */
+/** The shape an argument will have, without creating a tensor for it; it must be a float32 tensor-like. */
 function argShape(op: string, name: string, v: TensorLike): readonly number[] {
-  if (v instanceof Tensor) return v.shape;
-  if (typeof v === 'number') return [];
-  if (v instanceof Float32Array || v instanceof Int32Array) return [v.length];
-  if (Array.isArray(v)) return inferShape(op, v);
-  throw new Error(`${op}: ${name} must be a Tensor or an array, got ${v === null ? 'null' : typeof v}`);
+  const s = shapeOrNull(op, v);
+  if (!s) throw new Error(`${op}: ${name} must be a Tensor or an array, got ${v === null ? 'null' : typeof v}`);
+  if (argDType(v) !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${argDType(v)} ${fmt(s)} (use .cast('float32'))`);
+  return s;
 }
 
 function pair(op: string, name: string, v: unknown): [number, number] {
@@ -164,8 +164,9 @@ export interface FusedConv2dArgs {
  * activation(conv2d(x, filter) + bias) in one matmul kernel (the fused epilogue), as TensorFlow.js's
  * tf.fused.conv2d. Shapes as conv2d; bias has outChannels elements. Throws naming the shapes for a
  * channel mismatch, a kernel bigger than a 'valid' input, a bad stride, dilation, pad or rank.
+ * @function
  */
-export function fusedConv2d(args: FusedConv2dArgs): Tensor {
+export const fusedConv2d = defineOp('conv2d', (args: FusedConv2dArgs): Tensor => {
   const op = 'conv2d';
   if (args === null || typeof args !== 'object') throw new Error(`${op}: expected { x, filter, strides, pad, ... }, got ${String(args)}`);
   const { x: xa, filter: fa, strides, pad, dataFormat = 'NHWC', dilations = 1, bias: ba } = args;
@@ -190,37 +191,40 @@ export function fusedConv2d(args: FusedConv2dArgs): Tensor {
     }
   }
   const backend = backendOf(op, ba === undefined ? [xa, fa] : [xa, fa, ba]);
+  const K = at.kH * at.kW * at.inC;
+  const rows = at.batch * at.outH * at.outW;
+  const direct = colsAreX(at);
+  checkAlloc(op, [at.batch, at.outH, at.outW, outC], 'float32', backend);
+  if (!direct) checkAlloc(op, [rows, K], 'float32', backend); // the im2col matrix
   const x = toTensor(op, xa, backend);
   const w = toTensor(op, fa, backend);
   const b = ba === undefined ? undefined : toTensor(op, ba, backend);
-  assertFloat(op, x);
-  assertFloat(op, w);
   return asNHWC(x, dataFormat, (x4) => {
-    const K = at.kH * at.kW * at.inC;
-    const rows = at.batch * at.outH * at.outW;
-    const cols = colsAreX(at) ? reshape(x4, [rows, K]) : im2col(x4, at);
+    const cols = direct ? reshape(x4, [rows, K]) : im2col(x4, at);
     const bias = b && b.rank !== 1 ? reshape(b, [outC]) : b;
     const y = fusedMatmul(cols, reshape(w, [K, outC]), { bias, activation: act, alpha });
     return reshape(y, [at.batch, at.outH, at.outW, outC]);
   });
-}
+});
 
 /**
  * 2-D convolution (TensorFlow.js's tf.conv2d): x [batch, height, width, inChannels] (or rank 3),
  * filter [filterHeight, filterWidth, inChannels, outChannels] -> [batch, outHeight, outWidth,
  * outChannels]. strides and dilations are a number or [height, width]; pad is 'valid', 'same'
  * (TensorFlow's rule), a number or explicit pairs. Differentiable in x and filter, dilated or not.
+ * @function
  */
-export function conv2d(x: TensorLike, filter: TensorLike, strides: Pair, pad: PadMode, dataFormat: 'NHWC' | 'NCHW' = 'NHWC', dilations: Pair = 1): Tensor {
+export const conv2d = defineOp('conv2d', (x: TensorLike, filter: TensorLike, strides: Pair, pad: PadMode, dataFormat: 'NHWC' | 'NCHW' = 'NHWC', dilations: Pair = 1): Tensor => {
   return fusedConv2d({ x, filter, strides, pad, dataFormat, dilations });
-}
+});
 
 function pool(op: 'maxPool' | 'avgPool', kind: 'max' | 'avg', xa: TensorLike, filterSize: Pair, strides: Pair | undefined, pad: PadMode): Tensor {
   const xs = imageShape(op, argShape(op, 'x', xa), 'NHWC');
   const [kH, kW] = pair(op, 'filterSize', filterSize);
   const at = geometry(op, xs, kH, kW, strides ?? filterSize, pad, 1);
-  const x = toTensor(op, xa, backendOf(op, [xa]));
-  assertFloat(op, x);
+  const backend = backendOf(op, [xa]);
+  checkAlloc(op, [at.batch, at.outH, at.outW, at.inC], 'float32', backend);
+  const x = toTensor(op, xa, backend);
   return asNHWC(x, 'NHWC', (x4) => {
     const attrs = { ...at, op: kind };
     const y = runKernel('pool', [x4], [at.batch, at.outH, at.outW, at.inC], 'float32', attrs);
@@ -232,18 +236,20 @@ function pool(op: 'maxPool' | 'avgPool', kind: 'max' | 'avg', xa: TensorLike, fi
  * Max pooling (tf.maxPool): the largest value of each filterSize window, per channel. x is
  * [batch, height, width, channels] or rank 3; strides default to filterSize. With 'same', taps in the
  * padding are ignored. The gradient goes to the first maximal element of each window.
+ * @function
  */
-export function maxPool(x: TensorLike, filterSize: Pair, strides?: Pair, pad: PadMode = 'valid'): Tensor {
+export const maxPool = defineOp('maxPool', (x: TensorLike, filterSize: Pair, strides?: Pair, pad: PadMode = 'valid'): Tensor => {
   return pool('maxPool', 'max', x, filterSize, strides, pad);
-}
+});
 
 /**
  * Average pooling (tf.avgPool): the mean of each filterSize window, per channel, over the real
  * elements only (with 'same', padded taps count neither in the sum nor in the divisor).
+ * @function
  */
-export function avgPool(x: TensorLike, filterSize: Pair, strides?: Pair, pad: PadMode = 'valid'): Tensor {
+export const avgPool = defineOp('avgPool', (x: TensorLike, filterSize: Pair, strides?: Pair, pad: PadMode = 'valid'): Tensor => {
   return pool('avgPool', 'avg', x, filterSize, strides, pad);
-}
+});
 
 /** TensorFlow.js's `tf.fused` namespace: conv2d and matMul with bias + activation in one kernel. */
 export const fused = {

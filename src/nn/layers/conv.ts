@@ -9,7 +9,7 @@ import type { Tensor } from '../../tensor.js';
 import { type ActivationIdentifier, checkActivation } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
-import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, fmtSymbolic } from './layer.js';
+import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, type WeightPlan, fmtSymbolic } from './layer.js';
 
 /** A size given as one number for both spatial dims, or as [height, width]. */
 export type Size2D = number | readonly [number, number];
@@ -131,14 +131,22 @@ export class Conv2D extends Layer {
     return Conv2D.className;
   }
 
-  override build(inputShape: SymbolicShape, seed: number): void {
+  /** kernel [kh, kw, inChannels, filters], then bias [filters] when useBias. */
+  override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
     const c = inputShape[3];
     if (inputShape.length !== 4 || typeof c !== 'number') {
       throw new Error(`${this.name}: expects images [batch, height, width, channels] with known channels, got input shape ${fmtSymbolic(inputShape)}`);
     }
     this.computeOutputShape(inputShape);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], this.kernelInitializer, seed, true, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, seed, true, this.biasRegularizer);
+    const plan = [{ name: 'kernel', shape: [...this.kernelSize, c, this.filters], trainable: true }];
+    if (this.useBias) plan.push({ name: 'bias', shape: [this.filters], trainable: true });
+    return plan;
+  }
+
+  override build(inputShape: SymbolicShape, seed: number): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInitializer, seed, true, this.kernelRegularizer);
+    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInitializer, seed, true, this.biasRegularizer);
     super.build(inputShape, seed);
   }
 
