@@ -26,7 +26,7 @@ Options:
                         csv:FILE       label then 784 pixels (0-255) per line, split into train/test
   --backend NAME      auto | webgpu | wasm | gpujs | cpu   (default auto: the fastest that starts)
   --epochs N          passes over the training set (default 5)
-  --batch-size N      examples per step (default 128)
+  --batch-size N      examples per step (default 128 for mlp, 32 for cnn)
   --optimizer NAME    rmsprop | adam | sgd   (default rmsprop for mlp, adam for cnn)
   --lr X              learning rate (default 0.001; 0.01 for sgd)
   --train N           training examples (default 8000, or what the data holds)
@@ -119,7 +119,8 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
       dataset,
       backend: oneOf('backend', v.backend, ['auto', 'webgpu', 'wasm', 'gpujs', 'cpu'] as const, 'auto'),
       epochs: intArg('epochs', v.epochs, 5, 1)!,
-      batchSize: intArg('batch-size', v['batch-size'], 128, 1)!,
+      // the small CNN needs more, smaller steps than the dense model to learn in 5 epochs
+      batchSize: intArg('batch-size', v['batch-size'], model === 'cnn' ? 32 : 128, 1)!,
       optimizer: oneOf('optimizer', v.optimizer, ['rmsprop', 'adam', 'sgd'] as const, model === 'cnn' ? 'adam' : 'rmsprop'),
       lr,
       train: intArg('train', v.train, undefined, 1),
