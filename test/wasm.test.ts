@@ -72,6 +72,10 @@ describe.runIf(have)('wasm backend', () => {
 
   it('gives bit-identical results on one thread and on three, where the workers alone take the tasks', async () => {
     await wt.setBackend('wasm');
+    const conv = (img: wt.Tensor, filter: wt.Tensor): wt.Tensor[] => {
+      const [y, [gx, gf]] = wt.valueAndGrad((x: wt.Tensor, f: wt.Tensor) => wt.avgPool(wt.maxPool(wt.conv2d(x, f, 1, 'same', 'NHWC', [1, 2]), 2, 2, 'same'), 3, 1, 'same').sum())([img, filter]);
+      return [y, gx!, gf!, wt.avgPool(img, 3, 2, 'valid')];
+    };
     const compute = (): Promise<Float32Array[]> => {
       const outs = wt.tidy(() => {
         const a = wt.randn([257, 300], { seed: 1 }), b = wt.randn([300, 190], { seed: 2 });
@@ -85,6 +89,8 @@ describe.runIf(have)('wasm backend', () => {
           big.exp(), big.tanh(), big.add(wt.randn([500], { seed: 7 })), big.mul(big.transpose().transpose()),
           wt.randn([1_000_003], { seed: 8 }), wt.rand([999_999], { seed: 9 }),
           wt.gather(big, wt.tensor(Array.from({ length: 300 }, (_, i) => (i * 7) % 700), [300], 'int32')),
+          // the window kernels: im2col and pool over output pixels, col2im and pool_grad over images
+          ...conv(wt.randn([16, 20, 20, 8], { seed: 10 }), wt.randn([3, 3, 8, 16], { seed: 11 })),
         ];
       });
       return Promise.all(outs.map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));

@@ -4,7 +4,7 @@
  * whether the pool is woken. Shapes are collapsed here (adjacent axes merged where the strides
  * allow) so the C index walks stay short.
  */
-import type { ActivationGradOp, BinaryOp, KernelTable, ReduceOp, UnaryOp } from '../backend.js';
+import type { ActivationGradOp, BinaryOp, KernelTable, ReduceOp, UnaryOp, WindowAttrs } from '../backend.js';
 import { hash32 } from '../random.js';
 import { stridesOf } from '../../shape.js';
 import type { WasmContext, WasmHandle } from './context.js';
@@ -156,6 +156,26 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
       ctx.exec('random', w, vectors(out!.size), 4 * (dist === 'normal' ? 3 * NS.transcendental : NS.simple));
     },
 
+    im2col([x], [out], w) {
+      const taps = w.kH * w.kW;
+      ctx.exec('im2col', windowArgs(ctx, x!, out!, w, 0), w.batch * w.outH * w.outW, NS.copy * taps * w.inC + NS.row * taps);
+    },
+
+    col2im([cols], [out], w) {
+      // units are images: each owns its part of the output, which windows add into
+      ctx.exec('col2im', windowArgs(ctx, cols!, out!, w, 0), w.batch, NS.simple * w.outH * w.outW * w.kH * w.kW * w.inC);
+    },
+
+    pool([x], [out], at) {
+      const taps = at.kH * at.kW;
+      ctx.exec('pool', windowArgs(ctx, x!, out!, at, at.op === 'max' ? 0 : 1), at.batch * at.outH * at.outW, NS.simple * taps * at.inC + NS.row * taps);
+    },
+
+    poolGrad([dy, x], [out], at) {
+      const w = windowArgs(ctx, x!, out!, at, at.op === 'max' ? 0 : 1).p(dy);
+      ctx.exec('pool_grad', w, at.batch, 2 * NS.simple * at.outH * at.outW * at.kH * at.kW * at.inC);
+    },
+
     optimizer([g], [p, s1, s2], at) {
       const lrT = at.kind === 'adam' ? (at.lr * Math.sqrt(1 - Math.pow(at.beta2, at.t))) / (1 - Math.pow(at.beta1, at.t)) : 0;
       const w = ctx.args().p(g).p(p).p(s1 ?? p).p(s2 ?? p).i(OPTIMIZER[at.kind]).i(at.nesterov ? 1 : 0)
@@ -169,4 +189,10 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
 function axis(ctx: WasmContext, name: 'reduce' | 'softmax' | 'softmax_grad', w: ReturnType<WasmContext['args']>, outer: number, size: number, inner: number, ns: number): void {
   if (inner === 1) ctx.exec(name, w, outer, ns * size + NS.row);
   else ctx.exec(name, w, outer * Math.ceil(inner / AXIS_CHUNK), ns * size * Math.min(inner, AXIS_CHUNK) + NS.row);
+}
+
+/** The argument struct of c/window.c (WindowArgs, without its last field `dy`). */
+function windowArgs(ctx: WasmContext, x: WasmHandle, out: WasmHandle, w: WindowAttrs, op: number): ReturnType<WasmContext['args']> {
+  return ctx.args().p(x).p(out).i(w.batch).i(w.inH).i(w.inW).i(w.inC).i(w.outH).i(w.outW).i(w.kH).i(w.kW)
+    .i(w.strideH).i(w.strideW).i(w.dilationH).i(w.dilationW).i(w.padTop).i(w.padLeft).i(op);
 }

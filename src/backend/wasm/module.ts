@@ -10,7 +10,7 @@ import { MODULES } from './kernels.generated.js';
 export const TASKS = [
   'unary', 'activation_grad', 'where', 'cast', 'binary', 'reduce', 'softmax', 'softmax_grad',
   'strided', 'pad', 'fill', 'concat', 'gather', 'scatter_add', 'one_hot', 'random', 'optimizer',
-  'matmul_pack_b', 'matmul_compute',
+  'matmul_pack_b', 'matmul_compute', 'im2col', 'col2im', 'pool', 'pool_grad',
 ] as const;
 export type TaskName = (typeof TASKS)[number];
 
