@@ -13,7 +13,7 @@
  * (batch*11*11 x 144 x 32), for ours (each backend) and jax-js wasm.
  *
  * Usage: node bench/cnn-train.mjs [--quick] [--samples=N] [--peer-samples=N] [--batch=N] [--runs=N]
- *   [--libs=ours-cpu,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-webgpu,tfjs-wasm,jax-wasm] [--no-gflops]
+ *   [--libs=ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-webgpu,tfjs-wasm,jax-wasm] [--no-gflops]
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -25,7 +25,7 @@ const BATCH = Number(args.batch ?? 64);
 const samples = Number(args.samples ?? (quick ? 4 : 8) * BATCH);
 const peerSamples = Number(args['peer-samples'] ?? BATCH);
 const runs = Number(args.runs ?? (quick ? 2 : 3));
-const libs = String(args.libs ?? 'ours-cpu,ours-webgpu,tfjs-cpu,tfjs-webgpu,tfjs-wasm,jax-wasm').split(',');
+const libs = String(args.libs ?? 'ours-cpu,ours-wasm,ours-webgpu,tfjs-cpu,tfjs-webgpu,tfjs-wasm,jax-wasm').split(',');
 const errText = (e) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 300);
 
 // WebGPU in Node: one Dawn GPU object kept as navigator.gpu for tfjs-webgpu (ours makes its own).

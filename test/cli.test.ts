@@ -44,7 +44,7 @@ describe('webgpu-tensor CLI', () => {
       [['train', '--dataset', 'cifar'], /--dataset must be mnist, fashion-mnist, idx:DIR or csv:FILE, got 'cifar'/],
       [['train', '--validation-split', '1'], /--validation-split must be a number in \[0, 1\)/],
       [['train', '--epochs'], /argument missing/],
-      [['train', '--model', 'rnn'], /--model must be one of mlp, cnn, got 'rnn'/],
+      [['train', '--model', 'rnn'], /--model must be one of mlp, cnn, cnn-large, got 'rnn'/],
       [['fly'], /unknown command 'fly'/],
       [[], /missing command/],
     ];
@@ -97,6 +97,16 @@ describe('webgpu-tensor CLI', () => {
     expect(r.out).toMatch(/training: 2 epochs, batch 32, adam lr 0.001/);
     const test = /test: loss \S+ - accuracy (\d+\.\d+)% \((\d+)\/200\)/.exec(r.out);
     expect(Number(test![1])).toBeGreaterThan(50);
+  });
+
+  it('--model cnn-large: 5x5 convolutions with batch normalization, a learning rate halved every epoch', () => {
+    const r = cli('train', '--model', 'cnn-large', '--epochs', '2', '--train', '640', '--test', '200', '--backend', 'wasm');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/conv2d \(Conv2D\) +\(None, 24, 24, 32\) +832/);
+    expect(r.out).toMatch(/batch_normalization \(BatchNor.*\(None, 24, 24, 32\) +128/);
+    expect(r.out).toMatch(/Total params: 118,730/);
+    expect(r.out).toMatch(/training: 2 epochs, batch 32, adam lr 0.002 \(halved after every epoch\)/);
+    expect(r.out).toMatch(/test: loss \S+ - accuracy \d+\.\d+% \(\d+\/200\)/);
   });
 
   it('trains on Fashion-MNIST from the idx files', () => {

