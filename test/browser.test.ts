@@ -131,11 +131,13 @@ describe('in Chromium with WebGPU', () => {
     expect(st!.batches.length).toBe(40);
     const val = st!.validation as Point[];
     expect(val[1]!.accuracy).toBeGreaterThan(st!.initial!.accuracy + 0.3);
+    // the pad may sit below the fold: mouse events must land on it
+    await page.locator('#pad').scrollIntoViewIfNeeded();
     const box = (await page.locator('#pad').boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.2);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.2, { steps: 8 });
-    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.85, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.85, { steps: 8 });
     await page.mouse.up();
     await page.waitForFunction(() => (window.wtMnist?.drawn?.length ?? 0) === 10, null, { timeout: 20_000 });
     const drawn = (await page.evaluate(() => window.wtMnist!.drawn!)) as number[];
