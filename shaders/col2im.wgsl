@@ -10,12 +10,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = flat_id(wid, nwg, lidx);
   let w = win();
   if (i >= w.n) { return; }
-  let c = i % w.cu;
-  let p = i / w.cu;
-  let x = i32(p % u32(w.inW));
-  let q = p / u32(w.inW);
-  let y = i32(q % u32(w.inH));
-  let b = q / u32(w.inH);
+  let px = pixel_of(i, u32(w.inH), u32(w.inW), w.cu);
+  let b = px.b;
+  let y = i32(px.y);
+  let x = i32(px.x);
+  let c = px.c;
   var acc = T(0.0);
   for (var ky = 0u; ky < w.kH; ky++) {
     let oy = window_at(y, ky, w.padT, w.sH, w.dH, w.outH);

@@ -23,6 +23,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var c = 0u; c < w.cu; c++) { Y[dst + c] = T(0.0); }
     return;
   }
-  let src = ((b * u32(w.inH) + u32(iy)) * u32(w.inW) + u32(ix)) * w.cu;
+  let src = input_at(w, b, iy, ix);
   for (var c = 0u; c < w.cu; c++) { Y[dst + c] = X[src + c]; }
 }

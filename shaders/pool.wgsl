@@ -11,12 +11,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = flat_id(wid, nwg, lidx);
   let w = win();
   if (i >= w.n) { return; }
-  let c = i % w.cu;
-  let p = i / w.cu;
-  let ox = p % w.outW;
-  let q = p / w.outW;
-  let oy = q % w.outH;
-  let b = q / w.outH;
+  let px = pixel_of(i, w.outH, w.outW, w.cu);
+  let b = px.b;
+  let oy = px.y;
+  let ox = px.x;
+  let c = px.c;
   var acc = T(0.0);
   var arg = T(-1.0);
   var count = 0u;
@@ -26,7 +25,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var kx = 0u; kx < w.kW; kx++) {
       let ix = i32(ox) * w.sW - w.padL + i32(kx) * w.dW;
       if (ix < 0 || ix >= w.inW) { continue; }
-      let v = X[((b * u32(w.inH) + u32(iy)) * u32(w.inW) + u32(ix)) * w.cu + c];
+      let v = X[input_at(w, b, iy, ix) + c];
 //#if AVG
       acc += v;
 //#else

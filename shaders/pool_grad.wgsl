@@ -23,12 +23,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = flat_id(wid, nwg, lidx);
   let w = win();
   if (i >= w.n) { return; }
-  let c = i % w.cu;
-  let p = i / w.cu;
-  let x = i32(p % u32(w.inW));
-  let q = p / u32(w.inW);
-  let y = i32(q % u32(w.inH));
-  let b = q / u32(w.inH);
+  let px = pixel_of(i, u32(w.inH), u32(w.inW), w.cu);
+  let b = px.b;
+  let y = i32(px.y);
+  let x = i32(px.x);
+  let c = px.c;
   var acc = T(0.0);
   for (var ky = 0u; ky < w.kH; ky++) {
     let oy = window_at(y, ky, w.padT, w.sH, w.dH, w.outH);
@@ -36,7 +35,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var kx = 0u; kx < w.kW; kx++) {
       let ox = window_at(x, kx, w.padL, w.sW, w.dW, w.outW);
       if (ox < 0) { continue; }
-      let o = ((b * w.outH + u32(oy)) * w.outW + u32(ox)) * w.cu + c;
+      let o = output_at(w, b, u32(oy), u32(ox)) + c;
 //#if MAX
       acc += select(T(0.0), DY[o], WIN[o] == T(f32(ky * w.kW + kx)));
 //#else

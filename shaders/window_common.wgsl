@@ -27,3 +27,23 @@ fn window_at(p: i32, k: u32, pad: i32, stride: i32, dil: i32, outSize: u32) -> i
   let o = t / stride;
   return select(-1, o, o < i32(outSize));
 }
+
+// Where invocation i of a per-pixel kernel sits: channel unit c of pixel (y, x) of image b, over a
+// grid of h x w pixels (the input's for col2im and pool_grad, the output's for pool).
+struct Pixel { b: u32, y: u32, x: u32, c: u32 }
+
+fn pixel_of(i: u32, h: u32, w: u32, cu: u32) -> Pixel {
+  let p = i / cu;
+  let q = p / w;
+  return Pixel(q / h, q % h, p % w, i % cu);
+}
+
+// The first channel unit of input pixel (iy, ix) of image b.
+fn input_at(w: Win, b: u32, iy: i32, ix: i32) -> u32 {
+  return ((b * u32(w.inH) + u32(iy)) * u32(w.inW) + u32(ix)) * w.cu;
+}
+
+// The first channel unit of output pixel (oy, ox) of image b.
+fn output_at(w: Win, b: u32, oy: u32, ox: u32) -> u32 {
+  return ((b * w.outH + oy) * w.outW + ox) * w.cu;
+}
