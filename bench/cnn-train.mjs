@@ -15,9 +15,7 @@
  * Usage: node bench/cnn-train.mjs [--quick] [--samples=N] [--peer-samples=N] [--batch=N] [--runs=N]
  *   [--libs=ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-webgpu,tfjs-wasm,jax-wasm] [--no-gflops]
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { cpuAdapter, parseArgs, report, round, time, timeInterleaved } from './lib.mjs';
+import { cpuAdapter, parseArgs, report, round, time, timeInterleaved, useTfjsBackend } from './lib.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -90,17 +88,7 @@ if (tfBackends.length) {
   const tfl = await import('@tensorflow/tfjs-layers');
   for (const backend of tfBackends) {
     try {
-      if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
-      if (backend === 'wasm') {
-        const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        const require = createRequire(import.meta.url);
-        wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
-      }
-      if (backend === 'webgpu') {
-        if (!gpuAdapter) throw new Error('no WebGPU adapter');
-        await import('@tensorflow/tfjs-backend-webgpu');
-      }
-      if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend '${backend}' did not initialise`);
+      await useTfjsBackend(tf, backend, { hasGpu: !!gpuAdapter });
       const x = tf.tensor4d(xData.subarray(0, peerSamples * 784), [peerSamples, 28, 28, 1]);
       const y = tf.tensor2d(yData.subarray(0, peerSamples * 10), [peerSamples, 10]);
       const model = tfl.sequential({

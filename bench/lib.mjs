@@ -3,7 +3,9 @@
  * interleaving implementations so drift on a shared machine hits all of them alike, one JSON line
  * per measurement, and a ratio table (ours against each peer) at the end.
  */
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname } from 'node:path';
 
 /** Reads `--name=value` / `--flag` from an argv list into an object. */
 export function parseArgs(argv = process.argv.slice(2)) {
@@ -127,4 +129,23 @@ export function ratioTable(ours = 'ours', recs = records) {
   console.log(fmtRow(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(fmtRow(r));
+}
+
+/**
+ * Load a TensorFlow.js backend package into `tf` and make it the active backend: 'cpu', 'wasm' (its
+ * .wasm files are read from node_modules, no network) or 'webgpu' (needs a WebGPU adapter already
+ * installed as navigator.gpu; pass `hasGpu`). Throws with the reason when it cannot start.
+ */
+export async function useTfjsBackend(tf, backend, { hasGpu = false } = {}) {
+  if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const require = createRequire(import.meta.url);
+    wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+  }
+  if (backend === 'webgpu') {
+    if (!hasGpu) throw new Error('no WebGPU adapter');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend '${backend}' did not initialise`);
 }

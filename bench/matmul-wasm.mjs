@@ -9,9 +9,7 @@
  *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy]
  */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { cpuAdapter, matmulGflops, parseArgs, ratioTable, report, round, timeInterleaved } from './lib.mjs';
+import { cpuAdapter, matmulGflops, parseArgs, ratioTable, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -33,11 +31,8 @@ let tf = null;
 if (libs.includes('tfjs-wasm')) {
   try {
     tf = await import('@tensorflow/tfjs-core');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const require = createRequire(import.meta.url);
-    wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
     tf.env().set('IS_TEST', true);
-    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs setBackend("wasm") returned false');
+    await useTfjsBackend(tf, 'wasm');
     console.log(JSON.stringify({ impl: 'tfjs-wasm', simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') }));
   } catch (e) {
     console.error(`[bench] tfjs-wasm unavailable: ${errText(e)}`);

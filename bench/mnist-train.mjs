@@ -5,9 +5,7 @@
  * One timed sample is one epoch of fit over --samples digits (fit reads its loss back at the end).
  * Usage: node bench/mnist-train.mjs [--quick] [--samples=N] [--runs=N] [--libs=ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-wasm,tfjs-webgpu]
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { cpuAdapter, parseArgs, report, round, timeInterleaved } from './lib.mjs';
+import { cpuAdapter, parseArgs, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -64,17 +62,7 @@ if (tfBackends.length) {
   // (IS_TEST would silence tfjs's "install tfjs-node" banner but also turns on leak checks that fail tfjs-wasm's fit.)
   for (const backend of tfBackends) {
     try {
-      if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
-      if (backend === 'wasm') {
-        const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        const require = createRequire(import.meta.url);
-        wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
-      }
-      if (backend === 'webgpu') {
-        if (!gpuAdapter) throw new Error('no WebGPU adapter');
-        await import('@tensorflow/tfjs-backend-webgpu');
-      }
-      if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend '${backend}' did not initialise`);
+      await useTfjsBackend(tf, backend, { hasGpu: !!gpuAdapter });
       const x = tf.tensor2d(xData, [samples, 784]);
       const y = tf.tensor2d(yData, [samples, 10]);
       const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }), tfl.layers.dense({ units: 10, activation: 'softmax' })] });
