@@ -35,6 +35,9 @@ let currentLib = 'setup';
  */
 export async function installNodeWebGPU() {
   process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+  // The same private XDG_RUNTIME_DIR our backend gives Dawn, so the peers' Dawn prints nothing either.
+  const { nodeRuntimeDir } = await import(new URL('../dist/backend/webgpu/runtime-dir.js', import.meta.url).href);
+  await nodeRuntimeDir(process.env, process.platform);
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   const gpu = create([]);
