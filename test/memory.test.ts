@@ -48,6 +48,44 @@ describe('failed ops', () => {
   });
 });
 
+describe('composite ops outside tidy', () => {
+  it('leave only their result: intermediates and constants are released when the op returns', async () => {
+    const x = wt.tensor([[1, -2, 3, 0.5], [4, -5, 0, 2]]);
+    const img = x.reshape([1, 2, 4, 1]);
+    const k = wt.ones([2, 2, 1, 1]);
+    const bias = wt.tensor([0.5]);
+    const cases: [string, () => wt.Tensor, number[]][] = [
+      ['mean', () => wt.mean(x), [0.4375]],
+      ['clip', () => wt.clip(x, 0, 1), [1, 0, 1, 0.5, 1, 0, 0, 1]],
+      ['conv2d', () => wt.conv2d(img, k, 1, 'valid'), [-2, -4, 5.5]],
+      ['fused.conv2d', () => wt.fused.conv2d({ x: img, filter: k, strides: 1, pad: 'valid', bias, activation: 'relu' }), [0, 0, 6]],
+      ['maxPool', () => wt.maxPool(img, 2, 2, 'valid'), [4, 3]],
+      ['mean along axis 1', () => wt.mean(x, 1), [0.625, 0.25]],
+    ];
+    for (const [name, fn, want] of cases) {
+      const before = counts();
+      const y = fn();
+      expect(counts().numTensors, name).toBe(before.numTensors + 1);
+      expect(counts().cpuBytes, name).toBe(before.cpuBytes + y.size * 4);
+      const got = Array.from(await y.data());
+      got.forEach((v, i) => expect(v, `${name}[${i}]`).toBeCloseTo(want[i]!, 5));
+      y.dispose();
+      expect(counts(), name).toEqual(before);
+    }
+    wt.dispose([x, img, k, bias]);
+  });
+
+  it('under a gradient tape they keep what the backward pass needs, and grad still matches', async () => {
+    const before = counts();
+    const x = wt.tensor([[0.5, -1], [2, 0.25]]);
+    const [v, g] = wt.valueAndGrad((t: wt.Tensor) => wt.clip(t, 0, 1).mul(t).mean())(x) as [wt.Tensor, wt.Tensor];
+    // d/dt mean(clip(t) * t) = (clip'(t) t + clip(t)) / 4
+    await expectExact(g, [[(1 * 0.5 + 0.5) / 4, 0], [(0 + 1) / 4, (1 * 0.25 + 0.25) / 4]]);
+    wt.dispose([x, v, g]);
+    expect(counts()).toEqual(before);
+  });
+});
+
 describe('tidy', () => {
   it('returns memory to its starting counts, keeping only what it returns', async () => {
     const start = counts();

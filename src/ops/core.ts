@@ -65,10 +65,13 @@ export function empty(shape: Shape, dtype: DType, backend: Backend, op?: string)
 }
 
 /**
- * Wrap an op so that a call which throws leaves nothing behind: every tensor created during the
- * call (constants made from number/array arguments, intermediates, outputs of inner ops) is
- * disposed before the Error propagates. Allocation errors deep inside name the outermost op.
- * This is how wt.memory() stays exact after any failed call, by construction.
+ * Wrap an op so that a call leaves behind only what it returns. Every tensor created during the call
+ * (constants made from number/array arguments, intermediates, outputs of inner ops) is disposed when
+ * the outermost op returns, except the tensors of its result, kept ones and those a gradient tape
+ * still needs; when the call throws, all of them are disposed before the Error propagates.
+ * Allocation errors deep inside name the outermost op. This is how a composite op (conv2d, mean,
+ * clip, ...) called outside tidy leaks nothing, and how wt.memory() stays exact after any failed
+ * call, by construction.
  */
 export function defineOp<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
@@ -77,7 +80,9 @@ export function defineOp<A extends unknown[], R>(name: string, fn: (...args: A) 
     const start = created.length;
     if (engine.opDepth++ === 0) engine.opName = name;
     try {
-      return fn(...args);
+      const result = fn(...args);
+      if (engine.opDepth === 1) disposeIntermediates(created, result);
+      return result;
     } catch (e) {
       for (let i = start; i < created.length; i++) created[i]!.dispose();
       created.length = start;
@@ -89,6 +94,19 @@ export function defineOp<A extends unknown[], R>(name: string, fn: (...args: A) 
       }
     }
   };
+}
+
+/** Dispose what an outermost op created but does not return (nor keeps for a tape or wt.keep). */
+function disposeIntermediates(created: readonly Tensor[], result: unknown): void {
+  if (created.length === 0 || (created.length === 1 && created[0] === result)) return;
+  const out = new Set<Tensor>();
+  const walk = (x: unknown): void => {
+    if (x instanceof Tensor) out.add(x);
+    else if (Array.isArray(x)) x.forEach(walk);
+    else if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) Object.values(x).forEach(walk);
+  };
+  walk(result);
+  for (const t of created) if (!out.has(t) && !t.kept && !t.onTape) t.dispose();
 }
 
 /** The shape an argument will have as a tensor, without creating one (null: not a tensor-like). */
