@@ -7,6 +7,8 @@
  * A job is published by writing the slot and setting its claim word; the waiting workers are woken
  * with Atomics.notify, the calling thread takes tasks too, then waits until every task is done:
  * Atomics.wait where the runtime allows it, a spin on a browser's main thread, which may not block.
+ * Shrinking the pool parks workers rather than ending them, so growing it again costs nothing (a
+ * new worker is a new JavaScript isolate: tens of milliseconds of start-up on other cores).
  */
 import { CLOSED, JOB, workerSource, type WorkerInit } from './worker-source.js';
 
@@ -129,7 +131,10 @@ export interface PoolSetup {
 }
 
 export class Pool {
+  /** every worker started, parked ones included (worker i has thread number i + 1) */
   private workers: PoolWorker[] = [];
+  /** threads that take tasks, the caller included */
+  private active = 1;
   private gen = 0;
   private readonly i32: Int32Array;
   private readonly base: number;
@@ -145,28 +150,52 @@ export class Pool {
     this.i32 = new Int32Array(s.memory.buffer);
     this.base = s.job >> 2;
     Atomics.store(this.i32, this.base + JOB.CLAIM, CLOSED);
+    Atomics.store(this.i32, this.base + JOB.THREADS, 1);
   }
 
   /** Threads that take tasks, the caller included. */
   get threads(): number {
-    return this.workers.length + 1;
+    return this.active;
   }
 
-  /** Start or stop workers until `threads` threads (the caller included) take tasks. */
+  /** Workers started, parked ones included. */
+  get started(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Take tasks on `threads` threads (the caller included) from now on: workers beyond that are
+   * parked (asleep, kept for later), missing ones are started.
+   */
   async resize(threads: number): Promise<void> {
-    // No job is in flight between calls (run() returns only when all its tasks are done), so a
-    // worker can be ended at any time here; terminate() also interrupts its Atomics.wait.
-    while (this.workers.length > threads - 1) void this.workers.pop()!.terminate();
+    // No job is in flight between calls (run() returns only when all its tasks are done), so the
+    // count can change at any time here.
     const want = threads - 1 - this.workers.length;
-    const started = await Promise.allSettled(
-      Array.from({ length: want }, (_, i) => {
-        const tid = this.workers.length + 1 + i;
-        return startWorker({ module: this.s.module, memory: this.s.memory, tid, stack: this.s.stack(tid), job: this.s.job, spin: this.spin });
-      }),
-    );
-    const failed = started.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-    for (const r of started) if (r.status === 'fulfilled') this.workers.push(r.value);
-    if (failed) throw failed.reason;
+    if (want > 0) {
+      const started = await Promise.allSettled(
+        Array.from({ length: want }, (_, i) => {
+          const tid = this.workers.length + 1 + i;
+          return startWorker({ module: this.s.module, memory: this.s.memory, tid, stack: this.s.stack(tid), job: this.s.job, spin: this.spin });
+        }),
+      );
+      const failed = started.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+      for (const r of started) if (r.status === 'fulfilled') this.workers.push(r.value);
+      if (failed) {
+        // the ones that started stay parked
+        this.setActive(Math.min(this.active, threads));
+        throw failed.reason;
+      }
+    }
+    this.setActive(threads);
+  }
+
+  private setActive(threads: number): void {
+    const i32 = this.i32, b = this.base;
+    this.active = threads;
+    Atomics.store(i32, b + JOB.THREADS, threads);
+    // parked workers wake to work; workers asleep on the claim word wake to see whether they are parked
+    Atomics.notify(i32, b + JOB.THREADS);
+    Atomics.notify(i32, b + JOB.CLAIM);
   }
 
   /**
@@ -185,7 +214,7 @@ export class Pool {
     Atomics.store(i32, b + JOB.DONE, 0);
     this.gen = (this.gen + 1) & 0x7ff;
     Atomics.store(i32, b + JOB.CLAIM, this.gen << 20);
-    Atomics.notify(i32, b + JOB.CLAIM, Math.min(this.workers.length, this.callerTakesTasks ? ntasks - 1 : ntasks));
+    Atomics.notify(i32, b + JOB.CLAIM, Math.min(this.active - 1, this.callerTakesTasks ? ntasks - 1 : ntasks));
     this.jobs++;
     let failure: unknown = null;
     try {
@@ -209,11 +238,13 @@ export class Pool {
     return Atomics.load(this.i32, this.base + JOB.WORKER_TASKS);
   }
 
-  /** Stop every worker: each wakes, sees STOP and leaves its loop; terminate() makes sure. */
+  /** Stop every worker, parked ones included: each wakes, sees STOP and leaves its loop; terminate() makes sure. */
   dispose(): void {
     Atomics.store(this.i32, this.base + JOB.STOP, 1);
     Atomics.notify(this.i32, this.base + JOB.CLAIM);
+    Atomics.notify(this.i32, this.base + JOB.THREADS);
     for (const w of this.workers) void w.terminate();
     this.workers = [];
+    this.active = 1;
   }
 }

@@ -5,8 +5,10 @@
  * The job slot's `claim` word holds (generation << 20 | next task index) while a job is open and
  * CLOSED between jobs. A thread takes a task by compare-and-swap on it, runs it, and counts it in
  * `done`; the thread that completes the last task wakes whoever waits on `done`. The caller (see
- * wasm/pool.ts) closes the slot before writing the next job, so a late worker can never take a
+ * wasm/threads.ts) closes the slot before writing the next job, so a late worker can never take a
  * task of a job that is already finished; a task is re-checked against the job after the claim.
+ * Only threads numbered below `threads` take tasks (each has its scratch there); the pool parks the
+ * others.
  */
 #include "wt.h"
 
@@ -23,16 +25,24 @@ typedef struct {
   _Atomic int32_t claim; int32_t pad0[15]; /* own cache line: every thread writes it */
   _Atomic int32_t done; int32_t pad1[15];
   _Atomic int32_t fn, args, units, grain, ntasks;
+  _Atomic int32_t stop, error, workerTasks, threads; /* written by wasm/threads.ts and the workers */
 } Job;
 
-/* Run tasks of the open job until none is left; returns how many this thread ran. */
+/*
+ * Run tasks of the open job until none is left. Returns the claim word as it was when this thread
+ * found nothing more to take: a worker sleeps on exactly that value, so a job published after the
+ * look (whose Atomics.notify found the worker not yet asleep) still wakes it, since the word differs.
+ */
 EXPORT(wt_work) int32_t wt_work(Job *job, int32_t tid) {
   int32_t ran = 0;
   for (;;) {
     int32_t v = __c11_atomic_load(&job->claim, __ATOMIC_SEQ_CST);
-    if (v == CLOSED) return ran;
-    int32_t idx = v & IDX_MASK;
-    if (idx >= __c11_atomic_load(&job->ntasks, __ATOMIC_SEQ_CST)) return ran;
+    if (v == CLOSED || (v & IDX_MASK) >= __c11_atomic_load(&job->ntasks, __ATOMIC_SEQ_CST) ||
+        tid >= __c11_atomic_load(&job->threads, __ATOMIC_SEQ_CST)) {
+      if (tid && ran) __c11_atomic_fetch_add(&job->workerTasks, ran, __ATOMIC_SEQ_CST);
+      return v;
+    }
+    const int32_t idx = v & IDX_MASK;
     if (!__c11_atomic_compare_exchange_strong(&job->claim, &v, v + 1, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) continue;
     /* The claim succeeded, so the job read now is the one `v` belonged to. */
     const int32_t ntasks = __c11_atomic_load(&job->ntasks, __ATOMIC_SEQ_CST);
