@@ -9,6 +9,7 @@ import * as wt from '../src/index.js';
 import { engine } from '../src/engine.js';
 import { WasmBackend } from '../src/backend/wasm/index.js';
 import { Pool } from '../src/backend/wasm/threads.js';
+import { planMatmul } from '../src/backend/wasm/matmul.js';
 import { availableBackends } from './backends.js';
 import { CASES } from './conformance/cases.ts';
 import { runCase } from './conformance/harness.ts';
@@ -122,10 +123,39 @@ describe.runIf(have)('wasm backend', () => {
     await wt.setWasmThreads(2);
   });
 
+  it('plans matmul tasks that cover each block of C once, ending parallel jobs on narrower column blocks', () => {
+    const MR = 5, NR = 8;
+    const cases: [number, number, number, number, number][] = [
+      [1, 1024, 1024, 1024, 2], [1, 2048, 2048, 2048, 2], [2, 140, 330, 90, 3], [1, 300, 40, 520, 3], [4, 7, 9, 3, 2], [1, 64, 64, 64, 1],
+    ];
+    for (const [batch, m, n, k, threads] of cases) {
+      const p = planMatmul(batch, m, n, k, threads, MR, NR);
+      const rowBlocks = batch * Math.ceil(m / p.mc), mainBlocks = rowBlocks - p.tailBlocks;
+      // the same enumeration as matmul_compute in c/matmul.c: cells of C, per batch row block and panel
+      const hits = new Uint8Array(rowBlocks * Math.ceil(n / NR));
+      const panels = Math.ceil(n / NR), colBlocks = Math.ceil(n / p.nc), tailCols = Math.ceil(n / p.tailNc);
+      for (let u = 0; u < p.tasks; u++) {
+        const main = u < mainBlocks * colBlocks;
+        const blk = main ? Math.floor(u / colBlocks) : mainBlocks + Math.floor((u - mainBlocks * colBlocks) / tailCols);
+        const cb = main ? u % colBlocks : (u - mainBlocks * colBlocks) % tailCols, w = main ? p.nc : p.tailNc;
+        for (let q = (cb * w) / NR; q < Math.min(panels, ((cb + 1) * w) / NR); q++) hits[blk * panels + q]! += 1;
+      }
+      expect([...hits].every((h) => h === 1), `${[batch, m, n, k, threads]}`).toBe(true);
+      expect(p.mc % MR).toBe(0);
+      expect(p.tailNc % NR).toBe(0);
+      if (p.parallel) expect(p.tasks).toBeGreaterThanOrEqual(threads);
+    }
+    // 1024 on two threads: row blocks of 128 rows, the last two split in four
+    expect(planMatmul(1, 1024, 1024, 1024, 2, MR, NR)).toMatchObject({ mc: 130, kc: 256, tailBlocks: 2, tailNc: 256, parallel: true });
+    expect(planMatmul(1, 1024, 1024, 1024, 1, MR, NR)).toMatchObject({ tailBlocks: 0, parallel: false, tasks: 8 });
+  });
+
   it('matmul matches the cpu across ragged shapes, k-blocks, transposes, batches and the epilogue, on 3 threads', async () => {
     await wt.setWasmThreads(3);
     const shapes: [number, number, number, number][] = [
       [1, 1, 1, 1], [1, 61, 9, 257], [2, 6, 65, 600], [1, 130, 7, 255], [3, 59, 17, 3], [1, 300, 40, 520], [2, 11, 300, 64],
+      // the last row blocks, across the batch boundary, split into narrower column blocks
+      [2, 140, 330, 90],
     ];
     const failures: string[] = [];
     for (const [batch, m, n, k] of shapes) {

@@ -11,10 +11,16 @@ const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 
 
 /** Largest k-block: a micro-kernel's A and B slivers (MR x KC, KC x NR) stay in L1. */
 const KC_MAX = 256;
-/** Largest row block: its packed A (MC x KC floats, 64 KiB) stays in L2. */
-const MC_MAX = 64;
-/** Tasks per thread to aim for, so a thread that starts late or is preempted costs little. */
+/**
+ * Largest row block: its packed A (MC x KC floats, 128 KiB) stays in L2. Each row block streams all
+ * of packed B once per k-block, so tall blocks mean fewer passes over B, which comes from L3 or
+ * memory (see README: 2048 x 2048 on one thread went from 34-36 to 37-38 GFLOP/s with 130 rows rather than 65).
+ */
+const MC_MAX = 128;
+/** Tasks per thread to aim for, so a thread that starts late or is slowed costs little. */
 const TASKS_PER_THREAD = 4;
+/** The last row blocks of a parallel job are split into up to this many column blocks. */
+const TAIL_SPLIT = 4;
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
 
@@ -22,30 +28,43 @@ export interface MatmulPlan {
   kc: number;
   mc: number;
   nc: number;
+  /** the last `tailBlocks` row blocks (across batches) are split into column blocks of `tailNc` */
+  tailBlocks: number;
+  tailNc: number;
   parallel: boolean;
   tasks: number;
 }
 
 /**
  * Block sizes for an m x n x k product (times batch) on `threads` threads with an MR x NR
- * micro-kernel. Row blocks are as tall as MC_MAX allows, evenly sized: a task streams its columns of packed
- * B once per k-block for its whole row block, so short row blocks multiply B's traffic. To give
- * every thread work, columns are split first (each column block re-packs only its row block of A,
- * a small cost), rows only when the columns run out.
+ * micro-kernel. Row blocks are as tall as MC_MAX allows, evenly sized, and span all columns. To
+ * give every thread work, columns are split first (each column block re-packs only its row block
+ * of A, a small cost), rows only when the columns run out. Tasks are claimed in order, so on
+ * several threads the last row blocks (one per thread) are split into narrower column blocks: the
+ * job ends on short tasks, and a thread that fell behind (preempted, or slowed by a neighbour on
+ * the machine) holds the others up by a fraction of a row block, not a whole one.
  */
 export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number, parallelFlops = 1 << 19): MatmulPlan {
   const kBlocks = Math.max(1, Math.ceil(k / KC_MAX));
   const kc = Math.max(1, roundUp(Math.ceil(k / kBlocks), 4));
   const parallel = threads > 1 && 2 * batch * m * n * k >= parallelFlops;
-  // Even blocks: as few row blocks as MC_MAX allows, each about the same size (128 rows: 65 + 63).
+  // Even blocks: as few row blocks as MC_MAX allows, each about the same size (256 rows: 130 + 126).
   let mc = roundUp(Math.ceil(m / Math.ceil(m / MC_MAX)), mr);
   let nc = roundUp(n, nr);
   const want = parallel ? threads * TASKS_PER_THREAD : 1;
-  const tasks = (): number => batch * Math.ceil(m / mc) * Math.ceil(n / nc);
+  const rowBlocks = (): number => batch * Math.ceil(m / mc);
+  const tasks = (): number => rowBlocks() * Math.ceil(n / nc);
   // Columns first, down to blocks of 4 panels; then rows, down to 2 slivers.
-  if (tasks() < want) nc = Math.max(4 * nr, roundUp(Math.ceil(n / Math.ceil(want / (batch * Math.ceil(m / mc)))), nr));
+  if (tasks() < want) nc = Math.max(4 * nr, roundUp(Math.ceil(n / Math.ceil(want / rowBlocks())), nr));
   while (tasks() < want && mc > 2 * mr) mc = Math.max(mr, roundUp(Math.ceil(mc / 2), mr));
-  return { kc, mc, nc, parallel, tasks: tasks() };
+  let tailBlocks = 0, tailNc = nc;
+  const narrow = Math.max(4 * nr, roundUp(Math.ceil(nc / TAIL_SPLIT), nr));
+  if (parallel && narrow < nc) {
+    tailBlocks = Math.min(rowBlocks(), threads);
+    tailNc = narrow;
+  }
+  const total = (rowBlocks() - tailBlocks) * Math.ceil(n / nc) + tailBlocks * Math.ceil(n / tailNc);
+  return { kc, mc, nc, tailBlocks, tailNc, parallel, tasks: total };
 }
 
 export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], out: WasmHandle, at: KernelAttrs['matmul']): void {
@@ -56,7 +75,8 @@ export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], ou
   const bBatches = bBatched ? batch : 1;
   const packed = ctx.scratch(4 * Math.max(1, bBatches * panels * k * nr), 'matmul (packed B)');
   const threads = plan.parallel ? ctx.threads : 1;
-  const perThread = plan.mc * plan.kc + mr * nr;
+  // whole cache lines per thread, so no two threads write to one line of scratch
+  const perThread = roundUp(plan.mc * plan.kc + mr * nr, 16);
   let scratch = 0;
   try {
     scratch = ctx.scratch(4 * threads * perThread, 'matmul (packed A)');
@@ -68,7 +88,7 @@ export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], ou
       .i(aBatched ? m * k : 0).i(bBatched ? k * n : 0)
       .i(ACT[at.activation]).f(at.alpha)
       .i(packed).i(scratch).i(perThread)
-      .i(plan.mc).i(plan.nc).i(plan.kc);
+      .i(plan.mc).i(plan.nc).i(plan.kc).i(plan.tailBlocks).i(plan.tailNc);
     // packing B: about a nanosecond per element moved
     if (k > 0) ctx.exec('matmul_pack_b', w, bBatches * panels, plan.parallel ? k * nr : 0);
     ctx.execBlocks('matmul_compute', w, plan.tasks, plan.parallel);

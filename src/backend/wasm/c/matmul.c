@@ -3,7 +3,8 @@
  * of GotoBLAS/BLIS with a WebAssembly SIMD micro-kernel.
  *
  *   pack_b  (task over panels of NR columns, all batches): op(B) -> k x NR panels, zero-padded
- *   compute (task over blocks of MC rows x NC columns of C, all batches):
+ *   compute (task over blocks of MC rows x NC columns of C, all batches; the last row blocks
+ *            split into narrower column blocks, so the tasks that end a job are short):
  *     for each k-block of KC:  pack MC x KC of op(A) into MR-row slivers (per-thread scratch)
  *       for each B panel:      for each A sliver:  MR x NR micro-kernel over the k-block
  *
@@ -39,6 +40,7 @@ typedef struct {
   float *scratch;      /* per-thread: MC x KC packed A + one MR x NR edge tile */
   int32_t scratchStride; /* floats per thread */
   int32_t mc, nc, kc;  /* row block (a multiple of MR), column block (a multiple of NR), k block */
+  int32_t tailBlocks, tailNc; /* the last tailBlocks row blocks go in column blocks of tailNc (> 0) */
 } MatmulArgs;
 
 INLINE f4 activate(f4 v, int32_t act, f4 alpha) {
@@ -176,16 +178,26 @@ static void micro(int32_t kc, const float *restrict A, const float *restrict B, 
   }
 }
 
-/* Blocks of C, mc rows x nc columns, numbered across batches (row blocks outermost). */
+/* Blocks of C, mc rows x nc columns, numbered across batches (row blocks outermost); the last
+ * tailBlocks row blocks (counted across batches) in column blocks of tailNc. Any blocking gives the
+ * same sums: each element is accumulated in k order, a k-block of kc at a time, by one task. */
 TASK(matmul_compute) {
   const MatmulArgs *g = args;
   const int32_t m = g->m, n = g->n, k = g->k, mc = g->mc, nc = g->nc, KC = g->kc;
   const int32_t rowBlocks = (m + mc - 1) / mc, colBlocks = (n + nc - 1) / nc, panels = (n + NR - 1) / NR;
+  const int32_t mainBlocks = g->batch * rowBlocks - g->tailBlocks, tailCols = (n + g->tailNc - 1) / g->tailNc;
   float *ap = g->scratch + tid * g->scratchStride;
   float *edge = ap + mc * KC; /* MR x NR tile for the ragged edges of C */
   for (int32_t u = begin; u < end; u++) {
-    const int32_t t = u / (rowBlocks * colBlocks), rb = u % (rowBlocks * colBlocks) / colBlocks, cb = u % colBlocks;
-    const int32_t i0 = rb * mc, rows = imin(mc, m - i0), q0 = cb * nc / NR, q1 = imin(panels, (cb + 1) * nc / NR);
+    int32_t blk, q0, q1; /* row block (across batches), panels [q0, q1) */
+    if (u < mainBlocks * colBlocks) {
+      const int32_t cb = u % colBlocks;
+      blk = u / colBlocks, q0 = cb * nc / NR, q1 = imin(panels, (cb + 1) * nc / NR);
+    } else {
+      const int32_t w = u - mainBlocks * colBlocks, cb = w % tailCols;
+      blk = mainBlocks + w / tailCols, q0 = cb * g->tailNc / NR, q1 = imin(panels, (cb + 1) * g->tailNc / NR);
+    }
+    const int32_t t = blk / rowBlocks, i0 = blk % rowBlocks * mc, rows = imin(mc, m - i0);
     const float *a = g->a + t * g->aStride;
     const float *bp = g->bPacked + (g->bStride ? t : 0) * panels * k * NR;
     float *c = g->c + t * m * n;
