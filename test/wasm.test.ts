@@ -148,6 +148,10 @@ describe.runIf(have)('wasm backend', () => {
     // 1024 on two threads: row blocks of 128 rows, the last two split in four
     expect(planMatmul(1, 1024, 1024, 1024, 2, MR, NR)).toMatchObject({ mc: 130, kc: 256, tailBlocks: 2, tailNc: 256, parallel: true });
     expect(planMatmul(1, 1024, 1024, 1024, 1, MR, NR)).toMatchObject({ tailBlocks: 0, parallel: false, tasks: 8 });
+    // 256 on two threads: rows halved to 65 before columns split in two, no narrower tail (packing
+    // A for narrow column blocks would cost more than the short rows do)
+    expect(planMatmul(1, 256, 256, 256, 2, MR, NR)).toMatchObject({ mc: 65, nc: 128, tailBlocks: 0, tasks: 8 });
+    expect(planMatmul(1, 512, 512, 512, 2, MR, NR)).toMatchObject({ mc: 65, nc: 512, tailBlocks: 2, tailNc: 128 });
   });
 
   it('matmul matches the cpu across ragged shapes, k-blocks, transposes, batches and the epilogue, on 3 threads', async () => {

@@ -19,8 +19,17 @@ const KC_MAX = 256;
 const MC_MAX = 128;
 /** Tasks per thread to aim for, so a thread that starts late or is slowed costs little. */
 const TASKS_PER_THREAD = 4;
-/** The last row blocks of a parallel job are split into up to this many column blocks. */
+/**
+ * Row blocks are halved to about this many rows before columns are split to give threads work: a
+ * task re-packs its rows of A for however few columns it computes (about a nanosecond per element,
+ * against ~0.06 ns per multiply-add), so narrow column blocks cost more than short row blocks while
+ * packed B is small enough to stay in cache.
+ */
+const MC_SPLIT = 64;
+/** The last row blocks of a parallel job are split into up to this many column blocks... */
 const TAIL_SPLIT = 4;
+/** ...of at least this many panels, so packing A stays a few percent of a task. */
+const TAIL_MIN_PANELS = 16;
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
 
@@ -38,10 +47,10 @@ export interface MatmulPlan {
 /**
  * Block sizes for an m x n x k product (times batch) on `threads` threads with an MR x NR
  * micro-kernel. Row blocks are as tall as MC_MAX allows, evenly sized, and span all columns. To
- * give every thread work, columns are split first (each column block re-packs only its row block
- * of A, a small cost), rows only when the columns run out. Tasks are claimed in order, so on
+ * give every thread work, row blocks are first halved to about MC_SPLIT rows, then columns are split
+ * (each column block re-packs its row block of A), then rows again when the columns run out. Tasks are claimed in order, so on
  * several threads the last row blocks (one per thread) are split into narrower column blocks: the
- * job ends on short tasks, and a thread that fell behind (preempted, or slowed by a neighbour on
+ * job ends on shorter tasks, and a thread that fell behind (preempted, or slowed by a neighbour on
  * the machine) holds the others up by a fraction of a row block, not a whole one.
  */
 export function planMatmul(batch: number, m: number, n: number, k: number, threads: number, mr: number, nr: number, parallelFlops = 1 << 19): MatmulPlan {
@@ -54,11 +63,12 @@ export function planMatmul(batch: number, m: number, n: number, k: number, threa
   const want = parallel ? threads * TASKS_PER_THREAD : 1;
   const rowBlocks = (): number => batch * Math.ceil(m / mc);
   const tasks = (): number => rowBlocks() * Math.ceil(n / nc);
-  // Columns first, down to blocks of 4 panels; then rows, down to 2 slivers.
+  // Rows down to about MC_SPLIT; then columns, down to blocks of 4 panels; then rows, down to 2 slivers.
+  while (tasks() < want && mc > roundUp(MC_SPLIT, mr)) mc = roundUp(Math.ceil(mc / 2), mr);
   if (tasks() < want) nc = Math.max(4 * nr, roundUp(Math.ceil(n / Math.ceil(want / rowBlocks())), nr));
   while (tasks() < want && mc > 2 * mr) mc = Math.max(mr, roundUp(Math.ceil(mc / 2), mr));
   let tailBlocks = 0, tailNc = nc;
-  const narrow = Math.max(4 * nr, roundUp(Math.ceil(nc / TAIL_SPLIT), nr));
+  const narrow = Math.max(TAIL_MIN_PANELS * nr, roundUp(Math.ceil(nc / TAIL_SPLIT), nr));
   if (parallel && narrow < nc) {
     tailBlocks = Math.min(rowBlocks(), threads);
     tailNc = narrow;
