@@ -151,6 +151,30 @@ describe('TensorFlow.js layers format', () => {
     m.dispose();
   });
 
+  it('batch normalization after other layers, with the positive axis Keras writes, loads here and predicts the same', async () => {
+    const bn = (axis: number): tfl.layers.Layer => tfl.layers.batchNormalization({ axis, betaInitializer: 'randomNormal', gammaInitializer: 'randomNormal', movingMeanInitializer: 'randomNormal', movingVarianceInitializer: 'ones' });
+    const t = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [6, 5, 2], biasInitializer: 'randomNormal' }),
+        bn(3),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 4 }),
+        bn(1),
+      ],
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'tf-bn-'));
+    await t.save(tfWriteHandler(dir));
+    const saved = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const axes = (saved.modelTopology.model_config ?? saved.modelTopology).config.layers.filter((l: { class_name: string }) => l.class_name === 'BatchNormalization').map((l: { config: { axis: number } }) => l.config.axis);
+    expect(axes).toEqual([3, 1]);
+    const m = await wt.loadModel(`file://${join(dir, 'model.json')}`);
+    expect(m.layers.map((l) => l.getClassName())).toEqual(['Conv2D', 'BatchNormalization', 'Flatten', 'Dense', 'BatchNormalization']);
+    const x = wt.randn([3, 6, 5, 2], { seed: 4 });
+    const want = await (t.predict(tf.tensor(Array.from(await x.data()), [3, 6, 5, 2])) as tf.Tensor).data();
+    close(await m.predict(x).data(), want);
+    m.dispose();
+  });
+
   it('round trip through our own save/load and a custom IOHandler', async () => {
     const m = wt.sequential({ layers: [wt.layers.dense({ units: 5, activation: 'leakyRelu', inputShape: [4] }), wt.layers.dense({ units: 2 })], seed: 3 });
     let stored: wt.ModelArtifacts | undefined;

@@ -97,8 +97,11 @@ function reg(v: unknown): RegularizerIdentifier | undefined {
   return { l1: Number(c.l1 ?? 0), l2: Number(c.l2 ?? 0) };
 }
 
-/** A layer from its {class_name, config} entry in model.json. */
-function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined): Layer {
+/**
+ * A layer from its {class_name, config} entry in model.json. `inputShape` is the first layer's batch
+ * input shape (from an InputLayer entry); `flowing` is the shape that reaches this layer, where known.
+ */
+function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined, flowing: SymbolicShape | undefined): Layer {
   const cls = entry.class_name as string;
   const c = (entry.config ?? {}) as Config;
   const base: LayerArgs = { name: c.name as string | undefined, trainable: c.trainable as boolean | undefined, batchInputShape: inputShape ?? shapeOf(c) };
@@ -153,10 +156,11 @@ function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined): 
       return new Reshape({ ...base, targetShape: c.target_shape as number[] });
     case 'BatchNormalization': {
       const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis;
+      const rank = (flowing ?? base.batchInputShape)?.length;
       return new BatchNormalization({
         ...base,
         // Keras writes the positive index of the last axis; channels-last is all this library supports.
-        axis: typeof axis === 'number' && inputShape && axis === inputShape.length - 1 ? -1 : (axis as number | undefined),
+        axis: typeof axis === 'number' && rank !== undefined && axis === rank - 1 ? -1 : (axis as number | undefined),
         momentum: c.momentum as number | undefined,
         epsilon: c.epsilon as number | undefined,
         center: c.center as boolean | undefined,
@@ -215,6 +219,7 @@ export function modelFromArtifacts(a: ModelArtifacts): Sequential {
   const entries = (Array.isArray(cfg) ? cfg : cfg.layers) as Config[] | undefined;
   if (!Array.isArray(entries) || entries.length === 0) throw new Error('loadModel: the model config lists no layers');
   let pending: SymbolicShape | undefined;
+  let flowing: SymbolicShape | undefined; // the shape that reaches the next layer
   const layers: Layer[] = [];
   for (const e of entries) {
     if (!e || typeof e !== 'object') throw new Error('loadModel: the model config lists a layer that is not an object');
@@ -222,7 +227,10 @@ export function modelFromArtifacts(a: ModelArtifacts): Sequential {
       pending = shapeOf((e.config ?? {}) as Config);
       continue;
     }
-    layers.push(layerFromConfig(e, layers.length === 0 ? pending : undefined));
+    const layer = layerFromConfig(e, layers.length === 0 ? pending : undefined, flowing);
+    layers.push(layer);
+    const into = layers.length === 1 ? layer.batchInputShape : flowing;
+    flowing = into ? layer.computeOutputShape([null, ...into.slice(1)]) : undefined;
   }
   // Check everything against the plan before the model (and its weights) exist.
   const plan = plannedWeights(layers);
