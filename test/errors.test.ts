@@ -26,8 +26,8 @@ describe.each(backends)('bad input on %s', (backend) => {
       expect(() => wt.matmul(wt.zeros([3]), a)).toThrow(/matmul: expected 2-D or 3-D operands, got \[3\]/);
       expect(() => wt.matmul(wt.zeros([1, 2, 3, 4]), a)).toThrow(/matmul: expected 2-D or 3-D/);
       expect(() => wt.matmul(wt.zeros([2, 2, 3]), wt.zeros([3, 3, 4]))).toThrow(/matmul: batch sizes differ/);
-      expect(() => wt.fusedMatmul(a, wt.zeros([3, 4]), { bias: wt.zeros([3]) })).toThrow(/matmul: bias must have 4 elements.*got \[3\]/);
-      expect(() => wt.fusedMatmul(a, wt.zeros([3, 4]), { activation: bad('swish') })).toThrow(/matmul: unknown activation 'swish'/);
+      expect(() => wt.fusedMatmul(a, wt.zeros([3, 4]), { bias: wt.zeros([3]) })).toThrow(/^fusedMatmul: bias must have 4 elements.*got \[3\]/);
+      expect(() => wt.fusedMatmul(a, wt.zeros([3, 4]), { activation: bad('swish') })).toThrow(/^fusedMatmul: unknown activation 'swish'/);
       expect(() => wt.matmul(wt.zeros([2, 3], 'int32'), wt.zeros([3, 4]))).toThrow(/matmul: expected a float32 tensor, got int32/);
     });
     it('broadcasting', () => {

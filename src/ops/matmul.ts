@@ -30,46 +30,51 @@ const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh',
 
 /** a @ b. 2-D x 2-D, or 3-D (batched) with either side 2-D and shared across the batch. @function */
 export const matmul = defineOp('matmul', (a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor => {
-  return fusedMatmul(a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
+  return product('matmul', a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
 });
 
 /** act(a @ b + bias) in one kernel: the dense layer's forward pass. @function */
 export const fusedMatmul = defineOp('fusedMatmul', (a: TensorLike, b: TensorLike, opts: FusedMatmulOptions = {}): Tensor => {
-  const backend = backendOf('matmul', [a, b, ...(opts.bias ? [opts.bias] : [])]);
+  return product('fusedMatmul', a, b, opts);
+});
+
+/** matmul and fusedMatmul, whose errors name `op`: the one the user called. */
+function product(op: string, a: TensorLike, b: TensorLike, opts: FusedMatmulOptions): Tensor {
+  const backend = backendOf(op, [a, b, ...(opts.bias ? [opts.bias] : [])]);
   // Every check, the output's size included, comes before numbers or arrays become tensors.
-  const sa = argShape('matmul', a), sb = argShape('matmul', b);
-  if (!sa || !sb) throw new Error(`matmul: expected Tensors or arrays, got ${sa ? typeof b : typeof a}`);
+  const sa = argShape(op, a), sb = argShape(op, b);
+  if (!sa || !sb) throw new Error(`${op}: expected Tensors or arrays, got ${sa ? typeof b : typeof a}`);
   for (const [v, s] of [[a, sa], [b, sb]] as const) {
-    if (argDType(v) !== 'float32') throw new Error(`matmul: expected a float32 tensor, got ${argDType(v)} ${fmt(s)} (use .cast('float32'))`);
+    if (argDType(v) !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${argDType(v)} ${fmt(s)} (use .cast('float32'))`);
   }
   const tA = !!opts.transposeA;
   const tB = !!opts.transposeB;
   const activation = opts.activation ?? 'linear';
   const alpha = opts.alpha ?? 0.2;
-  if (!ACTIVATIONS.includes(activation)) throw new Error(`matmul: unknown activation '${String(activation)}' (expected one of ${ACTIVATIONS.join(', ')})`);
+  if (!ACTIVATIONS.includes(activation)) throw new Error(`${op}: unknown activation '${String(activation)}' (expected one of ${ACTIVATIONS.join(', ')})`);
   if (sa.length < 2 || sa.length > 3 || sb.length < 2 || sb.length > 3) {
-    throw new Error(`matmul: expected 2-D or 3-D operands, got ${fmt(sa)} x ${fmt(sb)}`);
+    throw new Error(`${op}: expected 2-D or 3-D operands, got ${fmt(sa)} x ${fmt(sb)}`);
   }
   const [m, ka] = tA ? [sa[sa.length - 1]!, sa[sa.length - 2]!] : [sa[sa.length - 2]!, sa[sa.length - 1]!];
   const [kb, n] = tB ? [sb[sb.length - 1]!, sb[sb.length - 2]!] : [sb[sb.length - 2]!, sb[sb.length - 1]!];
   if (ka !== kb) {
-    throw new Error(`matmul: inner dimensions differ: ${fmt(sa)}${tA ? 'ᵀ' : ''} x ${fmt(sb)}${tB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
+    throw new Error(`${op}: inner dimensions differ: ${fmt(sa)}${tA ? 'ᵀ' : ''} x ${fmt(sb)}${tB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
   }
   const aBatched = sa.length === 3;
   const bBatched = sb.length === 3;
   const batch = aBatched ? sa[0]! : bBatched ? sb[0]! : 1;
   if (aBatched && bBatched && sa[0] !== sb[0]) {
-    throw new Error(`matmul: batch sizes differ: ${fmt(sa)} x ${fmt(sb)}`);
+    throw new Error(`${op}: batch sizes differ: ${fmt(sa)} x ${fmt(sb)}`);
   }
-  const sBias = opts.bias ? argShape('matmul', opts.bias) : null;
+  const sBias = opts.bias ? argShape(op, opts.bias) : null;
   if (sBias && (sizeOf(sBias) !== n || sBias.length > 2 || (sBias.length === 2 && sBias[0] !== 1))) {
-    throw new Error(`matmul: bias must have ${n} elements ([${n}] or [1,${n}]), got ${fmt(sBias)}`);
+    throw new Error(`${op}: bias must have ${n} elements ([${n}] or [1,${n}]), got ${fmt(sBias)}`);
   }
   const shape = aBatched || bBatched ? [batch, m, n] : [m, n];
-  checkAlloc('matmul', shape, 'float32', backend);
-  const x = toTensor('matmul', a, backend);
-  const w = toTensor('matmul', b, backend);
-  const bias = opts.bias ? toTensor('matmul', opts.bias, backend) : undefined;
+  checkAlloc(op, shape, 'float32', backend);
+  const x = toTensor(op, a, backend);
+  const w = toTensor(op, b, backend);
+  const bias = opts.bias ? toTensor(op, opts.bias, backend) : undefined;
   const y = runKernel('matmul', bias ? [x, w, bias] : [x, w], shape, 'float32', {
     batch, m, n, k: ka, transposeA: tA, transposeB: tB, aBatched, bBatched, bias: !!bias, activation, alpha,
   }, backend);
@@ -101,5 +106,5 @@ export const fusedMatmul = defineOp('fusedMatmul', (a: TensorLike, b: TensorLike
     if (bias) grads.push(needs[2] === false ? null : reshape(sum(reshape(dz, [-1, n]), 0), bias.shape));
     return grads;
   });
-});
+}
 
