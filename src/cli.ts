@@ -201,11 +201,12 @@ function buildLayers(kind: TrainOptions['model'], data: wt.Dataset): wt.Layer[] 
       L.maxPooling2d({ poolSize: 2 }),
     ]
     : [
+      // moving statistics with momentum 0.9 (see src/examples/cnn-mnist.ts)
       L.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', inputShape: [h, w, 1] }),
-      L.batchNormalization(),
+      L.batchNormalization({ momentum: 0.9 }),
       L.maxPooling2d({ poolSize: 2 }),
       L.conv2d({ filters: 64, kernelSize: 5, activation: 'relu' }),
-      L.batchNormalization(),
+      L.batchNormalization({ momentum: 0.9 }),
       L.maxPooling2d({ poolSize: 2 }),
     ];
   return [...features, L.flatten(), L.dense({ units: 64, activation: 'relu' }), L.dense({ units: data.numClasses, activation: 'softmax' })];

@@ -3,7 +3,7 @@
  * split), 5 epochs of adam in batches of 32:
  * - the small network on the cpu reference: about 97% (97.1%; the dense Keras model gets 94%);
  * - the large one (5x5 convolutions, batch normalization, a halving learning rate) reaches the 98%
- *   goal (98.05%). It needs about 5x the arithmetic, so it runs on the wasm backend (40 s here; the
+ *   goal (98.15%; 96.35% after the first epoch). It needs about 5x the arithmetic, so it runs on the wasm backend (40 s here; the
  *   cpu backend would take about 17 minutes); wasm follows the cpu's losses batch by batch
  *   (test/nn-parity.test.ts) and is deterministic whatever its thread count (test/wasm.test.ts).
  * About two and a half minutes on two idle cores.
@@ -30,6 +30,8 @@ describe('CNN accuracy on MNIST, 8,000 / 2,000 digits, 5 epochs', () => {
       expect(r.params).toBe(118730);
       const acc = r.history.history.val_accuracy!;
       expect(r.testAccuracy, `per-epoch test accuracy ${acc.map((a) => a.toFixed(4)).join(', ')}`).toBeGreaterThanOrEqual(0.98);
+      // the moving statistics (momentum 0.9) already serve inference after the first epoch
+      expect(acc[0], `per-epoch test accuracy ${acc.map((a) => a.toFixed(4)).join(', ')}`).toBeGreaterThan(0.9);
       expect(wt.memory().numTensors).toBe(0);
     } finally {
       await wt.setBackend('cpu');
