@@ -40,6 +40,7 @@ if (libs.some((l) => l.endsWith('webgpu'))) {
 globalThis.navigator ??= { userAgent: 'node' };
 
 const wt = await import(new URL('../dist/index.js', import.meta.url).href);
+const { buildModel } = await import(new URL('../dist/examples/cnn-mnist.js', import.meta.url).href);
 await wt.setBackend('cpu');
 const n = Math.max(samples, peerSamples);
 const ds = await wt.datasets.fashionMnist({ train: n, test: 1, seed: 0, asImages: true });
@@ -57,19 +58,7 @@ for (const name of libs.filter((l) => l.startsWith('ours-'))) {
     await wt.setBackend(backend);
     const x = wt.tensor(xData.subarray(0, samples * 784), [samples, 28, 28, 1]);
     const y = wt.tensor(yData.subarray(0, samples * 10), [samples, 10]);
-    const model = wt.sequential({
-      seed: 1,
-      layers: [
-        wt.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-        wt.layers.maxPooling2d({ poolSize: 2 }),
-        wt.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-        wt.layers.maxPooling2d({ poolSize: 2 }),
-        wt.layers.flatten(),
-        wt.layers.dense({ units: 64, activation: 'relu' }),
-        wt.layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-    });
-    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const model = buildModel(1, 'small'); // the example's network, adam at 0.001
     const info = wt.backendInfo().device;
     adapters[name] = backend === 'cpu' ? cpuAdapter() : `${backend}: ${info.adapter ?? info.description ?? info.mode ?? JSON.stringify(info)}`;
     counts[name] = samples;

@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import * as wt from './index.js';
+import { cnnLayers } from './examples/cnn-mnist.js';
 
 const USAGE = `Usage: webgpu-tensor train [options]
        webgpu-tensor --help | --version
@@ -193,23 +194,7 @@ function buildLayers(kind: TrainOptions['model'], data: wt.Dataset): wt.Layer[] 
       L.dense({ units: data.numClasses, activation: 'softmax' }),
     ];
   }
-  const features = kind === 'cnn'
-    ? [
-      L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [h, w, 1] }),
-      L.maxPooling2d({ poolSize: 2 }),
-      L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      L.maxPooling2d({ poolSize: 2 }),
-    ]
-    : [
-      // moving statistics with momentum 0.9 (see src/examples/cnn-mnist.ts)
-      L.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', inputShape: [h, w, 1] }),
-      L.batchNormalization({ momentum: 0.9 }),
-      L.maxPooling2d({ poolSize: 2 }),
-      L.conv2d({ filters: 64, kernelSize: 5, activation: 'relu' }),
-      L.batchNormalization({ momentum: 0.9 }),
-      L.maxPooling2d({ poolSize: 2 }),
-    ];
-  return [...features, L.flatten(), L.dense({ units: 64, activation: 'relu' }), L.dense({ units: data.numClasses, activation: 'softmax' })];
+  return cnnLayers(kind === 'cnn' ? 'small' : 'large', [h, w], data.numClasses);
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);

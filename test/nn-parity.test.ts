@@ -9,6 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
 import { availability } from './backends.js';
+import { buildModel } from '../src/examples/cnn-mnist.js';
 
 interface Run {
   losses: number[];
@@ -25,22 +26,8 @@ const backends = await availability();
 
 const CNN_TRAIN = 256;
 
-function cnn(): wt.Sequential {
-  const model = wt.sequential({
-    seed: 1,
-    layers: [
-      wt.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      wt.layers.maxPooling2d({ poolSize: 2 }),
-      wt.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      wt.layers.maxPooling2d({ poolSize: 2 }),
-      wt.layers.flatten(),
-      wt.layers.dense({ units: 64, activation: 'relu' }),
-      wt.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
+/** The small CNN of the example (adam at 0.001), seeded. */
+const cnn = (): wt.Sequential => buildModel(1, 'small');
 
 async function train(backend: wt.BackendName, kind: 'mlp' | 'cnn' = 'mlp'): Promise<Run> {
   await wt.setBackend(backend);

@@ -40,28 +40,33 @@ export interface CnnMnistResult {
   summary: string;
 }
 
-/** The network of `size`, compiled (adam at 0.001 for 'small', 0.002 for 'large'). */
-export function buildModel(seed = 0, size: CnnSize = 'small'): wt.Sequential {
+/**
+ * The layers of the network of `size` for [h, w, 1] images and `classes` classes (the CLI trains
+ * them on any dataset of images).
+ */
+export function cnnLayers(size: CnnSize = 'small', [h, w]: readonly [number, number] = [28, 28], classes = 10): wt.Layer[] {
   const L = wt.layers;
-  const layers = size === 'small'
+  const features = size === 'small'
     ? [
-      L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      L.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [h, w, 1] }),
       L.maxPooling2d({ poolSize: 2 }),
       L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
       L.maxPooling2d({ poolSize: 2 }),
     ]
     : [
-      L.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', inputShape: [28, 28, 1] }),
+      L.conv2d({ filters: 32, kernelSize: 5, activation: 'relu', inputShape: [h, w, 1] }),
       L.batchNormalization({ momentum: 0.9 }),
       L.maxPooling2d({ poolSize: 2 }),
       L.conv2d({ filters: 64, kernelSize: 5, activation: 'relu' }),
       L.batchNormalization({ momentum: 0.9 }),
       L.maxPooling2d({ poolSize: 2 }),
     ];
-  const model = wt.sequential({
-    seed,
-    layers: [...layers, L.flatten(), L.dense({ units: 64, activation: 'relu' }), L.dense({ units: 10, activation: 'softmax' })],
-  });
+  return [...features, L.flatten(), L.dense({ units: 64, activation: 'relu' }), L.dense({ units: classes, activation: 'softmax' })];
+}
+
+/** The network of `size`, compiled (adam at 0.001 for 'small', 0.002 for 'large'). */
+export function buildModel(seed = 0, size: CnnSize = 'small'): wt.Sequential {
+  const model = wt.sequential({ seed, layers: cnnLayers(size) });
   model.compile({ optimizer: wt.optimizers.adam({ learningRate: size === 'small' ? 0.001 : 0.002 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }
