@@ -15,7 +15,7 @@
  * Usage: node bench/cnn-train.mjs [--quick] [--samples=N] [--peer-samples=N] [--batch=N] [--runs=N]
  *   [--libs=ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-webgpu,tfjs-wasm,jax-wasm] [--no-gflops]
  */
-import { cpuAdapter, parseArgs, report, round, time, timeInterleaved, useTfjsBackend } from './lib.mjs';
+import { cpuAdapter, oursAdapter, parseArgs, report, round, time, timeInterleaved, useTfjsBackend } from './lib.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -59,8 +59,7 @@ for (const name of libs.filter((l) => l.startsWith('ours-'))) {
     const x = wt.tensor(xData.subarray(0, samples * 784), [samples, 28, 28, 1]);
     const y = wt.tensor(yData.subarray(0, samples * 10), [samples, 10]);
     const model = buildModel(1, 'small'); // the example's network, adam at 0.001
-    const info = wt.backendInfo().device;
-    adapters[name] = backend === 'cpu' ? cpuAdapter() : `${backend}: ${info.adapter ?? info.description ?? info.mode ?? JSON.stringify(info)}`;
+    adapters[name] = oursAdapter(wt, backend);
     counts[name] = samples;
     impls[name] = {
       before: () => wt.setBackend(backend),

@@ -83,6 +83,13 @@ export function cpuAdapter() {
   return `cpu: ${cpus[0]?.model?.trim() ?? 'unknown'} x${cpus.length} (node ${process.version})`;
 }
 
+/** The adapter line for one of our backends, `backend` being the active one of `wt`. */
+export function oursAdapter(wt, backend) {
+  if (backend === 'cpu') return cpuAdapter();
+  const info = wt.backendInfo().device;
+  return `${backend}: ${info.adapter ?? info.description ?? info.mode ?? JSON.stringify(info)}`;
+}
+
 const records = [];
 
 /**

@@ -5,7 +5,7 @@
  * One timed sample is one epoch of fit over --samples digits (fit reads its loss back at the end).
  * Usage: node bench/mnist-train.mjs [--quick] [--samples=N] [--runs=N] [--libs=ours-cpu,ours-wasm,ours-webgpu,ours-gpujs,tfjs-cpu,tfjs-wasm,tfjs-webgpu]
  */
-import { cpuAdapter, parseArgs, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
+import { cpuAdapter, oursAdapter, parseArgs, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -44,8 +44,7 @@ for (const name of libs.filter((l) => l.startsWith('ours-'))) {
     const y = wt.tensor(yData, [samples, 10]);
     const model = wt.sequential({ layers: [wt.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }), wt.layers.dense({ units: 10, activation: 'softmax' })], seed: 1 });
     model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const info = wt.backendInfo().device;
-    adapters[name] = backend === 'cpu' ? cpuAdapter() : `${backend}: ${info.adapter ?? info.description ?? info.mode ?? JSON.stringify(info)}`;
+    adapters[name] = oursAdapter(wt, backend);
     impls[name] = {
       before: () => wt.setBackend(backend),
       run: async () => { await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0, seed: 1 }); },
