@@ -5,6 +5,7 @@
  * batches and its accuracy rises. Screenshots go to test-results/ (and to docs/ for the README).
  * Under CI=true a missing browser or adapter fails.
  */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   BROWSER_TESTS_ENABLED, browserSession, CHROMIUM, publishScreenshot, screenshot, smokeTolerance, WEBGPU_ARGS,
@@ -16,6 +17,20 @@ if (!BROWSER_TESTS_ENABLED) console.warn(`browser tests: no Chromium at ${CHROMI
 interface SmokeResult { backend: string; info: { backend: string; device: Record<string, unknown> }; cases: Record<string, SmokeCase> }
 interface BenchRow { test: string; size: string; backend: string; throughput: number; speedup?: number; maxErr?: number; error?: string }
 interface Point { x: number; loss: number; accuracy: number }
+
+/** Draws a "1" on the MNIST page's pad and returns the ten probabilities it shows for it. */
+async function drawOne(page: Page): Promise<number[]> {
+  // the pad may sit below the fold: mouse events must land on it
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = (await page.locator('#pad').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.85, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => (window.wtMnist?.drawn?.length ?? 0) === 10, null, { timeout: 20_000 });
+  return (await page.evaluate(() => window.wtMnist!.drawn!)) as number[];
+}
 
 describe('in Chromium with WebGPU', () => {
   const session = browserSession(WEBGPU_ARGS);
@@ -105,14 +120,7 @@ describe('in Chromium with WebGPU', () => {
     expect(st!.gridCorrect).toBeGreaterThan(20);
     expect(await page.locator('#digits canvas').count()).toBe(40);
     // Draw a "1" on the pad: the ten probabilities appear and sum to 1.
-    const box = (await page.locator('#pad').boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5, { steps: 8 });
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.85, { steps: 8 });
-    await page.mouse.up();
-    await page.waitForFunction(() => (window.wtMnist?.drawn?.length ?? 0) === 10, null, { timeout: 20_000 });
-    const drawn = (await page.evaluate(() => window.wtMnist!.drawn!)) as number[];
+    const drawn = await drawOne(page);
     expect(drawn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     const shot = await screenshot(page, 'mnist-webgpu');
     publishScreenshot(shot, 'screenshot-mnist.png');
@@ -131,16 +139,7 @@ describe('in Chromium with WebGPU', () => {
     expect(st!.batches.length).toBe(40);
     const val = st!.validation as Point[];
     expect(val[1]!.accuracy).toBeGreaterThan(st!.initial!.accuracy + 0.3);
-    // the pad may sit below the fold: mouse events must land on it
-    await page.locator('#pad').scrollIntoViewIfNeeded();
-    const box = (await page.locator('#pad').boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.5, { steps: 8 });
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.85, { steps: 8 });
-    await page.mouse.up();
-    await page.waitForFunction(() => (window.wtMnist?.drawn?.length ?? 0) === 10, null, { timeout: 20_000 });
-    const drawn = (await page.evaluate(() => window.wtMnist!.drawn!)) as number[];
+    const drawn = await drawOne(page);
     expect(drawn.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     await screenshot(page, 'mnist-cnn-webgpu');
   });
