@@ -12,7 +12,7 @@ import { ActivationLayer, Dropout, Flatten, Reshape } from '../layers/core.js';
 import { Conv2D, type Size2D } from '../layers/conv.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from '../layers/pooling.js';
 import { BatchNormalization } from '../layers/batchnorm.js';
-import { Dense } from '../layers/dense.js';
+import { Dense, type DenseArgs } from '../layers/dense.js';
 import type { Layer, LayerArgs, SymbolicShape } from '../layers/layer.js';
 import { Sequential } from '../model.js';
 import { checkWeightSpec, specBytes } from './untrusted.js';
@@ -97,6 +97,18 @@ function reg(v: unknown): RegularizerIdentifier | undefined {
   return { l1: Number(c.l1 ?? 0), l2: Number(c.l2 ?? 0) };
 }
 
+/** The options Dense and Conv2D share: activation, bias, initializers and regularizers. */
+function kernelArgs(c: Config): Pick<DenseArgs, 'activation' | 'useBias' | 'kernelInitializer' | 'biasInitializer' | 'kernelRegularizer' | 'biasRegularizer'> {
+  return {
+    activation: activationOf(c.activation ?? 'linear'),
+    useBias: c.use_bias as boolean | undefined,
+    kernelInitializer: init(c.kernel_initializer),
+    biasInitializer: init(c.bias_initializer),
+    kernelRegularizer: reg(c.kernel_regularizer),
+    biasRegularizer: reg(c.bias_regularizer),
+  };
+}
+
 /**
  * A layer from its {class_name, config} entry in model.json. `inputShape` is the first layer's batch
  * input shape (from an InputLayer entry); `flowing` is the shape that reaches this layer, where known.
@@ -110,12 +122,7 @@ function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined, f
       return new Dense({
         ...base,
         units: c.units as number,
-        activation: activationOf(c.activation ?? 'linear'),
-        useBias: c.use_bias as boolean | undefined,
-        kernelInitializer: init(c.kernel_initializer),
-        biasInitializer: init(c.bias_initializer),
-        kernelRegularizer: reg(c.kernel_regularizer),
-        biasRegularizer: reg(c.bias_regularizer),
+        ...kernelArgs(c),
       });
     case 'Activation':
       return new ActivationLayer({ ...base, activation: activationOf(c.activation) });
@@ -132,12 +139,7 @@ function layerFromConfig(entry: Config, inputShape: SymbolicShape | undefined, f
         padding: c.padding as 'valid' | 'same' | undefined,
         dataFormat: c.data_format as 'channelsLast' | undefined,
         dilationRate: (c.dilation_rate ?? undefined) as Size2D | undefined,
-        activation: activationOf(c.activation ?? 'linear'),
-        useBias: c.use_bias as boolean | undefined,
-        kernelInitializer: init(c.kernel_initializer),
-        biasInitializer: init(c.bias_initializer),
-        kernelRegularizer: reg(c.kernel_regularizer),
-        biasRegularizer: reg(c.bias_regularizer),
+        ...kernelArgs(c),
       });
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
