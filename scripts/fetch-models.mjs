@@ -36,15 +36,22 @@ export const PACKAGES = [
       'nsfw-inception-v3': { from: 'dist/models/inception_v3', kind: 'wrapped-layers' },
     },
   },
+  {
+    spec: '@vladmandic/human@3.3.6',
+    integrity: 'sha512-Nr5mPfq1gQ+uKeXY5uM3Fj8UxvF5CEh2s6txM5wRThqaW0mF9huooOuZSrT8hhGho0hGaXLFdAwfD/2+teCv6A==',
+    // TF.js graph models (GraphDef JSON + weights) of face, hand and body detectors: float32,
+    // float16 and uint8 weights, and one (handtrack) with while-loop control flow and TensorLists.
+    models: { human: { from: 'models', kind: 'layers', check: 'emotion.json' } },
+  },
 ];
 
-/** The folder of a model by name (it holds model.json); it may not exist yet. */
+/** The folder of a model by name (it holds model.json, or for `human` one JSON file a model); it may not exist yet. */
 export function modelDir(name) {
   return join(MODELS_DIR, name);
 }
 
 function missing() {
-  return PACKAGES.filter((p) => Object.keys(p.models).some((m) => !existsSync(join(modelDir(m), 'model.json'))));
+  return PACKAGES.filter((p) => Object.entries(p.models).some(([m, d]) => !existsSync(join(modelDir(m), d.check ?? 'model.json'))));
 }
 
 function fetchPackage(p) {
