@@ -102,7 +102,9 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
   const { outer, size: axisLen, inner } = splitAt(x.shape, ax);
   const attrs = { outer, axisLen, inner, numIdx: idx.size };
   const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: x.dtype });
-  return record('gather', [x], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs)]);
+  // idx is an input of the record so that the tape holds it: a composite op that made it (a resize,
+  // say) must not dispose it while the backward pass still needs it.
+  return record('gather', [x, idx], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs), null]);
 });
 
 /** Join tensors along `axis`; all other dimensions must agree. @function */
