@@ -48,7 +48,7 @@ export function listCases(): Case[] {
       const unsupported = [...new Set(g.nodes.map((n) => (n.domain === '' ? n.op : `${n.domain}:${n.op}`)).filter((op) => !wt.onnx.supportedOps().includes(op)))];
       if (unsupported.length) c.skip = { group: 'not yet', detail: unsupported.join(',') };
       else if (values.some((v) => v.dtype && !['float32', 'float64', 'float16', 'int32', 'int64', 'int8', 'uint8', 'int16', 'uint16', 'bool'].includes(v.dtype))) {
-        c.skip = { group: 'not yet', detail: `dtype ${values.map((v) => v.dtype).join(',')}` };
+        c.skip = { group: 'not yet', detail: `dtype:${[...new Set(values.map((v) => v.dtype))].join('/')}` };
       }
     }
     return c;

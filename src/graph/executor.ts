@@ -163,7 +163,7 @@ export class GraphExecutor {
           const msg = e instanceof Error ? e.message : String(e);
           throw new Error(msg.includes(n.op) ? msg : `${n.op} (node '${n.name}'): ${msg}`);
         }
-        n.outputs.forEach((o, i) => { if (o !== '' && outs[i] !== undefined) values.set(o, outs[i]!); else release(outs[i]); });
+        outs.forEach((v, i) => { const o = n.outputs[i]; if (o && v !== undefined) values.set(o, v); else release(v); });
         for (const name of step.free) { release(values.get(name)); values.delete(name); }
       }
       const result: Record<string, Tensor> = {};
@@ -183,14 +183,14 @@ export class GraphExecutor {
   }
 
   /**
-   * execute(), after reading back the small integer and scalar feeds (shapes, axes, bounds), which
+   * execute(), after reading back the small feeds (int32 up to 4096 elements, any up to 16: shapes, axes, scales, bounds), which
    * ops such as Reshape and Slice take as host values. This is what InferenceSession.run calls.
    */
   async executeAsync(feeds: Readonly<Record<string, Tensor>>, opts: ExecuteOptions = {}): Promise<Record<string, Tensor>> {
     const pre: Record<string, Tensor> = { ...feeds };
     const hostFeeds = new Map<string, HostTensor>();
     for (const [name, t] of Object.entries(feeds)) {
-      if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size === 1)) {
+      if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size <= 16)) {
         hostFeeds.set(name, { kind: 'host', dtype: t.dtype, shape: t.shape.slice(), data: await t.data() });
       }
     }

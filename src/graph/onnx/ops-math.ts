@@ -85,7 +85,31 @@ function variadic(f: (a: Tensor, b: Tensor) => Tensor, mean = false): OpFn {
 
 const asMask = (x: Tensor): Tensor => ops.notEqual(x, 0);
 
+/** Round half to even, as ONNX and numpy do. */
+function round(x: Tensor): Tensor {
+  if (x.dtype === 'int32') return x;
+  const r = floor(ops.add(x, 0.5));
+  const tie = ops.equal(ops.sub(r, x), 0.5);
+  const odd = ops.equal(ops.sub(r, ops.mul(floor(ops.mul(r, 0.5)), 2)), 1);
+  return ops.sub(r, ops.mul(tie, odd));
+}
+
+/** Mod: the divisor's sign (Python) by default, the dividend's (C fmod) with fmod = 1. */
+const mod: OpFn = (c) => {
+  const a = c.tensor(0), b = c.tensor(1);
+  const q = ops.div(a, b);
+  const whole = c.int('fmod', 0) === 1 ? ops.cast(ops.cast(q, 'int32'), 'float32') : floor(q);
+  const r = ops.sub(a, ops.mul(whole, b));
+  return [a.dtype === 'int32' && b.dtype === 'int32' ? ops.cast(r, 'int32') : r];
+};
+
 export const MATH_OPS: Record<string, OpFn> = {
+  Mod: mod,
+  Round: unary(round),
+  Shrink: unary((x, c) => {
+    const l = c.float('lambd', 0.5), b = c.float('bias', 0);
+    return ops.where(ops.less(x, -l), ops.add(x, b), ops.where(ops.greater(x, l), ops.sub(x, b), 0));
+  }),
   Add: binary(ops.add),
   Sub: binary(ops.sub),
   Mul: binary(ops.mul),
