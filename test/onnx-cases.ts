@@ -10,7 +10,9 @@ import { decodeModel, decodeTensorFile } from '../src/graph/onnx/model.js';
 import { toDevice } from '../src/graph/host.js';
 import type { HostTensor } from '../src/graph/types.js';
 
-export const NODE_DIR = '/usr/share/libonnx-testdata/data/node';
+export const DATA_DIR = '/usr/share/libonnx-testdata/data';
+/** The node cases, and the PyTorch-exported modules and operators, and the simple graphs. */
+const SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'];
 
 export interface Case {
   name: string;
@@ -23,9 +25,10 @@ const TRAINING_OPS = new Set(['Adagrad', 'Adam', 'Momentum', 'Gradient']);
 
 /** Every case folder, classified by whether we can run it. */
 export function listCases(): Case[] {
-  if (!existsSync(NODE_DIR)) return [];
-  return readdirSync(NODE_DIR).sort().map((name) => {
-    const dir = join(NODE_DIR, name);
+  if (!existsSync(DATA_DIR)) return [];
+  return SUITES.flatMap((suite) => readdirSync(join(DATA_DIR, suite)).sort().map((n) => [suite, n] as const)).map(([suite, n]) => {
+    const dir = join(DATA_DIR, suite, n);
+    const name = suite === 'node' ? n : `${suite}/${n}`;
     const c: Case = { name, dir };
     let model;
     try {

@@ -166,7 +166,10 @@ export const MATH_OPS: Record<string, OpFn> = {
   }),
   ThresholdedRelu: unary((x, c) => ops.mul(x, ops.greater(x, c.float('alpha', 1)))),
   PRelu: (c) => {
-    const x = c.tensor(0), slope = c.tensor(1);
+    const x = c.tensor(0);
+    let slope = c.tensor(1);
+    // Before opset 7 a [C] slope applied per channel (axis 1), not numpy-style.
+    if (c.opset < 7 && slope.rank === 1 && x.rank > 2 && slope.size === x.shape[1]) slope = ops.reshape(slope, [slope.size, ...new Array<number>(x.rank - 2).fill(1)]);
     return [ops.add(ops.relu(x), ops.mul(ops.minimum(x, 0), slope))];
   },
   HardSigmoid: unary((x, c) => hardSigmoid(x, c.float('alpha', 0.2), c.float('beta', 0.5))),
