@@ -176,3 +176,46 @@ export function buildModel(m: ModelDesc): Uint8Array {
   for (const v of m.outputs) g.msg(12, valueInfo(v));
   return new Writer().int(1, 8).str(2, 'webgpu-tensor-test').msg(7, g).msg(8, new Writer().str(1, '').int(2, m.opset ?? 17)).done();
 }
+
+/** Seeded uniform numbers in [-1, 1). */
+export function seeded(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+/** A CNN of the kind PyTorch exports, with the batch dim symbolic. */
+export function cnnBytes(): Uint8Array {
+  return buildModel({
+    opset: 13,
+    inputs: [{ name: 'x', shape: ['N', 3, 8, 8] }],
+    outputs: [{ name: 'probs', shape: ['N', 5] }, { name: 'logits', shape: ['N', 5] }],
+    initializers: [
+      { name: 'W', dims: [4, 3, 3, 3], values: seeded(108, 1) },
+      { name: 'B', dims: [4], values: seeded(4, 2) },
+      { name: 'scale', dims: [4], values: seeded(4, 3).map((v) => v + 1.5) },
+      { name: 'beta', dims: [4], values: seeded(4, 4) },
+      { name: 'mean', dims: [4], values: seeded(4, 5) },
+      { name: 'var', dims: [4], values: seeded(4, 6).map((v) => v + 1.5) },
+      { name: 'W2', dims: [5, 64], values: seeded(320, 7) },
+      { name: 'B2', dims: [5], values: seeded(5, 8) },
+      { name: 'zero', dims: [1], dtype: INT64, values: [0] },
+      { name: 'minus1', dims: [1], dtype: INT64, values: [-1] },
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'W', 'B'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      { op: 'BatchNormalization', inputs: ['c', 'scale', 'beta', 'mean', 'var'], outputs: ['bn'], attrs: { epsilon: { float: 1e-3 } } },
+      { op: 'Relu', inputs: ['bn'], outputs: ['r'] },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+      { op: 'Shape', inputs: ['p'], outputs: ['s'] },
+      { op: 'Gather', inputs: ['s', 'zero'], outputs: ['n'], attrs: { axis: 0 } },
+      { op: 'Concat', inputs: ['n', 'minus1'], outputs: ['flatShape'], attrs: { axis: 0 } },
+      { op: 'Reshape', inputs: ['p', 'flatShape'], outputs: ['flat'] },
+      { op: 'Gemm', inputs: ['flat', 'W2', 'B2'], outputs: ['logits'], attrs: { transB: 1 } },
+      { op: 'Softmax', inputs: ['logits'], outputs: ['probs'], attrs: { axis: 1 } },
+    ],
+  });
+}
+
