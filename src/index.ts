@@ -30,3 +30,5 @@ export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';
 export * from './data/index.js';
 export * from './nn/index.js';
+// Imported inference graphs (ONNX).
+export { loadGraphModel, onnx, OnnxGraphModel, InferenceSession, type GraphModelOptions, type GraphValueInfo, type InferenceSessionOptions, type OnnxSource, type ExecuteOptions } from './graph/index.js';

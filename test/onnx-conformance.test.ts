@@ -1,0 +1,64 @@
+/**
+ * The ONNX node conformance cases (libonnx-testdata) on cpu and wasm, and a sample on webgpu: every
+ * case whose ops we support must match its expected outputs (float32 within 1e-4 + 1e-3 * |x|,
+ * integers exactly), except the ones listed in KNOWN_DIFFERENCES with why. The rest are printed
+ * grouped by why they are not run, and written to test-results/onnx-conformance.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as wt from '../src/index.js';
+import { engine } from '../src/engine.js';
+import { availableBackends } from './backends.js';
+import { DATA_DIR, listCases, runCase } from './onnx-cases.js';
+
+const cases = listCases();
+const runnable = cases.filter((c) => !c.skip);
+const names = await availableBackends();
+
+/** Cases whose ops we run but whose values differ, with why (kept short and honest). */
+const KNOWN_DIFFERENCES: Record<string, string> = {};
+
+describe.skipIf(cases.length === 0)(`ONNX conformance cases (${DATA_DIR})`, () => {
+  it('lists every case not run, grouped by why', () => {
+    const groups: Record<string, string[]> = {};
+    for (const c of cases) if (c.skip) (groups[c.skip.group] ??= []).push(`${c.name} (${c.skip.detail})`);
+    const notYetOps = new Map<string, number>();
+    for (const c of cases) if (c.skip?.group === 'not yet') for (const op of c.skip.detail.split(',')) notYetOps.set(op, (notYetOps.get(op) ?? 0) + 1);
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/onnx-conformance.json', JSON.stringify({ total: cases.length, runnable: runnable.length, groups, notYetOps: Object.fromEntries(notYetOps) }, null, 1));
+    console.log(`[onnx] ${cases.length} cases: ${runnable.length} run; not run: ${Object.entries(groups).map(([g, l]) => `${g} ${l.length}`).join(', ')}`);
+    console.log(`[onnx] not-yet ops: ${[...notYetOps].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op}(${n})`).join(' ')}`);
+    expect(cases.filter((c) => !c.name.includes('/')).length).toBe(932);
+    expect(runnable.length).toBeGreaterThan(300);
+  });
+
+  for (const backend of ['cpu', 'wasm', 'webgpu']) {
+    it.skipIf(!names.includes(backend))(`runs the supported cases on ${backend}`, async () => {
+      await wt.setBackend(backend as wt.BackendName);
+      // webgpu (SwiftShader here) is slow to compile each kernel: a fixed sample of every 8th case.
+      const list = backend === 'webgpu' ? runnable.filter((_, i) => i % 8 === 0) : runnable;
+      const failures: Record<string, string> = {};
+      const unsupported: string[] = [];
+      let passed = 0;
+      for (const c of list) {
+        const before = wt.memory().numTensors;
+        let why: string | undefined;
+        try {
+          why = await runCase(c);
+        } catch (e) {
+          why = `threw: ${(e as Error).message}`;
+        }
+        engine.backend?.flush();
+        if (wt.memory().numTensors !== before) why = `${why ?? ''} leaked ${wt.memory().numTensors - before} tensors`;
+        if (why !== undefined && / not supported/.test(why) && !/leaked/.test(why)) unsupported.push(`${c.name} (${why.replace('threw: ', '')})`);
+        else if (why === undefined) passed++;
+        else failures[c.name] = why;
+      }
+      console.log(`[onnx] ${backend}: ${passed} of ${list.length} cases pass; ${unsupported.length} refuse an attribute or mode not supported yet:\n  ${unsupported.join('\n  ')}`);
+      const unexpected = Object.entries(failures).filter(([n]) => !(n in KNOWN_DIFFERENCES));
+      if (unexpected.length) console.log(unexpected.map(([n, w]) => `  ${n}: ${w}`).join('\n'));
+      expect(unexpected).toEqual([]);
+      await wt.setBackend('cpu');
+    }, 600_000);
+  }
+});
