@@ -11,7 +11,7 @@ import { add, mul, sub } from './elementwise.js';
 import { cast, gather } from './movement.js';
 import { tensor } from './creation.js';
 
-function check(op: string, images: TensorLike, size: readonly [number, number], alignCorners: boolean, halfPixelCenters: boolean): number[] {
+function check(op: string, images: TensorLike, size: readonly [number, number], alignCorners: boolean, halfPixelCenters: boolean): readonly number[] {
   const s = argShape(op, images);
   if (!s || (s.length !== 3 && s.length !== 4)) throw new Error(`${op}: expected images of rank 3 or 4 (NHWC), got ${s ? fmt(s) : typeof images}`);
   if (!Array.isArray(size) || size.length !== 2 || size.some((v) => !Number.isInteger(v) || v <= 0)) {
