@@ -95,6 +95,8 @@ export const fusedConv2d = defineOp('conv2d', (args: FusedConv2dArgs): Tensor =>
   const rows = at.batch * at.outH * at.outW;
   const yShape = [at.batch, at.outH, at.outW, outC];
   checkAlloc(op, yShape, 'float32', backend);
+  // the im2col matrix: backends without an implicit GEMM build it, and the wasm backend's input gradient may
+  if (!colsAreX(at)) checkAlloc(op, [rows, K], 'float32', backend);
   const x = toTensor(op, xa, backend);
   const w = toTensor(op, fa, backend);
   const b = ba === undefined ? undefined : toTensor(op, ba, backend);

@@ -3,19 +3,25 @@
  * operand packed straight from the image by c/conv.c (a ConvPack, written here), so no im2col matrix
  * is built. Forward: pixels x (tap, channel) times the filter; filter gradient: that matrix
  * transposed times dy; input gradient: dy read through the window turned around, times the filter
- * with its channel axes swapped (stride 1; larger strides would multiply mostly zeros, so they take
- * the matmul into a cols buffer and col2im). depthwise runs the direct kernels of c/depthwise.c.
+ * with its channel axes swapped. That product has a row per input pixel where the cols route has
+ * one per output pixel, so it pays only when the two are about as many ('same' padding), at stride
+ * 1 (larger strides would multiply mostly zeros) and with a panel of input channels or more; the
+ * other cases take the matmul into a cols buffer and col2im. depthwise runs the direct kernels of c/depthwise.c.
  */
 import type { KernelAttrs, WindowAttrs } from '../backend.js';
 import type { ArgWriter, WasmContext, WasmHandle } from './context.js';
-import { MC_MAX, matmul } from './matmul.js';
+import { KC_MAX, MC_MAX, matmul } from './matmul.js';
 
 /** Rough single-thread nanoseconds: a multiply-add of the depthwise kernels, a row's overhead. */
 const NS_MADD = 0.25, NS_ROW = 20, NS_COPY = 0.3;
 /** Channels per unit of c/depthwise.c's filter gradient (DW_BLOCK). */
 const DW_BLOCK = 32;
+/** The input gradient runs as an implicit GEMM up to this many input pixels per output pixel. */
+const IMPLICIT_GRAD_PIXELS = 1.1;
 /** The most rows of a sliver c/conv.c handles (MR_MAX). */
 const MR_MAX = 8;
+/** The most tap runs c/conv.c handles in one block (RUNS_MAX): one per row or k step at worst. */
+const RUNS_MAX = 272;
 
 const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
 const raw = (ptr: number, size: number): WasmHandle => ({ ptr, size, dtype: 'float32', freed: false });
@@ -52,6 +58,7 @@ const backwardReach = (w: WindowAttrs): Reach => ({
 function convPack(ctx: WasmContext, src: WasmHandle, zeros: number, rowBuf: number, rowStride: number, mode: 0 | 1,
   source: readonly [number, number, number], grid: readonly [number, number], w: WindowAttrs, r: Reach): number[] {
   if (ctx.mr > MR_MAX) throw new Error(`wasm: conv2d packs slivers of at most ${MR_MAX} rows, the micro-kernel has ${ctx.mr}`);
+  if (Math.max(KC_MAX, MC_MAX + ctx.mr) + 1 > RUNS_MAX) throw new Error(`wasm: conv2d's blocks may span more than ${RUNS_MAX} tap runs`);
   return [src.ptr, zeros, rowBuf, rowStride, mode, ctx.mr, ...source, ...grid, w.kH, w.kW, r.mulY, r.mulX, r.offY, r.offX, r.tapY, r.tapX, r.divY, r.divX];
 }
 
@@ -74,7 +81,7 @@ export function conv2d(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], ou
       withScratch(ctx, ctx.threads * rowStride, 'conv2d (rows)', false, (rows) =>
         matmul(ctx, [null, b, null], out, plain(K, at.outC, at.batch * at.outH * at.outW, at.alpha),
           convPack(ctx, a!, zeros, rows, rowStride, 1, image, outGrid, at, forwardReach(at)))));
-  } else if (at.strideH === 1 && at.strideW === 1) {
+  } else if (at.strideH === 1 && at.strideW === 1 && at.inC >= ctx.nr && at.inH * at.inW <= IMPLICIT_GRAD_PIXELS * at.outH * at.outW) {
     // dx = (dy through the turned-around window) x filter[tap, o, c]: the filter's channel axes swapped first
     const inC = at.inC, outC = at.outC;
     withScratch(ctx, taps * outC * inC, 'conv2d (filter transposed)', false, (wt) => {

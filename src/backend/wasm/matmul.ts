@@ -10,7 +10,7 @@ import type { WasmContext, WasmHandle } from './context.js';
 const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, leakyRelu: 4, step: 5 };
 
 /** Largest k-block: a micro-kernel's A and B slivers (MR x KC, KC x NR) stay in L1. */
-const KC_MAX = 256;
+export const KC_MAX = 256;
 /**
  * Largest row block: its packed A (MC x KC floats, 128 KiB) stays in L2. Each row block streams all
  * of packed B once per k-block, so tall blocks mean fewer passes over B, which comes from L3 or

@@ -35,9 +35,28 @@ typedef struct {
   int32_t mulY, mulX, offY, offX, tapY, tapX, divY, divX;
 } ConvPack;
 
-/* The source pointer (channel 0) of tap (ky, kx) of grid pixel (b, py, px), or the zeros. */
-INLINE const float *tap_src(const ConvPack *g, int32_t b, int32_t py, int32_t px, int32_t ky, int32_t kx) {
-  int32_t y = py * g->mulY + g->offY + ky * g->tapY, x = px * g->mulX + g->offX + kx * g->tapX;
+/* The most tap runs one block spans: a run per row (mode 1) or per column of a k-block (mode 0) at
+ * worst, with one channel; wasm/conv.ts checks the blocking against it. */
+#define RUNS_MAX 272
+
+/* The tap runs of the k range (or row range) [i, iend): run u is channels [c[u], c[u] + len[u]) of
+ * the tap whose source sits dy[u] rows and dx[u] columns (before the division) from the pixel's. */
+typedef struct { int32_t dy[RUNS_MAX], dx[RUNS_MAX], c[RUNS_MAX], len[RUNS_MAX], n; } Runs;
+
+INLINE void tap_runs(const ConvPack *g, Runs *R, int32_t i, int32_t iend) {
+  const int32_t C = g->srcC;
+  R->n = 0;
+  for (int32_t t = i / C, c0 = i % C; i < iend && R->n < RUNS_MAX; t++, c0 = 0, R->n++) {
+    const int32_t u = R->n;
+    R->dy[u] = t / g->kW * g->tapY, R->dx[u] = t % g->kW * g->tapX;
+    R->c[u] = c0, R->len[u] = imin(C - c0, iend - i);
+    i += R->len[u];
+  }
+}
+
+/* The source of run u for a pixel whose taps start at (y0, x0), or the zeros. */
+INLINE const float *run_src(const ConvPack *g, const float *img, const Runs *R, int32_t u, int32_t y0, int32_t x0) {
+  int32_t y = y0 + R->dy[u], x = x0 + R->dx[u];
   if (g->divY != 1) {
     if (y < 0 || y % g->divY) return g->zeros;
     y /= g->divY;
@@ -46,35 +65,38 @@ INLINE const float *tap_src(const ConvPack *g, int32_t b, int32_t py, int32_t px
     if (x < 0 || x % g->divX) return g->zeros;
     x /= g->divX;
   }
-  if (y < 0 || y >= g->srcH || x < 0 || x >= g->srcW) return g->zeros;
-  return g->src + ((b * g->srcH + y) * g->srcW + x) * g->srcC;
+  if ((uint32_t)y >= (uint32_t)g->srcH || (uint32_t)x >= (uint32_t)g->srcW) return g->zeros;
+  return img + (y * g->srcW + x) * g->srcC + R->c[u];
 }
 
-/* Mode 0: each sliver's pixels, tap by tap; within a tap a run of channels, four pixels at a time
- * through 4x4 transposes (as pack_a does for a plain A), the rest of the sliver one by one. */
+/* Mode 0: each sliver's pixels, run by run; within a run four pixels at a time through 4x4
+ * transposes (as pack_a does for a plain A), the rest of the sliver one by one. */
 static void pack_pixels(const ConvPack *g, float *dst, int32_t i0, int32_t rows, int32_t p0, int32_t kc) {
-  const int32_t mr = g->mr, C = g->srcC, grid = g->gridH * g->gridW, pend = p0 + kc;
+  const int32_t mr = g->mr, grid = g->gridH * g->gridW, image = g->srcH * g->srcW * g->srcC;
+  Runs R;
+  tap_runs(g, &R, p0, p0 + kc);
   for (int32_t s = 0; s * mr < rows; s++, dst += kc * mr) {
     const int32_t live = imin(mr, rows - s * mr);
-    int32_t pb[MR_MAX], py[MR_MAX], px[MR_MAX];
-    for (int32_t r = 0; r < live; r++) {
-      const int32_t row = i0 + s * mr + r, rem = row % grid;
-      pb[r] = row / grid, py[r] = rem / g->gridW, px[r] = rem % g->gridW;
+    const float *img[MR_MAX];
+    int32_t y0[MR_MAX], x0[MR_MAX];
+    for (int32_t r = 0; r < mr; r++) {
+      const int32_t row = i0 + s * mr + imin(r, live - 1), rem = row % grid;
+      img[r] = g->src + row / grid * image;
+      y0[r] = rem / g->gridW * g->mulY + g->offY, x0[r] = rem % g->gridW * g->mulX + g->offX;
     }
-    int32_t t = p0 / C, c0 = p0 % C;
-    for (int32_t p = p0; p < pend; t++, c0 = 0) {
-      const int32_t len = imin(C - c0, pend - p), ky = t / g->kW, kx = t % g->kW;
+    float *d = dst;
+    for (int32_t u = 0; u < R.n; u++) {
+      const int32_t len = R.len[u];
       const float *sp[MR_MAX];
-      for (int32_t r = 0; r < mr; r++) sp[r] = (r < live ? tap_src(g, pb[r], py[r], px[r], ky, kx) : g->zeros) + c0;
-      float *d = dst + (p - p0) * mr;
+      for (int32_t r = 0; r < mr; r++) sp[r] = r < live ? run_src(g, img[r], &R, u, y0[r], x0[r]) : g->zeros + R.c[u];
       int32_t r = 0;
       for (; r + 4 <= mr; r += 4) {
         const float *s0 = sp[r], *s1 = sp[r + 1], *s2 = sp[r + 2], *s3 = sp[r + 3];
         int32_t c = 0;
         for (; c + 4 <= len; c += 4) {
-          f4 x0 = wasm_v128_load(s0 + c), x1 = wasm_v128_load(s1 + c), x2 = wasm_v128_load(s2 + c), x3 = wasm_v128_load(s3 + c);
-          f4 t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
-          f4 t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+          f4 x0v = wasm_v128_load(s0 + c), x1 = wasm_v128_load(s1 + c), x2 = wasm_v128_load(s2 + c), x3 = wasm_v128_load(s3 + c);
+          f4 t0 = wasm_i32x4_shuffle(x0v, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+          f4 t2 = wasm_i32x4_shuffle(x0v, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
           float *o = d + c * mr + r;
           wasm_v128_store(o, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
           wasm_v128_store(o + mr, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
@@ -90,27 +112,38 @@ static void pack_pixels(const ConvPack *g, float *dst, int32_t i0, int32_t rows,
         const float *s0 = sp[r];
         for (int32_t c = 0; c < len; c++) d[c * mr + r] = s0[c];
       }
-      p += len;
+      d += len * mr;
     }
   }
 }
 
 /* Mode 1: per pixel (a column of the block), the im2col row's entries [i0, i0+rows) gathered into
- * the thread's row buffer a tap's channel run at a time, then dealt out to the slivers. */
+ * the thread's row buffer a tap's channel run at a time, then dealt out to the slivers. The runs
+ * (which tap, which channels) are the same for every pixel, so they are worked out once per block;
+ * the window here is always the forward one (div 1). */
 static void pack_taps(const ConvPack *g, float *dst, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid) {
   const int32_t mr = g->mr, C = g->srcC, grid = g->gridH * g->gridW, iend = i0 + rows;
   const int32_t slivers = (rows + mr - 1) / mr, padded = slivers * mr;
   float *row = g->rowBuf + tid * g->rowStride;
+  Runs R;
+  tap_runs(g, &R, i0, iend);
   int32_t b = p0 / grid, rem = p0 % grid, py = rem / g->gridW, px = rem % g->gridW;
+  const int32_t H = g->srcH, W = g->srcW;
   for (int32_t p = 0; p < kc; p++) {
+    const int32_t y0 = py * g->mulY + g->offY, x0 = px * g->mulX + g->offX;
+    const float *img = g->src + b * H * W * C;
     float *o = row;
-    for (int32_t i = i0, t = i0 / C, c0 = i0 % C; i < iend; t++, c0 = 0) {
-      const int32_t len = imin(C - c0, iend - i);
-      const float *s = tap_src(g, b, py, px, t / g->kW, t % g->kW) + c0;
-      int32_t c = 0;
-      for (; c + 4 <= len; c += 4) wasm_v128_store(o + c, wasm_v128_load(s + c));
-      for (; c < len; c++) o[c] = s[c];
-      o += len, i += len;
+    for (int32_t u = 0; u < R.n; u++) {
+      const int32_t y = y0 + R.dy[u], x = x0 + R.dx[u], len = R.len[u];
+      if ((uint32_t)y >= (uint32_t)H || (uint32_t)x >= (uint32_t)W) {
+        for (int32_t c = 0; c < len; c++) o[c] = 0.0f;
+      } else {
+        const float *s = img + (y * W + x) * C + R.c[u];
+        int32_t c = 0;
+        for (; c + 4 <= len; c += 4) wasm_v128_store(o + c, wasm_v128_load(s + c));
+        for (; c < len; c++) o[c] = s[c];
+      }
+      o += len;
     }
     for (float *e = row + padded; o < e; o++) *o = 0.0f;
     float *d = dst + p * mr;
