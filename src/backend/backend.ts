@@ -91,6 +91,31 @@ export interface PoolAttrs extends WindowAttrs {
   op: 'max' | 'avg';
 }
 
+/** Which pass of a convolution a conv2d or depthwise kernel computes (see their KernelAttrs entries). */
+export type ConvMode = 'forward' | 'inputGrad' | 'filterGrad';
+
+/** The conv2d kernel: the window, the filter's output channels, the pass, and forward's fused epilogue. */
+export interface Conv2dAttrs extends WindowAttrs {
+  /** The filter's output channels. */
+  outC: number;
+  /** The pass computed. */
+  mode: ConvMode;
+  /** forward: a third input, the [outC] bias, is added to every output pixel. */
+  bias: boolean;
+  /** forward: applied after the bias. */
+  activation: Activation;
+  /** leakyRelu's negative slope. */
+  alpha: number;
+}
+
+/** The depthwise kernel: the window, the channel multiplier and the pass. */
+export interface DepthwiseAttrs extends WindowAttrs {
+  /** Output channels per input channel: output channel c * mult + q reads input channel c. */
+  mult: number;
+  /** The pass computed. */
+  mode: ConvMode;
+}
+
 /** Attributes of every kernel. The inputs and outputs each kernel takes are documented per entry. */
 export interface KernelAttrs {
   /**
@@ -133,6 +158,21 @@ export interface KernelAttrs {
    * the sum of every cols entry that im2col would have read from it (the adjoint of im2col).
    */
   col2im: WindowAttrs;
+  /**
+   * A convolution with filter [kH,kW,inC,outC] without its im2col matrix (backends may still build
+   * one internally). 'forward': inputs [x [batch,inH,inW,inC], filter] or [x, filter, bias [outC]],
+   * output y [batch,outH,outW,outC] = act(sum over taps and channels of x * filter + bias).
+   * 'inputGrad': inputs [dy [batch,outH,outW,outC], filter], output dx [batch,inH,inW,inC].
+   * 'filterGrad': inputs [x, dy], output dfilter [kH,kW,inC,outC]. Taps in the padding read 0.
+   */
+  conv2d: Conv2dAttrs;
+  /**
+   * A depthwise convolution with filter [kH,kW,inC,mult]: output channel c*mult + q of a pixel is the
+   * sum over its window's taps of x[.., c] * filter[ky,kx,c,q]. 'forward': inputs [x, filter], output
+   * [batch,outH,outW,inC*mult]; 'inputGrad': inputs [dy, filter], output dx [batch,inH,inW,inC];
+   * 'filterGrad': inputs [x, dy], output dfilter [kH,kW,inC,mult]. Taps in the padding read 0.
+   */
+  depthwise: DepthwiseAttrs;
   /**
    * inputs [x [batch,inH,inW,inC]]; output [batch,outH,outW,inC]. Taps in the padding are ignored:
    * max over the real elements; avg divides by the count of real elements. A window without a real
@@ -327,6 +367,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'matmul', 'binary', 'unary', 'activationGrad', 'reduce', 'softmax', 'softmaxGrad', 'strided', 'pad',
   'concat', 'gather', 'scatterAdd', 'oneHot', 'where', 'cast', 'random', 'optimizer',
   'im2col', 'col2im', 'pool', 'poolGrad',
+  'conv2d', 'depthwise',
 ];
 
 /** One kernel's implementation in a backend whose buffers are of type H. */

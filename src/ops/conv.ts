@@ -1,69 +1,23 @@
 /**
  * Convolution and pooling over NHWC images: conv2d (with dilation, TensorFlow's 'same' rule, and the
- * fused bias + activation epilogue), maxPool and avgPool. conv2d is im2col -> the matmul kernel ->
- * a reshape, so its gradients are col2im(dy Wᵀ) for the input and colsᵀ dy for the filter; the
- * pools run one window kernel each way. Every argument is checked before any tensor is created,
+ * fused bias + activation epilogue), maxPool and avgPool. conv2d runs the conv2d kernel (an implicit
+ * GEMM where the backend has one), whose input and filter gradients are its other two passes; a 1x1
+ * window is a plain matmul. The pools run one window kernel each way. Every argument is checked before any tensor is created,
  * so a call that throws leaves memory as it was.
  */
 import type { Activation, WindowAttrs } from '../backend/backend.js';
 import { checkAlloc } from '../limits.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { argDType, argShape as shapeOrNull, backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { leakyReluGrad, mul, reluGrad, sigmoidGrad, tanhGrad } from './elementwise.js';
 import { fusedMatmul } from './matmul.js';
-import { reshape, transpose } from './movement.js';
+import { reshape } from './movement.js';
+import { sum } from './reduce.js';
+import { argShape, asNHWC, convPass, geometry, imageShape, pair, type ConvFamily, type FusedActivation, type PadMode, type Pair } from './window.js';
+import { fusedDepthwiseConv2d } from './depthwise.js';
 
-/**
- * Padding: 'valid' (none), 'same' (TensorFlow's rule: the output is ceil(in / stride), and the
- * smaller half of the padding goes before), a number of zeros on every side, or explicit NHWC pairs
- * [[0, 0], [top, bottom], [left, right], [0, 0]].
- */
-export type PadMode = 'valid' | 'same' | number | readonly (readonly [number, number])[];
-
-/** TensorFlow.js's fused activations, as conv2d and matMul accept them. */
-export type FusedActivation = Activation | 'leakyrelu';
-
-/** A shape or stride given as one number for both spatial dims, or as [height, width]. */
-export type Pair = number | readonly [number, number];
-
-/** The shape an argument will have, without creating a tensor for it; it must be a float32 tensor-like. */
-function argShape(op: string, name: string, v: TensorLike): readonly number[] {
-  const s = shapeOrNull(op, v);
-  if (!s) throw new Error(`${op}: ${name} must be a Tensor or an array, got ${v === null ? 'null' : typeof v}`);
-  if (argDType(v) !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${argDType(v)} ${fmt(s)} (use .cast('float32'))`);
-  return s;
-}
-
-function pair(op: string, name: string, v: unknown): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? v : null;
-  if (!p || !p.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) {
-    throw new Error(`${op}: ${name} must be a positive integer or a pair of them [height, width], got ${JSON.stringify(v)}`);
-  }
-  return [p[0] as number, p[1] as number];
-}
-
-/** Output size and leading padding along one spatial dim. */
-function along(op: string, pad: PadMode, dim: 0 | 1, inSize: number, k: number, stride: number, dilation: number): { out: number; before: number } {
-  const eff = (k - 1) * dilation + 1;
-  if (pad === 'same') {
-    const out = Math.ceil(inSize / stride);
-    const total = Math.max((out - 1) * stride + eff - inSize, 0);
-    return { out, before: Math.floor(total / 2) };
-  }
-  let before = 0, after = 0;
-  if (typeof pad === 'number') {
-    before = after = pad;
-  } else if (pad !== 'valid') {
-    [before, after] = pad[dim + 1]!;
-  }
-  const padded = inSize + before + after;
-  if (eff > padded) {
-    const what = dim === 0 ? 'height' : 'width';
-    const how = pad === 'valid' ? "pad 'valid'" : `padding ${before}+${after}`;
-    throw new Error(`${op}: the kernel ${what} ${k}${dilation > 1 ? ` (${eff} dilated)` : ''} is bigger than the input ${what} ${inSize} with ${how}`);
-  }
-  return { out: Math.floor((padded - eff) / stride) + 1, before };
-}
+export type { FusedActivation, PadMode, Pair } from './window.js';
 
 /**
  * The output size along one spatial dim under 'valid' or 'same' padding (TensorFlow's rule); below 1
@@ -72,60 +26,6 @@ function along(op: string, pad: PadMode, dim: 0 | 1, inSize: number, k: number, 
 export function convOutputSize(inSize: number, k: number, stride: number, dilation: number, pad: 'valid' | 'same'): number {
   const eff = (k - 1) * dilation + 1;
   return pad === 'same' ? Math.ceil(inSize / stride) : Math.floor((inSize - eff) / stride) + 1;
-}
-
-function checkPad(op: string, pad: unknown): PadMode {
-  if (pad === 'valid' || pad === 'same') return pad;
-  if (typeof pad === 'number' && Number.isInteger(pad) && pad >= 0) return pad;
-  const nonNeg = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-  if (Array.isArray(pad) && pad.length === 4 && pad.every((p) => Array.isArray(p) && p.length === 2 && p.every(nonNeg))) {
-    const [b, , , c] = pad as [number, number][];
-    if (b![0] === 0 && b![1] === 0 && c![0] === 0 && c![1] === 0) return pad as PadMode;
-  }
-  throw new Error(`${op}: pad must be 'valid', 'same', a non-negative integer or [[0,0],[top,bottom],[left,right],[0,0]], got ${JSON.stringify(pad)}`);
-}
-
-/** The window geometry of an NHWC input [b, h, w, c] under a kh x kw window; throws naming `op`. */
-function geometry(op: string, x: readonly number[], kH: number, kW: number, strides: unknown, pad: unknown, dilations: unknown): WindowAttrs {
-  const [strideH, strideW] = pair(op, 'strides', strides);
-  const [dilationH, dilationW] = pair(op, 'dilations', dilations);
-  const p = checkPad(op, pad);
-  const h = along(op, p, 0, x[1]!, kH, strideH, dilationH);
-  const w = along(op, p, 1, x[2]!, kW, strideW, dilationW);
-  return {
-    batch: x[0]!, inH: x[1]!, inW: x[2]!, inC: x[3]!, outH: h.out, outW: w.out, kH, kW,
-    strideH, strideW, dilationH, dilationW, padTop: h.before, padLeft: w.before,
-  };
-}
-
-/** x as NHWC rank 4: rank 3 gains a batch of 1; NCHW is read through its transpose. */
-function imageShape(op: string, xs: readonly number[], dataFormat: unknown): number[] {
-  if (dataFormat !== 'NHWC' && dataFormat !== 'NCHW') throw new Error(`${op}: dataFormat must be 'NHWC' or 'NCHW', got ${JSON.stringify(dataFormat)}`);
-  if (xs.length !== 3 && xs.length !== 4) {
-    throw new Error(`${op}: x must be of rank 3 or 4 ([batch?, height, width, channels]), got rank ${xs.length} ${fmt(xs)}`);
-  }
-  const s4 = xs.length === 3 ? [1, ...xs] : xs.slice();
-  return dataFormat === 'NCHW' ? [s4[0]!, s4[2]!, s4[3]!, s4[1]!] : s4;
-}
-
-/** Run `body` on x as NHWC rank 4 and give the result back in x's own rank and layout. */
-function asNHWC(x: Tensor, dataFormat: 'NHWC' | 'NCHW', body: (x4: Tensor) => Tensor): Tensor {
-  let x4 = x.rank === 3 ? reshape(x, [1, ...x.shape]) : x;
-  if (dataFormat === 'NCHW') x4 = transpose(x4, [0, 2, 3, 1]);
-  let y = body(x4);
-  if (dataFormat === 'NCHW') y = transpose(y, [0, 3, 1, 2]);
-  return x.rank === 3 ? reshape(y, y.shape.slice(1)) : y;
-}
-
-/** The im2col gather as an op (its gradient is col2im), for conv2d's matmul. */
-function im2col(x: Tensor, at: WindowAttrs): Tensor {
-  const cols = runKernel('im2col', [x], [at.batch * at.outH * at.outW, at.kH * at.kW * at.inC], 'float32', at);
-  return record('im2col', [x], cols, (dy) => [col2im(dy, at)]);
-}
-
-function col2im(cols: Tensor, at: WindowAttrs): Tensor {
-  const x = runKernel('col2im', [cols], [at.batch, at.inH, at.inW, at.inC], 'float32', at);
-  return record('col2im', [cols], x, (dy) => [im2col(dy, at)]);
 }
 
 /** True when im2col would only copy x in order: a 1x1 stride-1 unpadded kernel, or one window that is the whole image. */
@@ -193,19 +93,43 @@ export const fusedConv2d = defineOp('conv2d', (args: FusedConv2dArgs): Tensor =>
   const backend = backendOf(op, ba === undefined ? [xa, fa] : [xa, fa, ba]);
   const K = at.kH * at.kW * at.inC;
   const rows = at.batch * at.outH * at.outW;
-  const direct = colsAreX(at);
-  checkAlloc(op, [at.batch, at.outH, at.outW, outC], 'float32', backend);
-  if (!direct) checkAlloc(op, [rows, K], 'float32', backend); // the im2col matrix
+  const yShape = [at.batch, at.outH, at.outW, outC];
+  checkAlloc(op, yShape, 'float32', backend);
+  // the im2col matrix: backends without an implicit GEMM build it, and the wasm backend's input gradient may
+  if (!colsAreX(at)) checkAlloc(op, [rows, K], 'float32', backend);
   const x = toTensor(op, xa, backend);
   const w = toTensor(op, fa, backend);
   const b = ba === undefined ? undefined : toTensor(op, ba, backend);
   return asNHWC(x, dataFormat, (x4) => {
-    const cols = direct ? reshape(x4, [rows, K]) : im2col(x4, at);
     const bias = b && b.rank !== 1 ? reshape(b, [outC]) : b;
-    const y = fusedMatmul(cols, reshape(w, [K, outC]), { bias, activation: act, alpha });
-    return reshape(y, [at.batch, at.outH, at.outW, outC]);
+    // A 1x1 window (or one that is the whole image) reads x in order: that is a plain matmul.
+    if (colsAreX(at)) return reshape(fusedMatmul(reshape(x4, [rows, K]), reshape(w, [K, outC]), { bias, activation: act, alpha }), yShape);
+    const f: ConvFamily = { kernel: 'conv2d', window: at, channels: outC, x: x4.shape, filter: w.shape, y: yShape };
+    const inputs = bias ? [x4, w, bias] : [x4, w];
+    const y = runKernel('conv2d', inputs, yShape, 'float32', { ...at, outC, mode: 'forward', bias: !!bias, activation: act, alpha });
+    return record('conv2d', inputs, y, (dyOut, needs) => {
+      const dz = throughActivation(dyOut, y, act, alpha);
+      const grads: (Tensor | null)[] = [
+        needs[0] === false ? null : convPass(f, 'inputGrad', dz, w),
+        needs[1] === false ? null : convPass(f, 'filterGrad', x4, dz),
+      ];
+      if (bias) grads.push(needs[2] === false ? null : sum(reshape(dz, [rows, outC]), 0));
+      return grads;
+    });
   });
 });
+
+/** dL/dz from dL/dy for y = act(z), in terms of y (for relu, y > 0 exactly where z > 0). */
+function throughActivation(dy: Tensor, y: Tensor, act: Activation, alpha: number): Tensor {
+  switch (act) {
+    case 'linear': return dy;
+    case 'tanh': return tanhGrad(dy, y);
+    case 'sigmoid': return sigmoidGrad(dy, y);
+    case 'relu': return reluGrad(dy, y);
+    case 'leakyRelu': return leakyReluGrad(dy, y, alpha);
+    case 'step': return mul(dy, 0);
+  }
+}
 
 /**
  * 2-D convolution (TensorFlow.js's tf.conv2d): x [batch, height, width, inChannels] (or rank 3),
@@ -255,6 +179,8 @@ export const avgPool = defineOp('avgPool', (x: TensorLike, filterSize: Pair, str
 export const fused = {
   /** activation(conv2d(x, filter) + bias) in one kernel (see {@link fusedConv2d}). */
   conv2d: fusedConv2d,
+  /** act(depthwiseConv2d(x, filter) + bias) (see {@link fusedDepthwiseConv2d}). */
+  depthwiseConv2d: fusedDepthwiseConv2d,
   /** act(a @ b + bias), TensorFlow.js's tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation }). */
   matMul(args: { a: TensorLike; b: TensorLike; transposeA?: boolean; transposeB?: boolean; bias?: Tensor; activation?: FusedActivation; leakyreluAlpha?: number }): Tensor {
     const activation = args.activation === 'leakyrelu' ? 'leakyRelu' : args.activation;

@@ -7,4 +7,5 @@ export * from './matmul.js';
 export * from './softmax.js';
 export * from './optim.js';
 export * from './conv.js';
+export * from './depthwise.js';
 export * from './image.js';

@@ -219,6 +219,11 @@ const CONVS: [string, number[], number[], [number, number], Pad, [number, number
   ['dilation 2,3 same', [2, 10, 9, 2], [3, 3, 2, 3], [1, 1], 'same', [2, 3]],
   ['dilation 3,2 stride 2 valid', [1, 11, 11, 1], [2, 3, 1, 2], [2, 2], 'valid', [3, 2]],
   ['dilation 2, 4 channels', [1, 8, 8, 4], [3, 3, 4, 4], [1, 1], 'same', [2, 2]],
+  // wasm's implicit GEMM: a k range past one k-block, rows past one row block, and the input
+  // gradient through the turned-around window ('same', a panel of input channels)
+  ['implicit: 3x3x32 same', [2, 9, 8, 32], [3, 3, 32, 12], [1, 1], 'same', [1, 1]],
+  ['implicit: 16 channels valid', [3, 8, 9, 16], [3, 3, 16, 9], [1, 1], 'valid', [1, 1]],
+  ['implicit: 8 channels same dilation 2', [2, 7, 7, 8], [3, 2, 8, 8], [1, 1], 'same', [2, 1]],
 ];
 for (const [name, xs, fs, s, pad, d] of CONVS) {
   const seed = ++seedCounter;
@@ -234,6 +239,31 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh', 'leakyrelu'] as c
 add('grad fused conv2d bias + relu', 1e-4, (wt) =>
   wt.valueAndGrad((x: Tensor, f: Tensor, b: Tensor) => weigh(wt, wt.fusedConv2d({ x, filter: f, strides: 2, pad: 'same', bias: b, activation: 'relu' })))(
     [rn(wt, [2, 7, 6, 3], 138), rn(wt, [3, 3, 3, 4], 139), rn(wt, [4], 140)]) as unknown as Out);
+// ---- depthwiseConv2d and separableConv2d: multiplier 1 (vec4 channels, channel blocks of 32),
+// odd channels, multipliers 2 and 3, strides, dilation, 'same' / 'valid', gradients ----
+const DEPTHWISE: [string, number[], number[], [number, number], Pad, [number, number]][] = [
+  ['3x3 same', [2, 7, 6, 8], [3, 3, 8, 1], [1, 1], 'same', [1, 1]],
+  ['odd channels valid', [1, 7, 5, 3], [3, 2, 3, 1], [1, 1], 'valid', [1, 1]],
+  ['multiplier 2 stride 2 same', [2, 8, 7, 4], [3, 3, 4, 2], [2, 2], 'same', [1, 1]],
+  ['multiplier 3 strides 2,1 valid', [1, 9, 8, 5], [2, 3, 5, 3], [2, 1], 'valid', [1, 1]],
+  ['dilation 2 same', [1, 9, 9, 6], [3, 3, 6, 1], [1, 1], 'same', [2, 2]],
+  ['40 channels (two blocks)', [1, 5, 6, 40], [3, 3, 40, 1], [1, 1], 'same', [1, 1]],
+  ['5x5 stride 2 same', [2, 9, 10, 4], [5, 5, 4, 1], [2, 2], 'same', [1, 1]],
+  ['1x1 multiplier 2', [2, 3, 4, 3], [1, 1, 3, 2], [1, 1], 'valid', [1, 1]],
+];
+for (const [name, xs, fs, s, pad, d] of DEPTHWISE) {
+  const seed = ++seedCounter;
+  add(`depthwiseConv2d ${name}`, 1e-4, (wt) => wt.depthwiseConv2d(rn(wt, xs, seed), rn(wt, fs, seed + 1), s, pad, 'NHWC', d));
+  add(`grad depthwiseConv2d ${name}`, 1e-4, (wt) => vg2(wt, (x, f) => wt.depthwiseConv2d(x, f, s, pad, 'NHWC', d), rn(wt, xs, seed), rn(wt, fs, seed + 1)));
+}
+add('depthwiseConv2d rank 3', 1e-4, (wt) => wt.depthwiseConv2d(rn(wt, [6, 5, 4], 141), rn(wt, [3, 3, 4, 2], 142), 1, 'same'));
+add('depthwiseConv2d NCHW', 1e-4, (wt) => wt.depthwiseConv2d(rn(wt, [2, 3, 6, 5], 143), rn(wt, [3, 3, 3, 1], 144), 2, 'same', 'NCHW'));
+add('fused depthwiseConv2d bias + relu, gradients', 1e-4, (wt) =>
+  wt.valueAndGrad((x: Tensor, f: Tensor, b: Tensor) => weigh(wt, wt.fused.depthwiseConv2d({ x, filter: f, strides: 1, pad: 'same', bias: b, activation: 'relu' })))(
+    [rn(wt, [2, 6, 5, 4], 145), rn(wt, [3, 3, 4, 2], 146), rn(wt, [8], 147)]) as unknown as Out);
+add('separableConv2d and its gradients', 1e-4, (wt) =>
+  wt.valueAndGrad((x: Tensor, dw: Tensor, pw: Tensor) => weigh(wt, wt.separableConv2d(x, dw, pw, 1, 'same')))(
+    [rn(wt, [2, 7, 6, 4], 148), rn(wt, [3, 3, 4, 2], 149), rn(wt, [1, 1, 8, 5], 150)]) as unknown as Out);
 const POOLS: [number[], [number, number], [number, number], Pad][] = [
   [[2, 7, 6, 3], [2, 2], [2, 2], 'valid'],
   [[1, 7, 6, 4], [3, 3], [2, 2], 'same'],

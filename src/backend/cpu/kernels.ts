@@ -5,6 +5,7 @@ import { stridesOf, sizeOf } from '../../shape.js';
 import type { CpuHandle } from './index.js';
 import { matmulInto } from './matmul.js';
 import { col2im, im2col, pool, poolGrad } from './window.js';
+import { conv2d, depthwise } from './conv.js';
 
 const f32 = Math.fround;
 
@@ -318,5 +319,18 @@ export const KERNELS: KernelTable<CpuHandle> = {
 
   poolGrad([dy, x], [out], at) {
     poolGrad(dy!.data as Float32Array, x!.data as Float32Array, out!.data as Float32Array, at);
+  },
+
+  conv2d([a, b, bias], [out], at) {
+    const o = out!.data as Float32Array;
+    conv2d(a!.data as Float32Array, b!.data as Float32Array, o, at);
+    if (at.mode === 'forward' && (at.bias || at.activation !== 'linear')) {
+      const bv = bias?.data, n = at.outC;
+      for (let i = 0; i < o.length; i++) o[i] = activate(bv ? f32(o[i]! + bv[i % n]!) : o[i]!, at.activation, at.alpha);
+    }
+  },
+
+  depthwise([a, b], [out], at) {
+    depthwise(a!.data as Float32Array, b!.data as Float32Array, out!.data as Float32Array, at);
   },
 };

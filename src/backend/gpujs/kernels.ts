@@ -9,7 +9,8 @@ import type { DType } from '../../dtype.js';
 import { stridesOf } from '../../shape.js';
 import { activationExpr, axisBase, binaryExpr, coords, dot, fn, gradExpr, lit, unaryExpr } from './sources.js';
 import { randomKey, randomSource } from './random-source.js';
-import { col2im, im2col, pool, poolGrad } from './window.js';
+import { col2im, conv2d, depthwise, im2col, pool, poolGrad } from './window.js';
+import { matmul } from './matmul.js';
 
 /** What a gpu.js kernel returns: a host array (cpu/wasm modes) or a device texture (WebGL modes). */
 export interface GpuTexture {
@@ -85,27 +86,7 @@ function rowOf(size: number, inner: number): string {
 }
 
 export const GPUJS_KERNELS: GpuJsKernelTable = {
-  matmul(rt, [a, b, bias], [out], at) {
-    const { batch, m, n, k, transposeA, transposeB, aBatched, bBatched } = at;
-    const ai = transposeA ? 1 : k, ap = transposeA ? m : 1;
-    const bp = transposeB ? 1 : n, bj = transposeB ? k : 1;
-    const lines = [
-      batch > 1 ? `const t = Math.floor((i + 0.5) / ${m * n});` : 'const t = 0;',
-      `const r = i - t * ${m * n};`,
-      `const row = Math.floor((r + 0.5) / ${n});`,
-      `const col = r - row * ${n};`,
-      `const aBase = t * ${aBatched ? m * k : 0} + row * ${ai};`,
-      `const bBase = t * ${bBatched ? k * n : 0} + col * ${bj};`,
-      'let s = 0;',
-      `for (let p = 0; p < ${k}; p++) {`,
-      `s += a[aBase + p * ${ap}] * b[bBase + p * ${bp}];`,
-      '}',
-    ];
-    if (bias) lines.push('s = Math.fround(s + bias[col]);');
-    lines.push(`return ${activationExpr(at.activation, 's', at.alpha)};`);
-    const args = bias ? [a!, b!, bias] : [a!, b!];
-    rt.assign(out!, rt.launch(fn(bias ? ['a', 'b', 'bias'] : ['a', 'b'], lines.join('\n')), out!.size, args));
-  },
+  matmul,
 
   binary(rt, [a, b], [out], { op, aShape, bShape, outShape }) {
     const size = out!.size;
@@ -281,4 +262,6 @@ return idx[row] === d ? ${lit(onValue)} : ${lit(offValue)};`;
   col2im,
   pool,
   poolGrad,
+  conv2d,
+  depthwise,
 };

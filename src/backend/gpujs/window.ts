@@ -4,8 +4,9 @@
  * find, for an input element, the windows whose taps land on it (tap = out * stride - pad + k * dilation,
  * so out = (in + pad - k * dilation) / stride when that divides exactly).
  */
-import type { WindowAttrs } from '../backend.js';
+import type { KernelAttrs, WindowAttrs } from '../backend.js';
 import { type GpuJsHandle, type Impl, withTemps } from './kernels.js';
+import { matmul as GPUJS_MATMUL } from './matmul.js';
 import { coords, fn } from './sources.js';
 
 /** Statements naming `iy`, `ix` (a tap's input position) and `ok` (inside the image) for window output (oy, ox), tap (ky, kx). */
@@ -117,4 +118,72 @@ return s;`;
     return rt.launch(fn(['dy', 'win'], body), out!.size, [dy!, winners]);
   });
   rt.assign(out!, data);
+};
+
+/**
+ * conv2d composed from this backend's kernels: forward im2col then matmul (with the epilogue);
+ * filterGrad im2col then colsᵀ · dy; inputGrad dy · filterᵀ then col2im. The cols live in a
+ * temporary that is dropped however the steps end.
+ */
+export const conv2d: Impl<'conv2d'> = (rt, [a, b, bias], [out], at) => {
+  const K = at.kH * at.kW * at.inC, pixels = at.batch * at.outH * at.outW;
+  const mm = (m: number, n: number, k: number): KernelAttrs['matmul'] => ({
+    batch: 1, m, n, k, transposeA: false, transposeB: false, aBatched: false, bBatched: false, bias: false, activation: 'linear', alpha: at.alpha,
+  });
+  withTemps(rt, (keep) => {
+    const cols: GpuJsHandle = keep({ size: pixels * K, dtype: 'float32', data: null });
+    if (at.mode === 'inputGrad') {
+      GPUJS_MATMUL(rt, [a!, b!], [cols], { ...mm(pixels, K, at.outC), transposeB: true });
+      col2im(rt, [cols], [out!], at);
+      return;
+    }
+    im2col(rt, [a!], [cols], at);
+    if (at.mode === 'forward') GPUJS_MATMUL(rt, bias ? [cols, b!, bias] : [cols, b!], [out!], { ...mm(pixels, at.outC, K), bias: at.bias, activation: at.activation });
+    else GPUJS_MATMUL(rt, [cols, b!], [out!], { ...mm(K, at.outC, pixels), transposeA: true });
+  });
+};
+
+/** The depthwise kernel's passes, each a gather over the window with the geometry as literals. */
+export const depthwise: Impl<'depthwise'> = (rt, [a, b], [out], w) => {
+  const C = w.inC, M = w.mult, OC = C * M;
+  const fAt = (c: string, q: string): string => `((ky * ${w.kW} + kx) * ${C} + ${c}) * ${M} + ${q}`;
+  let body: string;
+  if (w.mode === 'forward') {
+    body = `${coords([w.batch, w.outH, w.outW, OC], 'p', 'i')}
+const c = Math.floor((p3 + 0.5) / ${M});
+const q = p3 - c * ${M};
+let s = 0;
+for (let ky = 0; ky < ${w.kH}; ky++) {
+for (let kx = 0; kx < ${w.kW}; kx++) {
+${tap(w, 'p1', 'p2', 'ky', 'kx')}
+if (ok) {
+s += a[((p0 * ${w.inH} + iy) * ${w.inW} + ix) * ${C} + c] * b[${fAt('c', 'q')}];
+}
+}
+}
+return s;`;
+  } else if (w.mode === 'inputGrad') {
+    // windowsOf names o = pixel * OC + c for a channel count of OC; dy's channel c * M + q is o - c + c * M + q
+    body = `${pixel(w, 'in')}
+let s = 0;
+${windowsOf({ ...w, inC: OC }, `for (let q = 0; q < ${M}; q++) {\ns += a[o - c + c * ${M} + q] * b[${fAt('c', 'q')}];\n}`)}
+return s;`;
+  } else {
+    body = `${coords([w.kH, w.kW, C, M], 'p', 'i')}
+const ky = p0;
+const kx = p1;
+let s = 0;
+for (let bb = 0; bb < ${w.batch}; bb++) {
+for (let oy = 0; oy < ${w.outH}; oy++) {
+for (let ox = 0; ox < ${w.outW}; ox++) {
+${tap(w, 'oy', 'ox', 'ky', 'kx')}
+if (ok) {
+s += a[((bb * ${w.inH} + iy) * ${w.inW} + ix) * ${C} + p2] * b[((bb * ${w.outH} + oy) * ${w.outW} + ox) * ${OC} + p2 * ${M} + p3];
+}
+}
+}
+}
+return s;`;
+  }
+  rt.assign(out!, rt.launch(fn(['a', 'b'], body), out!.size, [a!, b!]));
 };

@@ -4,11 +4,12 @@
  * whether the pool is woken. Shapes are collapsed here (adjacent axes merged where the strides
  * allow) so the C index walks stay short.
  */
-import type { ActivationGradOp, BinaryOp, KernelTable, ReduceOp, UnaryOp, WindowAttrs } from '../backend.js';
+import type { ActivationGradOp, BinaryOp, KernelTable, ReduceOp, UnaryOp } from '../backend.js';
 import { hash32 } from '../random.js';
 import { stridesOf } from '../../shape.js';
 import type { WasmContext, WasmHandle } from './context.js';
 import { matmul } from './matmul.js';
+import { conv2d, depthwise, windowArgs } from './conv.js';
 
 const UNARY: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, tanh: 6, sigmoid: 7, relu: 8, leakyRelu: 9, step: 10 };
 const GRAD: Record<ActivationGradOp, number> = { tanhGrad: 0, sigmoidGrad: 1, reluGrad: 2, leakyReluGrad: 3 };
@@ -176,6 +177,10 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
       ctx.exec('pool_grad', w, at.batch, 2 * NS.simple * at.outH * at.outW * at.kH * at.kW * at.inC);
     },
 
+    conv2d: (inputs, [out], at) => conv2d(ctx, inputs, out!, at),
+
+    depthwise: (inputs, [out], at) => depthwise(ctx, inputs, out!, at),
+
     optimizer([g], [p, s1, s2], at) {
       const lrT = at.kind === 'adam' ? (at.lr * Math.sqrt(1 - Math.pow(at.beta2, at.t))) / (1 - Math.pow(at.beta1, at.t)) : 0;
       const w = ctx.args().p(g).p(p).p(s1 ?? p).p(s2 ?? p).i(OPTIMIZER[at.kind]).i(at.nesterov ? 1 : 0)
@@ -189,10 +194,4 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
 function axis(ctx: WasmContext, name: 'reduce' | 'softmax' | 'softmax_grad', w: ReturnType<WasmContext['args']>, outer: number, size: number, inner: number, ns: number): void {
   if (inner === 1) ctx.exec(name, w, outer, ns * size + NS.row);
   else ctx.exec(name, w, outer * Math.ceil(inner / AXIS_CHUNK), ns * size * Math.min(inner, AXIS_CHUNK) + NS.row);
-}
-
-/** The argument struct of c/window.c (WindowArgs, without its last field `dy`). */
-function windowArgs(ctx: WasmContext, x: WasmHandle, out: WasmHandle, w: WindowAttrs, op: number): ReturnType<WasmContext['args']> {
-  return ctx.args().p(x).p(out).i(w.batch).i(w.inH).i(w.inW).i(w.inC).i(w.outH).i(w.outW).i(w.kH).i(w.kW)
-    .i(w.strideH).i(w.strideW).i(w.dilationH).i(w.dilationW).i(w.padTop).i(w.padLeft).i(op);
 }

@@ -10,13 +10,13 @@ import type { WasmContext, WasmHandle } from './context.js';
 const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3, leakyRelu: 4, step: 5 };
 
 /** Largest k-block: a micro-kernel's A and B slivers (MR x KC, KC x NR) stay in L1. */
-const KC_MAX = 256;
+export const KC_MAX = 256;
 /**
  * Largest row block: its packed A (MC x KC floats, 128 KiB) stays in L2. Each row block streams all
  * of packed B once per k-block, so tall blocks mean fewer passes over B, which comes from L3 or
  * memory (see README: 2048 x 2048 on one thread went from 34-36 to 37-38 GFLOP/s with 130 rows rather than 65).
  */
-const MC_MAX = 128;
+export const MC_MAX = 128;
 /** Tasks per thread to aim for, so a thread that starts late or is slowed costs little. */
 const TASKS_PER_THREAD = 4;
 /**
@@ -77,7 +77,11 @@ export function planMatmul(batch: number, m: number, n: number, k: number, threa
   return { kc, mc, nc, tailBlocks, tailNc, parallel, tasks: total };
 }
 
-export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], out: WasmHandle, at: KernelAttrs['matmul']): void {
+/**
+ * C = op(A) op(B) (+ bias, activation). With `conv` (the fields of a ConvPack, see ./conv.ts), A is packed
+ * from a window over an image rather than read from `a` (the implicit GEMM of c/conv.c).
+ */
+export function matmul(ctx: WasmContext, [a, b, bias]: readonly (WasmHandle | null | undefined)[], out: WasmHandle, at: KernelAttrs['matmul'], conv?: readonly number[]): void {
   const { batch, m, n, k, transposeA, transposeB, aBatched, bBatched } = at;
   const { mr, nr } = ctx;
   const plan = planMatmul(batch, m, n, k, ctx.threads, mr, nr, ctx.parallelFlops);
@@ -99,6 +103,8 @@ export function matmul(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], ou
       .i(ACT[at.activation]).f(at.alpha)
       .i(packed).i(scratch).i(perThread)
       .i(plan.mc).i(plan.nc).i(plan.kc).i(plan.tailBlocks).i(plan.tailNc);
+    if (conv) w.a(conv);
+    else w.i(0);
     // packing B: about a nanosecond per element moved
     if (k > 0) ctx.exec('matmul_pack_b', w, bBatches * panels, plan.parallel ? k * nr : 0);
     ctx.execBlocks('matmul_compute', w, plan.tasks, plan.parallel);

@@ -154,5 +154,13 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
     poolGrad([dy, x], [out], at) {
       win.poolGrad(dy!, x!, out!, at);
     },
+
+    conv2d(inputs, [out], at) {
+      win.conv2d(inputs, out!, at);
+    },
+
+    depthwise([a, b], [out], at) {
+      win.depthwise(a!, b!, out!, at);
+    },
   };
 }
