@@ -38,6 +38,8 @@ export interface PlanOptions {
   noFold?: ReadonlySet<string>;
   /** Value names an unsupported-constant dtype keeps out (name -> dtype). */
   unsupportedConstants?: ReadonlyMap<string, string>;
+  /** Rewrite the fusable patterns of fuse.ts (ONNX op names; default true). TF.js graphs come fused by their converter. */
+  fuse?: boolean;
 }
 
 /** Topological order of `nodes` given the values available up front; Errors for missing inputs and cycles. */
@@ -122,7 +124,7 @@ export function planGraph(g: GraphDef, opts: PlanOptions, format = 'onnx'): Plan
     n.outputs.forEach((o, i) => { const v = outs[i]; if (o !== '' && v) constants.set(o, v); });
   }
   const outputNames = new Set(g.outputs.map((o) => o.name));
-  steps = fuse(steps, constants, outputNames);
+  if (opts.fuse !== false) steps = fuse(steps, constants, outputNames);
   // Drop nodes no output needs, then free each value after its last use.
   const needed = new Set(outputNames);
   const kept: GraphNode[] = [];
