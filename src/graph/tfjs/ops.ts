@@ -81,24 +81,16 @@ function conv(ctx: OpContext, depthwise: boolean, fused: boolean): Tensor {
   const f = fused ? fusedActivation(ctx, 'BiasAdd') : undefined;
   const bias = f?.bias ? ctx.tensor(2) : undefined;
   let y: Tensor;
-  if (depthwise) {
+  if (depthwise && f) {
+    y = ops.fusedDepthwiseConv2d({ x, filter, strides, pad, dilations, bias, activation: f.activation, leakyreluAlpha: ctx.float('leakyrelu_alpha', 0.2) });
+  } else if (depthwise) {
     y = ops.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations);
-    if (bias) y = ops.add(y, bias);
-    if (f) y = f.activation === 'linear' ? y : applyActivation(y, f.activation, ctx.float('leakyrelu_alpha', 0.2));
   } else if (f) {
     y = ops.fusedConv2d({ x, filter, strides, pad, dilations, bias, activation: f.activation, leakyreluAlpha: ctx.float('leakyrelu_alpha', 0.2) });
   } else {
     y = ops.conv2d(x, filter, strides, pad, 'NHWC', dilations);
   }
   return f?.after ? f.after(y) : y;
-}
-
-function applyActivation(y: Tensor, a: ops.FusedActivation, alpha: number): Tensor {
-  if (a === 'relu') return ops.relu(y);
-  if (a === 'sigmoid') return ops.sigmoid(y);
-  if (a === 'tanh') return ops.tanh(y);
-  if (a === 'leakyrelu' || a === 'leakyRelu') return ops.leakyRelu(y, alpha);
-  return y;
 }
 
 /** MatMul and the batched forms, the batch dims of rank > 3 folded into one. */
