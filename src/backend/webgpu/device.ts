@@ -33,7 +33,8 @@ function nodeProcess(): NodeProcess | null {
 
 function runtimeName(): string {
   if ((globalThis as { Deno?: unknown }).Deno) return 'Deno';
-  if (nodeProcess()) return 'Node';
+  const proc = nodeProcess() as { versions?: { bun?: string } } | null;
+  if (proc) return proc.versions?.bun ? 'Bun' : 'Node';
   return 'this browser';
 }
 
@@ -108,7 +109,9 @@ export async function probeNode(): Promise<string | null> {
 function noAdapterHelp(runtime: string, tried: string): string {
   const vk = nodeProcess()?.env['VK_ICD_FILENAMES'];
   const lines = [`webgpu backend: no WebGPU adapter in ${runtime} (tried ${tried}).`];
-  if (runtime === 'Node' || runtime === 'Deno') {
+  if (runtime === 'Node' || runtime === 'Deno' || runtime === 'Bun') {
+    // Bun's process.env does not reach the C environment that the Vulkan loader reads.
+    if (runtime === 'Bun') lines.push('In Bun, set VK_ICD_FILENAMES in the environment before bun starts (the backend\'s own setting does not reach the Vulkan loader there).');
     lines.push(
       vk ? `VK_ICD_FILENAMES is '${vk}'; check that this Vulkan driver file exists and loads.` : 'No Vulkan driver answered.',
       'On Linux without a GPU install a software Vulkan driver: SwiftShader from Debian\'s chromium package ' +
