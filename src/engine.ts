@@ -9,6 +9,12 @@ import type { Tensor } from './tensor.js';
 /** Makes a backend instance (not yet initialised); registerBackend keeps one per name. */
 export type BackendFactory = () => Promise<Backend>;
 
+/**
+ * A cheap check made before a backend is started by wt.init(): why it would run emulated on the
+ * CPU here (so it would rank below wasm), or null when it may not. It must not start the backend.
+ */
+export type BackendProbe = () => Promise<string | null>;
+
 /** One recorded op: its inputs, its output, and how to turn dL/dOutput into dL/dInput for each input. */
 export interface TapeNode {
   name: string;
@@ -48,6 +54,7 @@ export interface BackendInfo {
 
 export const engine = {
   factories: new Map<BackendName, BackendFactory>(),
+  probes: new Map<BackendName, BackendProbe>(),
   instances: new Map<BackendName, Backend>(),
   backend: null as Backend | null,
   attempts: [] as BackendAttempt[],
@@ -68,10 +75,13 @@ export const engine = {
 
 /**
  * Register (or replace) the factory behind a backend name; it is called the first time the backend
- * is set. The name must be one of the known backend names.
+ * is set. The name must be one of the known backend names. `probe`, when given, lets wt.init()
+ * pass the backend over without starting it (see BackendProbe).
  */
-export function registerBackend(name: BackendName, factory: BackendFactory): void {
+export function registerBackend(name: BackendName, factory: BackendFactory, probe?: BackendProbe): void {
   engine.factories.set(name, factory);
+  if (probe) engine.probes.set(name, probe);
+  else engine.probes.delete(name);
 }
 
 function checkName(name: unknown): BackendName {
@@ -105,8 +115,11 @@ export async function setBackend(name: BackendName): Promise<void> {
  * The ranking: webgpu on a hardware adapter; wasm; gpujs on a hardware WebGL2 context (below wasm:
  * see README, "Backends"); then, where wasm cannot start either, webgpu on a software adapter
  * (SwiftShader, lavapipe, WARP: shaders emulated on the CPU), gpujs on a software renderer or in its
- * CPU modes, and last cpu. Only what the choice depends on is started. `backendInfo().attempts`
- * says why each backend tried was passed over. With `order`, the first that starts wins.
+ * CPU modes, and last cpu. Only what the choice depends on is started: where the webgpu backend's
+ * probe already knows that every adapter here is emulated (in Node: only software Vulkan drivers,
+ * or a software adapter offered first), webgpu is started only if wasm cannot start.
+ * `backendInfo().attempts` says why each backend tried was passed over. With `order`, the first
+ * that starts wins.
  */
 export async function init(order?: readonly BackendName[]): Promise<BackendName> {
   engine.attempts = [];
@@ -134,6 +147,16 @@ export async function init(order?: readonly BackendName[]): Promise<BackendName>
     tried.push(t);
     return t;
   };
+  /** The probe's reason to defer `name`; null when there is none, it is running already, or the probe fails. */
+  const probe = async (name: BackendName): Promise<string | null> => {
+    const p = engine.probes.get(name);
+    if (!p || engine.instances.has(name)) return null;
+    try {
+      return await p();
+    } catch {
+      return null;
+    }
+  };
   const choose = (chosen: (typeof tried)[number]): BackendName => {
     engine.backend = chosen.backend;
     for (const t of tried) {
@@ -143,12 +166,17 @@ export async function init(order?: readonly BackendName[]): Promise<BackendName>
     }
     return chosen.name;
   };
-  const webgpu = await start('webgpu');
-  if (webgpu.backend && !webgpu.emulated) return choose(webgpu);
+  const deferred = await probe('webgpu');
+  let webgpu = deferred ? null : await start('webgpu');
+  if (webgpu?.backend && !webgpu.emulated) return choose(webgpu);
   const wasm = await start('wasm');
-  if (wasm.backend) return choose(wasm);
+  if (wasm.backend) {
+    if (deferred) tried.unshift({ name: 'webgpu', backend: null, reason: `not started: ${deferred}, which is slower than wasm`, emulated: null });
+    return choose(wasm);
+  }
   const gpujs = await start('gpujs');
   if (gpujs.backend && !gpujs.emulated) return choose(gpujs);
+  webgpu ??= await start('webgpu');
   if (webgpu.backend) return choose(webgpu);
   if (gpujs.backend) return choose(gpujs);
   const cpu = await start('cpu');

@@ -10,7 +10,11 @@ const cpu = new CpuBackend();
 engine.instances.set('cpu', cpu);
 registerBackend('cpu', async () => cpu);
 // Heavy backends load only when asked for, so a bundle never pulls in what it does not use.
-registerBackend('webgpu', async () => new (await import('./backend/webgpu/index.js')).WebGPUBackend());
+registerBackend(
+  'webgpu',
+  async () => new (await import('./backend/webgpu/index.js')).WebGPUBackend(),
+  async () => (await import('./backend/webgpu/device.js')).probeNode(),
+);
 registerBackend('wasm', async () => new (await import('./backend/wasm/index.js')).WasmBackend({ threads: wasmSettings.threads }));
 registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js')).GpuJsBackend());
 
@@ -20,7 +24,7 @@ export type { Shape } from './shape.js';
 export type {
   Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, WindowAttrs, PoolAttrs, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
 } from './backend/backend.js';
-export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory } from './engine.js';
+export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory, type BackendProbe } from './engine.js';
 export { setWasmThreads, getWasmThreads } from './wasm.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
 export { setMemoryLimit, getMemoryLimit } from './limits.js';

@@ -2,6 +2,9 @@
  * The backends this process can run, for `describe.each`: cpu always; webgpu when an adapter
  * initialises and wasm when WebAssembly SIMD does (under CI=true a missing one is an error, so the
  * suite fails rather than skips); gpujs when its backend initialises.
+ * WT_TEST_BACKENDS (a comma list) names the backends to try besides cpu, for a runtime that lacks
+ * one (Bun has no WebGPU: `.ci/run` sets wasm,gpujs there); under CI=true the listed webgpu and
+ * wasm are still required.
  */
 import * as wt from '../src/index.js';
 
@@ -11,19 +14,40 @@ export interface Availability {
   skipped: Record<string, string>;
 }
 
+const TRIED = ['webgpu', 'wasm', 'gpujs'] as const;
+
+/** The backends besides cpu that this run tries (all of them unless WT_TEST_BACKENDS says otherwise). */
+export function triedBackends(): readonly string[] {
+  const list = process.env['WT_TEST_BACKENDS'];
+  if (list === undefined) return TRIED;
+  const names = list.split(',').map((s) => s.trim()).filter((s) => s && s !== 'cpu');
+  const bad = names.filter((n) => !(TRIED as readonly string[]).includes(n));
+  if (bad.length) throw new Error(`WT_TEST_BACKENDS: unknown backend ${bad.join(', ')} (expected a comma list of ${TRIED.join(', ')})`);
+  return names;
+}
+
+/** Under CI=true, must `name` run in this process? */
+export function requiredInCI(name: string): boolean {
+  return process.env['CI'] === 'true' && (name === 'webgpu' || name === 'wasm') && triedBackends().includes(name);
+}
+
 let cached: Promise<Availability> | null = null;
 
 export function availability(): Promise<Availability> {
   cached ??= (async () => {
     const names = ['cpu'];
     const skipped: Record<string, string> = {};
-    for (const name of ['webgpu', 'wasm', 'gpujs'] as const) {
+    for (const name of TRIED) {
+      if (!triedBackends().includes(name)) {
+        skipped[name] = 'not tried here (WT_TEST_BACKENDS)';
+        continue;
+      }
       try {
         await wt.setBackend(name);
         names.push(name);
       } catch (e) {
         skipped[name] = e instanceof Error ? e.message : String(e);
-        if ((name === 'webgpu' || name === 'wasm') && process.env['CI'] === 'true') {
+        if (requiredInCI(name)) {
           throw new Error(`CI=true requires the ${name} backend: ${skipped[name]}`);
         }
         console.warn(`[backends] ${name} is not available here: ${skipped[name]}`);

@@ -153,6 +153,14 @@ export function publishScreenshot(path: string, docsName: string): void {
   cpSync(path, target);
 }
 
+/** Copy the library bundle and the frames page (test/browser/frames/: the CNN trained on the main thread or in a worker) into `dir`/frames. */
+export function addFramesPage(dir: string): void {
+  const frames = join(dir, 'frames');
+  mkdirSync(frames, { recursive: true });
+  cpSync(join(ROOT, 'dist-browser'), frames, { recursive: true });
+  cpSync(join(ROOT, 'test', 'browser', 'frames'), frames, { recursive: true });
+}
+
 /** The served pages and the browser of a describe block; null until set up (or when the tests are off). */
 export interface Session {
   browser: Browser | null;
@@ -162,11 +170,11 @@ export interface Session {
 }
 
 /**
- * Call inside a describe block: before its tests, build the demo pages, add the bare page, serve them
- * (cross-origin isolated when `isolated`) and launch Chromium with `args`; after them, close and
- * remove everything.
+ * Call inside a describe block: before its tests, build the demo pages (unless `demo` is false), add
+ * the bare page (and the frames page with `frames`), serve them (cross-origin isolated when
+ * `isolated`) and launch Chromium with `args`; after them, close and remove everything.
  */
-export function browserSession(args: readonly string[], { isolated = false } = {}): Session {
+export function browserSession(args: readonly string[], { isolated = false, demo = true, frames = false } = {}): Session {
   let dir = '';
   const session: Session = {
     browser: null,
@@ -177,8 +185,9 @@ export function browserSession(args: readonly string[], { isolated = false } = {
   };
   beforeAll(async () => {
     if (!BROWSER_TESTS_ENABLED) return;
-    dir = await buildDemo();
+    dir = demo ? await buildDemo() : mkdtempSync(join(tmpdir(), 'wt-pages-'));
     addBarePage(dir);
+    if (frames) addFramesPage(dir);
     session.server = await serve(dir, isolated);
     session.browser = await launch(args);
   }, 120_000);

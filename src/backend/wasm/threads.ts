@@ -7,6 +7,12 @@
  * A job is published by writing the slot and setting its claim word; the waiting workers are woken
  * with Atomics.notify, the calling thread takes tasks too, then waits until every task is done:
  * Atomics.wait where the runtime allows it, a spin on a browser's main thread, which may not block.
+ * Atomics.waitAsync cannot replace that spin: a kernel is called synchronously from its op, which
+ * must return with the result written, so the caller cannot yield mid-op. On the main thread the
+ * wait is the short tail of each job (the caller takes tasks until none are left); what holds a
+ * page is the whole batch of synchronous kernels between two frames. A page that must stay
+ * responsive while it trains runs the engine in a dedicated worker (test/browser/frames/ shows it):
+ * there this wait blocks, the pool's workers start from that worker, and the page only paints.
  * Shrinking the pool parks workers rather than ending them, so growing it again costs nothing (a
  * new worker is a new JavaScript isolate: tens of milliseconds of start-up on other cores).
  */

@@ -3,6 +3,7 @@
  * `webgpu` package (Dawn), imported lazily so that browser bundles never contain it.
  */
 import { denoRuntimeDir, nodeRuntimeDir } from './runtime-dir.js';
+import { gpuNodes, nodeVulkanHost, softwareOnly, SWIFTSHADER_ICD, vulkanFacts } from './vulkan.js';
 
 /** What init found: the device, and facts about the adapter for backendInfo(). */
 export interface Acquired {
@@ -10,8 +11,6 @@ export interface Acquired {
   runtime: string;
   info: Record<string, string | number | boolean>;
 }
-
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 interface NodeProcess {
   versions?: { node?: string };
@@ -24,6 +23,8 @@ interface NodeProcess {
  * while a device is in use, the process aborts later. It is held here for the life of the process.
  */
 let nodeGpu: GPU | null = null;
+/** The adapter that probeNode() requested, handed to the first acquireDevice (an adapter gives one device). */
+let probedAdapter: GPUAdapter | null = null;
 
 function nodeProcess(): NodeProcess | null {
   const p = (globalThis as { process?: NodeProcess }).process;
@@ -32,7 +33,8 @@ function nodeProcess(): NodeProcess | null {
 
 function runtimeName(): string {
   if ((globalThis as { Deno?: unknown }).Deno) return 'Deno';
-  if (nodeProcess()) return 'Node';
+  const proc = nodeProcess() as { versions?: { bun?: string } } | null;
+  if (proc) return proc.versions?.bun ? 'Bun' : 'Node';
   return 'this browser';
 }
 
@@ -41,11 +43,11 @@ async function nodeGpuObject(proc: NodeProcess): Promise<GPU> {
   // Before Dawn loads the Vulkan loader, which reads it.
   await nodeRuntimeDir(proc.env, proc.platform);
   // Linux without a GPU: Debian's chromium package ships SwiftShader, a software Vulkan driver that
-  // Dawn accepts. Point the Vulkan loader at it unless the user chose a driver already.
-  if (proc.platform === 'linux' && proc.env['VK_ICD_FILENAMES'] === undefined && proc.env['VK_DRIVER_FILES'] === undefined) {
-    const fsName = 'node:fs';
-    const fs = (await import(/* @vite-ignore */ fsName)) as { existsSync(p: string): boolean };
-    if (fs.existsSync(SWIFTSHADER_ICD)) proc.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  // Dawn accepts. Point the Vulkan loader at it unless the user chose a driver already or a hardware
+  // driver has a GPU to drive.
+  if (proc.platform === 'linux') {
+    const host = await nodeVulkanHost(proc.env);
+    if (host && vulkanFacts(host, gpuNodes(host)).useSwiftShader) proc.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
   }
   const spec = 'webgpu';
   let mod: { create(flags: string[]): GPU };
@@ -58,10 +60,58 @@ async function nodeGpuObject(proc: NodeProcess): Promise<GPU> {
   return nodeGpu;
 }
 
+/** Software adapters (SwiftShader, lavapipe/llvmpipe, WARP) run shaders on the CPU. */
+export function isCpuAdapter(info: Record<string, string | number | boolean>): boolean {
+  if (info['isFallbackAdapter'] === true) return true;
+  const text = ['vendor', 'architecture', 'device', 'description'].map((k) => String(info[k] ?? '')).join(' ').toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|software|warp|cpu/.test(text);
+}
+
+function adapterFacts(adapter: GPUAdapter): Record<string, string | number | boolean> {
+  const ai = (adapter as { info?: GPUAdapterInfo }).info;
+  return {
+    vendor: ai?.vendor ?? '',
+    architecture: ai?.architecture ?? '',
+    device: ai?.device ?? '',
+    description: ai?.description ?? '',
+    isFallbackAdapter: !!(ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
+  };
+}
+
+/**
+ * In Node, before the backend starts: why every adapter here would run shaders on the CPU, or null
+ * when a hardware one may be there (and in every other runtime). First from the Vulkan driver files
+ * and device nodes on Linux (nothing loaded); when those allow a GPU, from the adapter that Dawn
+ * returns, which is kept for the device so that nothing is requested twice.
+ */
+export async function probeNode(): Promise<string | null> {
+  const proc = nodeProcess();
+  if (!proc || (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu) return null;
+  if (proc.platform === 'linux') {
+    const host = await nodeVulkanHost(proc.env);
+    const why = host && softwareOnly(vulkanFacts(host, gpuNodes(host)));
+    if (why) return why;
+  }
+  let gpu: GPU;
+  try {
+    gpu = await nodeGpuObject(proc);
+    probedAdapter ??= await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch {
+    return null; // the backend's own start reports the failure
+  }
+  if (!probedAdapter) return null;
+  const info = adapterFacts(probedAdapter);
+  if (!isCpuAdapter(info)) return null;
+  const name = [info['description'], info['device'], info['architecture'], info['vendor']].map(String).find((v) => v) ?? 'unnamed';
+  return `the adapter Dawn offers (${name}) is a software one that runs shaders on the CPU`;
+}
+
 function noAdapterHelp(runtime: string, tried: string): string {
   const vk = nodeProcess()?.env['VK_ICD_FILENAMES'];
   const lines = [`webgpu backend: no WebGPU adapter in ${runtime} (tried ${tried}).`];
-  if (runtime === 'Node' || runtime === 'Deno') {
+  if (runtime === 'Node' || runtime === 'Deno' || runtime === 'Bun') {
+    // Bun's process.env does not reach the C environment that the Vulkan loader reads.
+    if (runtime === 'Bun') lines.push('In Bun, set VK_ICD_FILENAMES in the environment before bun starts (the backend\'s own setting does not reach the Vulkan loader there).');
     lines.push(
       vk ? `VK_ICD_FILENAMES is '${vk}'; check that this Vulkan driver file exists and loads.` : 'No Vulkan driver answered.',
       'On Linux without a GPU install a software Vulkan driver: SwiftShader from Debian\'s chromium package ' +
@@ -94,9 +144,10 @@ export async function acquireDevice(): Promise<Acquired> {
   if (!gpu) throw new Error(noAdapterHelp(runtime, `${tried}, which is missing`));
   const deno = (globalThis as { Deno?: Parameters<typeof denoRuntimeDir>[0] }).Deno;
   if (deno) denoRuntimeDir(deno);
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null = proc ? probedAdapter : null;
+  probedAdapter = null;
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    adapter ??= await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
     throw new Error(`${noAdapterHelp(runtime, tried)} (requestAdapter failed: ${(e as Error).message})`);
   }
@@ -109,16 +160,10 @@ export async function acquireDevice(): Promise<Acquired> {
   // Subgroup operations let the CPU-adapter matmul share loads inside a quad (see ./matmul.ts).
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
-  const ai = (adapter as { info?: GPUAdapterInfo }).info;
   const info: Record<string, string | number | boolean> = {
     backend: 'webgpu',
     runtime,
-    vendor: ai?.vendor ?? '',
-    architecture: ai?.architecture ?? '',
-    device: ai?.device ?? '',
-    description: ai?.description ?? '',
-    isFallbackAdapter: !!(ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
-
+    ...adapterFacts(adapter),
     subgroups: device.features.has('subgroups'),
   };
   for (const k of WANTED_LIMITS) info[k] = (device.limits as unknown as Record<string, number>)[k] ?? 0;

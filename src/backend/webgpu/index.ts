@@ -5,7 +5,7 @@
  */
 import type { Backend, BufferLimit, KernelAttrs, KernelName, KernelTable } from '../backend.js';
 import { type DType, type TypedArray, makeArray } from '../../dtype.js';
-import { acquireDevice } from './device.js';
+import { acquireDevice, isCpuAdapter } from './device.js';
 import { makeKernels } from './kernels.js';
 import { PipelineCache } from './pipelines.js';
 import type { GpuHandle, KernelContext } from './plan.js';
@@ -40,13 +40,6 @@ interface State {
   kernels: KernelTable<GpuHandle>;
   limits: KernelContext['limits'] & { maxStorageBufferBindingSize: number; maxBufferSize: number };
   ctx: KernelContext;
-}
-
-/** Software adapters (SwiftShader, lavapipe/llvmpipe, WARP) run shaders on the CPU. */
-function isCpuAdapter(info: Record<string, string | number | boolean>): boolean {
-  if (info['isFallbackAdapter'] === true) return true;
-  const text = ['vendor', 'architecture', 'device', 'description'].map((k) => String(info[k] ?? '')).join(' ').toLowerCase();
-  return /swiftshader|llvmpipe|lavapipe|software|warp|cpu/.test(text);
 }
 
 export class WebGPUBackend implements Backend<GpuHandle> {
