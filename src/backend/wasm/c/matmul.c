@@ -15,11 +15,17 @@
  */
 #include "vmath.h"
 
-/* 5 x 8: ten f32x4 accumulators, two B vectors, one A splat and a product temporary fit the 16
- * vector registers V8 uses on x64 (it keeps one for itself); measured against 4x8, 6x8, 4x12, 3x16,
- * 2x16 and 8x4 in src/backend/wasm/README.md. */
+/* The register tile, MR x NR. Plain modules: 5 x 8, ten f32x4 accumulators, two B vectors, one A
+ * splat and a product temporary in the 15 vector registers V8 gives wasm on x64 (measured against
+ * 4x8, 6x8, 4x12, 3x16, 2x16 and 8x4 in src/backend/wasm/README.md). Relaxed modules: the fused
+ * multiply-add needs no temporary, so 6 x 8 (twelve accumulators) fits, as in XNNPACK's FMA tiles.
+ * The packed layouts below follow MR and NR, which the TypeScript side reads from the module. */
 #ifndef MR
+#ifdef WT_RELAXED
+#define MR 6
+#else
 #define MR 5
+#endif
 #endif
 #ifndef NR
 #define NR 8
@@ -157,7 +163,7 @@ static void micro(int32_t kc, const float *restrict A, const float *restrict B, 
     for (int32_t r = 0; r < MR; r++) {
       f4 a = wasm_v128_load32_splat(A + r);
 #pragma clang loop unroll(full)
-      for (int32_t v = 0; v < NV; v++) acc[r][v] = wasm_f32x4_add(acc[r][v], wasm_f32x4_mul(a, b[v]));
+      for (int32_t v = 0; v < NV; v++) acc[r][v] = madd(acc[r][v], a, b[v]);
     }
     A += MR;
     B += NR;
