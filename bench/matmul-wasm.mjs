@@ -5,11 +5,18 @@
  * Where python3 has NumPy, its matmul (OpenBLAS, all cores) is timed afterwards as the machine's
  * limit (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it). tfjs-wasm's transposed products
  * (a scalar loop) and our cpu backend are left out at 2048, where one run takes minutes.
+ * Every figure is also given as a fraction of this runtime's WebAssembly SIMD-128 peak on as many
+ * threads as it used (bench/wasm-peak.mjs, measured in the same process first): `ofMulAddPeak`
+ * (f32x4.mul + f32x4.add) and, where the runtime has relaxed SIMD, `ofMaddPeak` (relaxed_madd).
+ * Our wasm backend runs its relaxed-SIMD module where the runtime has it (`--wasm-simd=plain` forces
+ * the plain one; Node 20 needs `node --experimental-wasm-relaxed-simd` for relaxed).
  * Usage: node bench/matmul-wasm.mjs [--quick] [--sizes=256,1024,2048] [--ops=AB,AtB,ABt] [--runs=N]
- *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy]
+ *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy] [--wasm-simd=auto|plain|relaxed]
+ *        [--peak-ms=300] (0: no peak)
  */
 import { spawnSync } from 'node:child_process';
 import { cpuAdapter, matmulGflops, parseArgs, ratioTable, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
+import { measurePeaks, runtimeName } from './wasm-peak.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -23,9 +30,29 @@ const TRANS = { AB: [false, false], AtB: [true, false], ABt: [false, true] };
 for (const op of ops) if (!TRANS[op]) throw new Error(`unknown op ${op} (expected AB, AtB, ABt)`);
 
 const wt = await import(new URL('../dist/index.js', import.meta.url).href);
+wt.setWasmSimd(String(args['wasm-simd'] ?? 'auto'));
 await wt.setBackend('wasm');
 const threads = wt.getWasmThreads();
+const oursModule = wt.backendInfo().device.simdModule;
 console.log(JSON.stringify({ impl: 'ours-wasm', info: wt.backendInfo().device }));
+
+// The peaks first, on a machine that is as quiet as this process makes it.
+const peakMs = Number(args['peak-ms'] ?? 300);
+const peaks = peakMs > 0 ? await measurePeaks({ threads, ms: peakMs, rounds: 3 }) : null;
+if (peaks) {
+  for (const form of ['muladd', 'madd']) {
+    for (const [t, g] of Object.entries(peaks[form] ?? {})) console.log(JSON.stringify({ bench: 'wasm-peak', impl: form, threads: Number(t), gflops: round(g), runtime: runtimeName() }));
+  }
+}
+/** Threads each implementation computes on (tfjs-wasm and jax-js have no threads in Node). */
+const threadsOf = (impl) => (impl === 'ours-wasm' || impl === 'numpy' ? threads : 1);
+const ofPeak = (impl, gflops) => {
+  if (!peaks) return {};
+  const t = threadsOf(impl);
+  const out = { ofMulAddPeak: round(gflops / peaks.muladd[t], 3) };
+  if (peaks.madd) out.ofMaddPeak = round(gflops / peaks.madd[t], 3);
+  return out;
+};
 
 let tf = null;
 if (libs.includes('tfjs-wasm')) {
@@ -92,7 +119,8 @@ for (const n of sizes) {
     const warmup = n >= 1024 ? 1 : Math.max(2, Math.round(2 ** 26 / n ** 3));
     const res = await timeInterleaved(impls, { warmup, runs: n >= 2048 ? Math.min(runs, 3) : runs });
     for (const [impl, { ms }] of Object.entries(res)) {
-      records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops: matmulGflops(n, n, n, ms), adapter, ...(impl === 'ours-wasm' ? { threads } : {}) }));
+      const gflops = matmulGflops(n, n, n, ms);
+      records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops, adapter, ...(impl === 'ours-wasm' ? { threads, module: oursModule } : {}), ...ofPeak(impl, gflops) }));
     }
     for (const f of cleanup) f();
     if (threads !== wt.getWasmThreads()) await wt.setWasmThreads(threads);
@@ -126,7 +154,8 @@ for n in ${JSON.stringify(sizes)}:
   else {
     for (const line of r.stdout.trim().split('\n')) {
       const { op, size, ms } = JSON.parse(line);
-      records.push(report({ bench: 'matmul-wasm', impl: 'numpy', op, size, ms, gflops: matmulGflops(size, size, size, ms), adapter: `${adapter}, NumPy/OpenBLAS` }));
+      const gflops = matmulGflops(size, size, size, ms);
+      records.push(report({ bench: 'matmul-wasm', impl: 'numpy', op, size, ms, gflops, adapter: `${adapter}, NumPy/OpenBLAS`, ...ofPeak('numpy', gflops) }));
     }
   }
 }
@@ -138,5 +167,14 @@ if (np.length) {
   for (const r of records.filter((x) => x.impl === 'ours-wasm')) {
     const ref = np.find((x) => x.op === r.op && x.size === r.size);
     if (ref) console.log(`${r.op} ${r.size}: ${round(r.gflops / ref.gflops, 3)}`);
+  }
+}
+
+if (peaks) {
+  // Ours against the peak of the form its module uses; the peers against both.
+  console.log(`\nfraction of the WebAssembly SIMD-128 peak (${runtimeName()}; ours runs the ${oursModule} module; tfjs-wasm and jax-js one thread, NumPy native)`);
+  for (const r of records) {
+    const of = r.impl.startsWith('ours-wasm') && oursModule === 'relaxed' ? `${r.ofMaddPeak} of relaxed_madd` : `${r.ofMulAddPeak} of mul+add${r.ofMaddPeak !== undefined ? `, ${r.ofMaddPeak} of relaxed_madd` : ''}`;
+    console.log(`${r.impl} ${r.op} ${r.size} (${threadsOf(r.impl)} thread${threadsOf(r.impl) > 1 ? 's' : ''}): ${round(r.gflops)} GFLOP/s, ${of}`);
   }
 }

@@ -15,17 +15,13 @@
  */
 #include "vmath.h"
 
-/* The register tile, MR x NR. Plain modules: 5 x 8, ten f32x4 accumulators, two B vectors, one A
- * splat and a product temporary in the 15 vector registers V8 gives wasm on x64 (measured against
- * 4x8, 6x8, 4x12, 3x16, 2x16 and 8x4 in src/backend/wasm/README.md). Relaxed modules: the fused
- * multiply-add needs no temporary, so 6 x 8 (twelve accumulators) fits, as in XNNPACK's FMA tiles.
- * The packed layouts below follow MR and NR, which the TypeScript side reads from the module. */
+/* 5 x 8: ten f32x4 accumulators, two B vectors, one A splat and a product temporary fit the 16
+ * vector registers V8 uses on x64 (it keeps one for itself); measured against 4x8, 6x8, 4x12, 3x16,
+ * 2x16 and 8x4 in src/backend/wasm/README.md. The relaxed modules keep 5 x 8: their fused
+ * multiply-add needs no temporary, but 6 x 8 (twelve accumulators, XNNPACK's FMA tile) made Node
+ * 20's TurboFan spill one, and ran slower than 5 x 8 on Node 24 too (README, "Relaxed SIMD"). */
 #ifndef MR
-#ifdef WT_RELAXED
-#define MR 6
-#else
 #define MR 5
-#endif
 #endif
 #ifndef NR
 #define NR 8
