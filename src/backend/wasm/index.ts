@@ -321,7 +321,7 @@ export class WasmBackend implements Backend<WasmHandle> {
     if (!s) return { backend: 'wasm' };
     return {
       backend: 'wasm',
-      description: `WebAssembly SIMD${s.kind.endsWith('relaxed') ? ' (relaxed)' : ''}, ${this.threads} thread${this.threads === 1 ? '' : 's'}`,
+      description: `WebAssembly SIMD, ${this.threads} thread${this.threads === 1 ? '' : 's'}${s.kind.endsWith('relaxed') ? ', relaxed SIMD' : ''}`,
       simd: true,
       simdModule: this.simdModule!,
       simdChoice: s.simdWhy,
