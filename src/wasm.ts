@@ -1,8 +1,7 @@
 /**
  * Settings of the wasm backend that users reach from the top level: the thread count and the SIMD
- * module. The backend
- * itself loads lazily (src/index.ts registers it), so this file holds only the setting and talks to
- * a running instance through the engine.
+ * module. The backend itself loads lazily (src/index.ts registers it), so this file holds only the
+ * settings and talks to a running instance through the engine.
  */
 import { engine } from './engine.js';
 import type { WasmBackend } from './backend/wasm/index.js';

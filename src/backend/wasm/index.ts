@@ -34,7 +34,7 @@ export function chooseSimd(mode: WasmSimd, has: boolean): { relaxed: boolean; wh
   if (mode === 'relaxed') return { relaxed: true, why: "relaxed SIMD asked for (setWasmSimd('relaxed'))" };
   if (mode !== 'auto') throw new Error(`wasm backend: simd must be 'auto', 'plain' or 'relaxed', got ${String(mode)}`);
   return has
-    ? { relaxed: true, why: "the runtime has relaxed SIMD (fused multiply-add in matmul; setWasmSimd('plain') for results identical across machines)" }
+    ? { relaxed: true, why: "the runtime has relaxed SIMD (fused multiply-add in matmul, exp, log and tanh; setWasmSimd('plain') for results identical across machines)" }
     : { relaxed: false, why: 'the runtime has no relaxed SIMD (Node 20 has it with --experimental-wasm-relaxed-simd)' };
 }
 
