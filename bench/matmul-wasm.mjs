@@ -6,8 +6,10 @@
  * limit (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it). tfjs-wasm's transposed products
  * (a scalar loop) and our cpu backend are left out at 2048, where one run takes minutes.
  * Every figure is also given as a fraction of this runtime's WebAssembly SIMD-128 peak on as many
- * threads as it used (bench/wasm-peak.mjs, measured in the same process first): `ofMulAddPeak`
- * (f32x4.mul + f32x4.add) and, where the runtime has relaxed SIMD, `ofMaddPeak` (relaxed_madd).
+ * threads as it used (bench/wasm-peak.mjs, measured in the same process before and after the
+ * matmuls, the higher of the two taken, since a busy moment only lowers it): `ofMulAddPeak`
+ * (f32x4.mul + f32x4.add) and, where the runtime has relaxed SIMD, `ofMaddPeak` (relaxed_madd), one
+ * JSON line per figure (bench 'matmul-wasm-peak') and a table at the end.
  * Our wasm backend runs its relaxed-SIMD module where the runtime has it (`--wasm-simd=plain` forces
  * the plain one; Node 20 needs `node --experimental-wasm-relaxed-simd` for relaxed).
  * Usage: node bench/matmul-wasm.mjs [--quick] [--sizes=256,1024,2048] [--ops=AB,AtB,ABt] [--runs=N]
@@ -36,23 +38,18 @@ const threads = wt.getWasmThreads();
 const oursModule = wt.backendInfo().device.simdModule;
 console.log(JSON.stringify({ impl: 'ours-wasm', info: wt.backendInfo().device }));
 
-// The peaks first, on a machine that is as quiet as this process makes it.
+// The peaks, before the matmuls here and after them at the end.
 const peakMs = Number(args['peak-ms'] ?? 300);
-const peaks = peakMs > 0 ? await measurePeaks({ threads, ms: peakMs, rounds: 3 }) : null;
-if (peaks) {
+const measurePeaksNow = async (when) => {
+  const p = await measurePeaks({ threads, ms: peakMs, rounds: 3 });
   for (const form of ['muladd', 'madd']) {
-    for (const [t, g] of Object.entries(peaks[form] ?? {})) console.log(JSON.stringify({ bench: 'wasm-peak', impl: form, threads: Number(t), gflops: round(g), runtime: runtimeName() }));
+    for (const [t, g] of Object.entries(p[form] ?? {})) console.log(JSON.stringify({ bench: 'wasm-peak', impl: form, threads: Number(t), gflops: round(g), when, runtime: runtimeName() }));
   }
-}
+  return p;
+};
+const peaksBefore = peakMs > 0 ? await measurePeaksNow('before') : null;
 /** Threads each implementation computes on (tfjs-wasm and jax-js have no threads in Node). */
 const threadsOf = (impl) => (impl === 'ours-wasm' || impl === 'numpy' ? threads : 1);
-const ofPeak = (impl, gflops) => {
-  if (!peaks) return {};
-  const t = threadsOf(impl);
-  const out = { ofMulAddPeak: round(gflops / peaks.muladd[t], 3) };
-  if (peaks.madd) out.ofMaddPeak = round(gflops / peaks.madd[t], 3);
-  return out;
-};
 
 let tf = null;
 if (libs.includes('tfjs-wasm')) {
@@ -120,7 +117,7 @@ for (const n of sizes) {
     const res = await timeInterleaved(impls, { warmup, runs: n >= 2048 ? Math.min(runs, 3) : runs });
     for (const [impl, { ms }] of Object.entries(res)) {
       const gflops = matmulGflops(n, n, n, ms);
-      records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops, adapter, ...(impl === 'ours-wasm' ? { threads, module: oursModule } : {}), ...ofPeak(impl, gflops) }));
+      records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops, adapter, ...(impl === 'ours-wasm' ? { threads, module: oursModule } : {}) }));
     }
     for (const f of cleanup) f();
     if (threads !== wt.getWasmThreads()) await wt.setWasmThreads(threads);
@@ -155,7 +152,7 @@ for n in ${JSON.stringify(sizes)}:
     for (const line of r.stdout.trim().split('\n')) {
       const { op, size, ms } = JSON.parse(line);
       const gflops = matmulGflops(size, size, size, ms);
-      records.push(report({ bench: 'matmul-wasm', impl: 'numpy', op, size, ms, gflops, adapter: `${adapter}, NumPy/OpenBLAS`, ...ofPeak('numpy', gflops) }));
+      records.push(report({ bench: 'matmul-wasm', impl: 'numpy', op, size, ms, gflops, adapter: `${adapter}, NumPy/OpenBLAS` }));
     }
   }
 }
@@ -170,11 +167,19 @@ if (np.length) {
   }
 }
 
-if (peaks) {
+if (peaksBefore) {
+  const after = await measurePeaksNow('after');
+  const peaks = { muladd: {}, madd: after.madd ? {} : null };
+  for (const form of ['muladd', 'madd']) {
+    for (const t of Object.keys(after[form] ?? {})) peaks[form][t] = Math.max(peaksBefore[form][t], after[form][t]);
+  }
   // Ours against the peak of the form its module uses; the peers against both.
-  console.log(`\nfraction of the WebAssembly SIMD-128 peak (${runtimeName()}; ours runs the ${oursModule} module; tfjs-wasm and jax-js one thread, NumPy native)`);
+  console.log(`\nfraction of the WebAssembly SIMD-128 peak (${runtimeName()}; peaks, GFLOP/s by threads: mul+add ${JSON.stringify(peaks.muladd, (k, v) => (typeof v === 'number' ? round(v) : v))}${peaks.madd ? `, relaxed_madd ${JSON.stringify(peaks.madd, (k, v) => (typeof v === 'number' ? round(v) : v))}` : ''}; ours runs the ${oursModule} module; tfjs-wasm and jax-js one thread, NumPy native)`);
   for (const r of records) {
-    const of = r.impl.startsWith('ours-wasm') && oursModule === 'relaxed' ? `${r.ofMaddPeak} of relaxed_madd` : `${r.ofMulAddPeak} of mul+add${r.ofMaddPeak !== undefined ? `, ${r.ofMaddPeak} of relaxed_madd` : ''}`;
-    console.log(`${r.impl} ${r.op} ${r.size} (${threadsOf(r.impl)} thread${threadsOf(r.impl) > 1 ? 's' : ''}): ${round(r.gflops)} GFLOP/s, ${of}`);
+    const t = threadsOf(r.impl);
+    const ofMulAddPeak = round(r.gflops / peaks.muladd[t], 3), ofMaddPeak = peaks.madd ? round(r.gflops / peaks.madd[t], 3) : undefined;
+    console.log(JSON.stringify({ bench: 'matmul-wasm-peak', impl: r.impl, op: r.op, size: r.size, threads: t, gflops: r.gflops, ofMulAddPeak, ...(peaks.madd ? { ofMaddPeak } : {}) }));
+    const of = r.impl.startsWith('ours-wasm') && oursModule === 'relaxed' ? `${ofMaddPeak} of relaxed_madd` : `${ofMulAddPeak} of mul+add${ofMaddPeak !== undefined ? `, ${ofMaddPeak} of relaxed_madd` : ''}`;
+    console.log(`  ${r.impl} ${r.op} ${r.size} (${t} thread${t > 1 ? 's' : ''}): ${round(r.gflops)} GFLOP/s, ${of}`);
   }
 }
