@@ -6,19 +6,20 @@
  * limit (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it). tfjs-wasm's transposed products
  * (a scalar loop) and our cpu backend are left out at 2048, where one run takes minutes.
  * Every figure is also given as a fraction of this runtime's WebAssembly SIMD-128 peak on as many
- * threads as it used (bench/wasm-peak.mjs, measured in the same process before and after the
- * matmuls, the higher of the two taken, since a busy moment only lowers it): `ofMulAddPeak`
+ * threads as it used (bench/wasm-peak.mjs: rounds of `--peak-ms` on 1 and N threads, interleaved
+ * with the timed runs like one more implementation, the best round taken, since a busy moment only
+ * lowers it): `ofMulAddPeak`
  * (f32x4.mul + f32x4.add) and, where the runtime has relaxed SIMD, `ofMaddPeak` (relaxed_madd), one
  * JSON line per figure (bench 'matmul-wasm-peak') and a table at the end.
  * Our wasm backend runs its relaxed-SIMD module where the runtime has it (`--wasm-simd=plain` forces
  * the plain one; Node 20 needs `node --experimental-wasm-relaxed-simd` for relaxed).
  * Usage: node bench/matmul-wasm.mjs [--quick] [--sizes=256,1024,2048] [--ops=AB,AtB,ABt] [--runs=N]
  *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy] [--wasm-simd=auto|plain|relaxed]
- *        [--peak-ms=300] (0: no peak)
+ *        [--peak-ms=150] (0: no peak)
  */
 import { spawnSync } from 'node:child_process';
 import { cpuAdapter, matmulGflops, parseArgs, ratioTable, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
-import { measurePeaks, runtimeName } from './wasm-peak.mjs';
+import { peakRunner, runtimeName } from './wasm-peak.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -38,16 +39,23 @@ const threads = wt.getWasmThreads();
 const oursModule = wt.backendInfo().device.simdModule;
 console.log(JSON.stringify({ impl: 'ours-wasm', info: wt.backendInfo().device }));
 
-// The peaks, before the matmuls here and after them at the end.
-const peakMs = Number(args['peak-ms'] ?? 300);
-const measurePeaksNow = async (when) => {
-  const p = await measurePeaks({ threads, ms: peakMs, rounds: 3 });
+// The peaks: warm workers for each form and thread count, a round of each between timed runs.
+const peakMs = Number(args['peak-ms'] ?? 150);
+const runners = [];
+if (peakMs > 0) {
   for (const form of ['muladd', 'madd']) {
-    for (const [t, g] of Object.entries(p[form] ?? {})) console.log(JSON.stringify({ bench: 'wasm-peak', impl: form, threads: Number(t), gflops: round(g), when, runtime: runtimeName() }));
+    for (const t of threads > 1 ? [1, threads] : [1]) {
+      const r = await peakRunner(form, { threads: t });
+      if (r) runners.push({ form, t, r });
+    }
   }
-  return p;
+}
+const peaks = { muladd: {}, madd: runners.some((x) => x.form === 'madd') ? {} : null };
+const peakImpl = {
+  run: async () => {
+    for (const x of runners) peaks[x.form][x.t] = Math.max(peaks[x.form][x.t] ?? 0, await x.r.round(peakMs));
+  },
 };
-const peaksBefore = peakMs > 0 ? await measurePeaksNow('before') : null;
 /** Threads each implementation computes on (tfjs-wasm and jax-js have no threads in Node). */
 const threadsOf = (impl) => (impl === 'ours-wasm' || impl === 'numpy' ? threads : 1);
 
@@ -112,10 +120,12 @@ for (const n of sizes) {
       const f = { AB: () => np.matmul(a.ref, b.ref), AtB: () => np.matmul(np.transpose(a.ref), b.ref), ABt: () => np.matmul(a.ref, np.transpose(b.ref)) }[op];
       impls['jax-wasm'] = { run: async () => { await f().data(); } };
     }
+    if (runners.length) impls.peak = peakImpl;
     // Small sizes finish in milliseconds: warm them up longer so every JIT (and wasm tier-up) has settled.
     const warmup = n >= 1024 ? 1 : Math.max(2, Math.round(2 ** 26 / n ** 3));
     const res = await timeInterleaved(impls, { warmup, runs: n >= 2048 ? Math.min(runs, 3) : runs });
     for (const [impl, { ms }] of Object.entries(res)) {
+      if (impl === 'peak') continue;
       const gflops = matmulGflops(n, n, n, ms);
       records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops, adapter, ...(impl === 'ours-wasm' ? { threads, module: oursModule } : {}) }));
     }
@@ -167,14 +177,14 @@ if (np.length) {
   }
 }
 
-if (peaksBefore) {
-  const after = await measurePeaksNow('after');
-  const peaks = { muladd: {}, madd: after.madd ? {} : null };
+if (runners.length) {
+  await Promise.all(runners.map((x) => x.r.close()));
   for (const form of ['muladd', 'madd']) {
-    for (const t of Object.keys(after[form] ?? {})) peaks[form][t] = Math.max(peaksBefore[form][t], after[form][t]);
+    for (const [t, g] of Object.entries(peaks[form] ?? {})) console.log(JSON.stringify({ bench: 'wasm-peak', impl: form, threads: Number(t), gflops: round(g), runtime: runtimeName() }));
   }
+  const fmt = (p) => Object.entries(p).map(([t, g]) => `${t}t ${round(g)}`).join(', ');
   // Ours against the peak of the form its module uses; the peers against both.
-  console.log(`\nfraction of the WebAssembly SIMD-128 peak (${runtimeName()}; peaks, GFLOP/s by threads: mul+add ${JSON.stringify(peaks.muladd, (k, v) => (typeof v === 'number' ? round(v) : v))}${peaks.madd ? `, relaxed_madd ${JSON.stringify(peaks.madd, (k, v) => (typeof v === 'number' ? round(v) : v))}` : ''}; ours runs the ${oursModule} module; tfjs-wasm and jax-js one thread, NumPy native)`);
+  console.log(`\nfraction of the WebAssembly SIMD-128 peak (${runtimeName()}; peak GFLOP/s: mul+add ${fmt(peaks.muladd)}${peaks.madd ? `; relaxed_madd ${fmt(peaks.madd)}` : ''}; ours runs the ${oursModule} module; tfjs-wasm and jax-js one thread, NumPy native)`);
   for (const r of records) {
     const t = threadsOf(r.impl);
     const ofMulAddPeak = round(r.gflops / peaks.muladd[t], 3), ofMaddPeak = peaks.madd ? round(r.gflops / peaks.madd[t], 3) : undefined;

@@ -10,8 +10,8 @@
  * thread at once, the best of `--rounds`. The flops count the multiply and the add as two in both
  * forms, so relaxed_madd's gain is its throughput.
  * Usage: node bench/wasm-peak.mjs [--threads=N] [--ms=400] [--rounds=3] [--acc=12]
- * As a module: `measurePeaks({ threads, ms, rounds })` (bench/matmul-wasm.mjs reports its figures
- * as fractions of these).
+ * As a module: `measurePeaks({ threads, ms, rounds })`, and `peakRunner(form, { threads })` for rounds
+ * interleaved with other work (bench/matmul-wasm.mjs reports its figures as fractions of these).
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -92,32 +92,44 @@ async function startWorkers(n, init) {
 }
 
 /**
- * GFLOP/s of `form` on `threads` threads at once (each a worker; the main thread waits): the best
- * of `rounds` rounds of `ms` milliseconds.
+ * Workers (one per thread) ready to measure `form`, warmed up: `round(ms)` runs them all at once for
+ * `ms` and resolves to their summed GFLOP/s; `close()` ends them. Null where `form` does not validate.
  */
-export async function measure(form, { threads = 1, ms = 400, rounds = 3, acc = 12 } = {}) {
+export async function peakRunner(form, { threads = 1, acc = 12 } = {}) {
   const bytes = peakModule(form, acc);
   if (!WebAssembly.validate(bytes)) return null;
   const iterations = 20000; // ~1-2 ms a call: many calls, so the optimised tier is the one timed
   const sync = new SharedArrayBuffer(8);
   const workers = await startWorkers(threads, { bytes, iterations, warmup: 300, sync });
-  let best = 0;
-  try {
-    for (let r = 0; r < rounds; r++) {
-      const flag = new Int32Array(sync);
+  const flag = new Int32Array(sync);
+  return {
+    async round(ms) {
       Atomics.store(flag, 0, 0);
       const results = workers.map((w) => new Promise((resolve) => w.once('message', resolve)));
       for (const w of workers) w.postMessage({ ms });
-      await new Promise((r2) => setTimeout(r2, 20)); // every worker waits at the line
+      await new Promise((r) => setTimeout(r, 20)); // every worker waits at the line
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);
       const got = await Promise.all(results);
       // each thread's own rate, summed: the threads ran over the same interval
-      const gflops = got.reduce((s, g) => s + (g.calls * flopsPerCall(iterations, acc)) / (g.ms * 1e6), 0);
-      best = Math.max(best, gflops);
-    }
+      return got.reduce((sum, g) => sum + (g.calls * flopsPerCall(iterations, acc)) / (g.ms * 1e6), 0);
+    },
+    close: () => Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+
+/**
+ * GFLOP/s of `form` on `threads` threads at once (each a worker; the main thread waits): the best
+ * of `rounds` rounds of `ms` milliseconds.
+ */
+export async function measure(form, { threads = 1, ms = 400, rounds = 3, acc = 12 } = {}) {
+  const runner = await peakRunner(form, { threads, acc });
+  if (!runner) return null;
+  let best = 0;
+  try {
+    for (let r = 0; r < rounds; r++) best = Math.max(best, await runner.round(ms));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await runner.close();
   }
   return best;
 }
