@@ -1,8 +1,8 @@
 /**
  * The wasm backend beyond the conformance suite: the stated accuracy of its vectorised
  * transcendentals, identical results on one thread and on several (with the workers alone doing
- * the work; on the plain and the relaxed SIMD modules), flat memory across training epochs, the one-thread module where shared memory is
- * missing, and the memory maximum. Under CI=true the backend must start (see backends.ts).
+ * the work; on the plain and the relaxed SIMD modules), flat memory across training epochs, the
+ * one-thread module where shared memory is missing, and the memory maximum. Under CI=true the backend must start (see backends.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
@@ -78,8 +78,11 @@ describe.runIf(have)('wasm backend', () => {
     const b = new WasmBackend({ threads: 1, simd: mode });
     await b.init();
     expect(b.info()).toMatchObject({ simdModule: mode, module: mode === 'plain' ? 'kernels-threads.wasm' : 'kernels-threads-relaxed.wasm' });
-    await withBackend(b, () => identicalOnThreads(b));
-    b.dispose();
+    try {
+      await withBackend(b, () => identicalOnThreads(b));
+    } finally {
+      b.dispose();
+    }
   });
 
   async function identicalOnThreads(b: WasmBackend): Promise<void> {
