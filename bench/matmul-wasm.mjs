@@ -5,11 +5,21 @@
  * Where python3 has NumPy, its matmul (OpenBLAS, all cores) is timed afterwards as the machine's
  * limit (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for it). tfjs-wasm's transposed products
  * (a scalar loop) and our cpu backend are left out at 2048, where one run takes minutes.
+ * Every figure is also given as a fraction of this runtime's WebAssembly SIMD-128 peak on as many
+ * threads as it used (bench/wasm-peak.mjs: rounds of `--peak-ms` on 1 and N threads, interleaved
+ * with the timed runs like one more implementation, the best round taken, since a busy moment only
+ * lowers it): `ofMulAddPeak`
+ * (f32x4.mul + f32x4.add) and, where the runtime has relaxed SIMD, `ofMaddPeak` (relaxed_madd), one
+ * JSON line per figure (bench 'matmul-wasm-peak') and a table at the end.
+ * Our wasm backend runs its relaxed-SIMD module where the runtime has it (`--wasm-simd=plain` forces
+ * the plain one; Node 20 needs `node --experimental-wasm-relaxed-simd` for relaxed).
  * Usage: node bench/matmul-wasm.mjs [--quick] [--sizes=256,1024,2048] [--ops=AB,AtB,ABt] [--runs=N]
- *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy]
+ *        [--libs=ours-wasm,ours-wasm-1t,tfjs-wasm,jax-wasm,ours-cpu,numpy] [--wasm-simd=auto|plain|relaxed]
+ *        [--peak-ms=150] (0: no peak)
  */
 import { spawnSync } from 'node:child_process';
 import { cpuAdapter, matmulGflops, parseArgs, ratioTable, report, round, timeInterleaved, useTfjsBackend } from './lib.mjs';
+import { peakRunner, runtimeName } from './wasm-peak.mjs';
 
 const args = parseArgs();
 const quick = Boolean(args.quick);
@@ -23,9 +33,31 @@ const TRANS = { AB: [false, false], AtB: [true, false], ABt: [false, true] };
 for (const op of ops) if (!TRANS[op]) throw new Error(`unknown op ${op} (expected AB, AtB, ABt)`);
 
 const wt = await import(new URL('../dist/index.js', import.meta.url).href);
+wt.setWasmSimd(String(args['wasm-simd'] ?? 'auto'));
 await wt.setBackend('wasm');
 const threads = wt.getWasmThreads();
+const oursModule = wt.backendInfo().device.simdModule;
 console.log(JSON.stringify({ impl: 'ours-wasm', info: wt.backendInfo().device }));
+
+// The peaks: warm workers for each form and thread count, a round of each between timed runs.
+const peakMs = Number(args['peak-ms'] ?? 150);
+const runners = [];
+if (peakMs > 0) {
+  for (const form of ['muladd', 'madd']) {
+    for (const t of threads > 1 ? [1, threads] : [1]) {
+      const r = await peakRunner(form, { threads: t });
+      if (r) runners.push({ form, t, r });
+    }
+  }
+}
+const peaks = { muladd: {}, madd: runners.some((x) => x.form === 'madd') ? {} : null };
+const peakImpl = {
+  run: async () => {
+    for (const x of runners) peaks[x.form][x.t] = Math.max(peaks[x.form][x.t] ?? 0, await x.r.round(peakMs));
+  },
+};
+/** Threads each implementation computes on (tfjs-wasm and jax-js have no threads in Node). */
+const threadsOf = (impl) => (impl === 'ours-wasm' || impl === 'numpy' ? threads : 1);
 
 let tf = null;
 if (libs.includes('tfjs-wasm')) {
@@ -88,11 +120,14 @@ for (const n of sizes) {
       const f = { AB: () => np.matmul(a.ref, b.ref), AtB: () => np.matmul(np.transpose(a.ref), b.ref), ABt: () => np.matmul(a.ref, np.transpose(b.ref)) }[op];
       impls['jax-wasm'] = { run: async () => { await f().data(); } };
     }
+    if (runners.length) impls.peak = peakImpl;
     // Small sizes finish in milliseconds: warm them up longer so every JIT (and wasm tier-up) has settled.
     const warmup = n >= 1024 ? 1 : Math.max(2, Math.round(2 ** 26 / n ** 3));
     const res = await timeInterleaved(impls, { warmup, runs: n >= 2048 ? Math.min(runs, 3) : runs });
     for (const [impl, { ms }] of Object.entries(res)) {
-      records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops: matmulGflops(n, n, n, ms), adapter, ...(impl === 'ours-wasm' ? { threads } : {}) }));
+      if (impl === 'peak') continue;
+      const gflops = matmulGflops(n, n, n, ms);
+      records.push(report({ bench: 'matmul-wasm', impl, op, size: n, ms, gflops, adapter, ...(impl === 'ours-wasm' ? { threads, module: oursModule } : {}) }));
     }
     for (const f of cleanup) f();
     if (threads !== wt.getWasmThreads()) await wt.setWasmThreads(threads);
@@ -126,7 +161,8 @@ for n in ${JSON.stringify(sizes)}:
   else {
     for (const line of r.stdout.trim().split('\n')) {
       const { op, size, ms } = JSON.parse(line);
-      records.push(report({ bench: 'matmul-wasm', impl: 'numpy', op, size, ms, gflops: matmulGflops(size, size, size, ms), adapter: `${adapter}, NumPy/OpenBLAS` }));
+      const gflops = matmulGflops(size, size, size, ms);
+      records.push(report({ bench: 'matmul-wasm', impl: 'numpy', op, size, ms, gflops, adapter: `${adapter}, NumPy/OpenBLAS` }));
     }
   }
 }
@@ -138,5 +174,22 @@ if (np.length) {
   for (const r of records.filter((x) => x.impl === 'ours-wasm')) {
     const ref = np.find((x) => x.op === r.op && x.size === r.size);
     if (ref) console.log(`${r.op} ${r.size}: ${round(r.gflops / ref.gflops, 3)}`);
+  }
+}
+
+if (runners.length) {
+  await Promise.all(runners.map((x) => x.r.close()));
+  for (const form of ['muladd', 'madd']) {
+    for (const [t, g] of Object.entries(peaks[form] ?? {})) console.log(JSON.stringify({ bench: 'wasm-peak', impl: form, threads: Number(t), gflops: round(g), runtime: runtimeName() }));
+  }
+  const fmt = (p) => Object.entries(p).map(([t, g]) => `${t}t ${round(g)}`).join(', ');
+  // Ours against the peak of the form its module uses; the peers against both.
+  console.log(`\nfraction of the WebAssembly SIMD-128 peak (${runtimeName()}; peak GFLOP/s: mul+add ${fmt(peaks.muladd)}${peaks.madd ? `; relaxed_madd ${fmt(peaks.madd)}` : ''}; ours runs the ${oursModule} module; tfjs-wasm and jax-js one thread, NumPy native)`);
+  for (const r of records) {
+    const t = threadsOf(r.impl);
+    const ofMulAddPeak = round(r.gflops / peaks.muladd[t], 3), ofMaddPeak = peaks.madd ? round(r.gflops / peaks.madd[t], 3) : undefined;
+    console.log(JSON.stringify({ bench: 'matmul-wasm-peak', impl: r.impl, op: r.op, size: r.size, threads: t, gflops: r.gflops, ofMulAddPeak, ...(peaks.madd ? { ofMaddPeak } : {}) }));
+    const of = r.impl.startsWith('ours-wasm') && oursModule === 'relaxed' ? `${ofMaddPeak} of relaxed_madd` : `${ofMulAddPeak} of mul+add${ofMaddPeak !== undefined ? `, ${ofMaddPeak} of relaxed_madd` : ''}`;
+    console.log(`  ${r.impl} ${r.op} ${r.size} (${t} thread${t > 1 ? 's' : ''}): ${round(r.gflops)} GFLOP/s, ${of}`);
   }
 }

@@ -39,6 +39,8 @@ Options:
   --validation-split X  hold out this fraction of the training examples for validation
                       (default 0: validate on the test set)
   --threads N         threads of the wasm backend (default: the machine's logical cores)
+  --wasm-simd MODE    auto | plain | relaxed: the wasm backend's SIMD module (default auto:
+                      relaxed SIMD where the runtime has it; plain: identical results everywhere)
   --no-progress       no progress bar (it is shown only on a terminal anyway)
   -h, --help          this message
   -v, --version       the version`;
@@ -59,6 +61,7 @@ interface TrainOptions {
   validationSplit: number;
   progress: boolean;
   threads: number | undefined;
+  wasmSimd: wt.WasmSimd;
 }
 
 function intArg(name: string, v: string | undefined, fallback: number | undefined, min: number): number | undefined {
@@ -85,7 +88,7 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
         model: { type: 'string' }, dataset: { type: 'string' }, backend: { type: 'string' }, epochs: { type: 'string' },
         'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
         train: { type: 'string' }, test: { type: 'string' }, seed: { type: 'string' },
-        'validation-split': { type: 'string' }, 'no-progress': { type: 'boolean' }, threads: { type: 'string' },
+        'validation-split': { type: 'string' }, 'no-progress': { type: 'boolean' }, threads: { type: 'string' }, 'wasm-simd': { type: 'string' },
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
       },
     });
@@ -134,6 +137,7 @@ function parseCommand(argv: string[]): { command: 'help' } | { command: 'version
       validationSplit,
       progress: !v['no-progress'],
       threads: intArg('threads', v.threads, undefined, 1),
+      wasmSimd: oneOf('wasm-simd', v['wasm-simd'], ['auto', 'plain', 'relaxed'] as const, 'auto'),
     },
   };
 }
@@ -173,6 +177,7 @@ async function loadData(o: TrainOptions): Promise<{ data: wt.Dataset; what: stri
 
 async function chooseBackend(o: TrainOptions): Promise<void> {
   if (o.threads !== undefined) await wt.setWasmThreads(o.threads);
+  wt.setWasmSimd(o.wasmSimd);
   if (o.backend === 'auto') await wt.init();
   else await wt.setBackend(o.backend);
   const info = wt.backendInfo();

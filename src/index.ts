@@ -15,7 +15,7 @@ registerBackend(
   async () => new (await import('./backend/webgpu/index.js')).WebGPUBackend(),
   async () => (await import('./backend/webgpu/device.js')).probeNode(),
 );
-registerBackend('wasm', async () => new (await import('./backend/wasm/index.js')).WasmBackend({ threads: wasmSettings.threads }));
+registerBackend('wasm', async () => new (await import('./backend/wasm/index.js')).WasmBackend({ threads: wasmSettings.threads, simd: wasmSettings.simd }));
 registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js')).GpuJsBackend());
 
 export { Tensor, type NestedArray } from './tensor.js';
@@ -25,7 +25,7 @@ export type {
   Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, WindowAttrs, PoolAttrs, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
 } from './backend/backend.js';
 export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory, type BackendProbe } from './engine.js';
-export { setWasmThreads, getWasmThreads } from './wasm.js';
+export { setWasmThreads, getWasmThreads, setWasmSimd, type WasmSimd } from './wasm.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
 export { setMemoryLimit, getMemoryLimit } from './limits.js';
 export { grad, valueAndGrad, type GradFunction, type ValueAndGradFunction, type GradResult } from './autograd.js';

@@ -2,9 +2,11 @@
  * The backends this process can run, for `describe.each`: cpu always; webgpu when an adapter
  * initialises and wasm when WebAssembly SIMD does (under CI=true a missing one is an error, so the
  * suite fails rather than skips); gpujs when its backend initialises.
- * WT_TEST_BACKENDS (a comma list) names the backends to try besides cpu, for a runtime that lacks
- * one (Bun has no WebGPU: `.ci/run` sets wasm,gpujs there); under CI=true the listed webgpu and
- * wasm are still required.
+ * Two variables select what a test run covers:
+ *   WT_TEST_BACKENDS (a comma list) names the backends to try besides cpu, for a runtime that lacks
+ *     one (Bun has no WebGPU: `.ci/run` sets wasm,gpujs there) or a run about one backend
+ *     (vitest.config.ts's wasm-relaxed project); under CI=true the listed webgpu and wasm are still required.
+ *   WT_WASM_SIMD=auto|plain|relaxed  the wasm backend's SIMD module (wt.setWasmSimd).
  */
 import * as wt from '../src/index.js';
 
@@ -37,6 +39,8 @@ export function availability(): Promise<Availability> {
   cached ??= (async () => {
     const names = ['cpu'];
     const skipped: Record<string, string> = {};
+    const simd = process.env['WT_WASM_SIMD'];
+    if (simd) wt.setWasmSimd(simd as wt.WasmSimd);
     for (const name of TRIED) {
       if (!triedBackends().includes(name)) {
         skipped[name] = 'not tried here (WT_TEST_BACKENDS)';

@@ -24,7 +24,7 @@ describe('webgpu-tensor CLI', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: webgpu-tensor train \[options\]/);
-    for (const flag of ['--model', '--dataset', '--backend', '--threads', '--epochs', '--batch-size', '--optimizer', '--lr', '--train', '--test', '--seed']) {
+    for (const flag of ['--model', '--dataset', '--backend', '--threads', '--wasm-simd', '--epochs', '--batch-size', '--optimizer', '--lr', '--train', '--test', '--seed']) {
       expect(r.out).toContain(flag);
     }
     expect(cli('-v').out.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -38,6 +38,7 @@ describe('webgpu-tensor CLI', () => {
       [['train', '--batch-size', '2.5'], /--batch-size must be an integer >= 1, got '2.5'/],
       [['train', '--backend', 'tpu'], /--backend must be one of auto, webgpu, wasm, gpujs, cpu, got 'tpu'/],
       [['train', '--threads', '0'], /--threads must be an integer >= 1, got '0'/],
+      [['train', '--wasm-simd', 'fast'], /--wasm-simd must be one of auto, plain, relaxed, got 'fast'/],
       [['train', '--optimizer', 'lbfgs'], /--optimizer must be one of rmsprop, adam, sgd, got 'lbfgs'/],
       [['train', '--lr=-1'], /--lr must be a positive number, got '-1'/],
       [['train', '--lr', 'fast'], /--lr must be a positive number, got 'fast'/],
@@ -74,7 +75,7 @@ describe('webgpu-tensor CLI', () => {
   });
 
   it('auto picks the fastest backend that starts (wasm on a machine without a GPU) and says what it passed over', () => {
-    const r = cli('train', '--epochs', '1', '--train', '1000', '--test', '200', '--threads', '2');
+    const r = cli('train', '--epochs', '1', '--train', '1000', '--test', '200', '--threads', '2', '--wasm-simd', 'plain');
     expect(r.code, r.err).toBe(0);
     const chosen = /^backend: (\w+) \(auto\)/m.exec(r.out)?.[1];
     // A hardware WebGPU adapter would rank first; every other machine trains on wasm.
@@ -82,6 +83,7 @@ describe('webgpu-tensor CLI', () => {
     else {
       expect(chosen).toBe('wasm');
       expect(r.out).toMatch(/description=WebAssembly SIMD, 2 threads/);
+      expect(r.out).toMatch(/simdModule=plain/);
       expect(r.out).toMatch(/^ {2}(passed over webgpu: it runs on a software WebGPU adapter .* slower than wasm|skipped webgpu: )/m);
     }
     expect(Number(/test: loss \S+ - accuracy (\d+\.\d+)%/.exec(r.out)![1])).toBeGreaterThan(70);

@@ -31,7 +31,7 @@ describe('wasm modules', () => {
     const out = mkdtempSync(join(tmpdir(), 'wt-wasm-'));
     try {
       execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--out', out], { stdio: 'pipe' });
-      for (const f of ['kernels.wasm', 'kernels-threads.wasm']) {
+      for (const f of ['kernels.wasm', 'kernels-threads.wasm', 'kernels-relaxed.wasm', 'kernels-threads-relaxed.wasm']) {
         const fresh = readFileSync(join(out, f));
         const committed = readFileSync(join('src/backend/wasm', f));
         expect(fresh.equals(committed), `${f}: run \`npm run build\` and commit src/backend/wasm/${f}`).toBe(true);

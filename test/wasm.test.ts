@@ -1,8 +1,8 @@
 /**
  * The wasm backend beyond the conformance suite: the stated accuracy of its vectorised
  * transcendentals, identical results on one thread and on several (with the workers alone doing
- * the work), flat memory across training epochs, the one-thread module where shared memory is
- * missing, and the memory maximum. Under CI=true the backend must start (see backends.ts).
+ * the work; on the plain and the relaxed SIMD modules), flat memory across training epochs, the
+ * one-thread module where shared memory is missing, and the memory maximum. Under CI=true the backend must start (see backends.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
@@ -10,6 +10,7 @@ import { engine } from '../src/engine.js';
 import { WasmBackend } from '../src/backend/wasm/index.js';
 import { Pool } from '../src/backend/wasm/threads.js';
 import { planMatmul } from '../src/backend/wasm/matmul.js';
+import { hasRelaxedSimd } from '../src/backend/wasm/module.js';
 import { availableBackends } from './backends.js';
 import { CASES } from './conformance/cases.ts';
 import { runCase } from './conformance/harness.ts';
@@ -71,7 +72,20 @@ describe.runIf(have)('wasm backend', () => {
     expect([s[1], s[2]]).toEqual([1, NaN]);
   });
 
-  it('gives bit-identical results on one thread and on three, where the workers alone take the tasks', async () => {
+  // Each SIMD module this runtime can run: relaxed SIMD needs Node 22+ or Node 20's flag (the
+  // wasm-relaxed project of vitest.config.ts passes it).
+  it.each(hasRelaxedSimd() ? ['plain', 'relaxed'] as const : ['plain'] as const)('gives bit-identical results on one thread and on three, where the workers alone take the tasks (%s SIMD)', async (mode) => {
+    const b = new WasmBackend({ threads: 1, simd: mode });
+    await b.init();
+    expect(b.info()).toMatchObject({ simdModule: mode, module: mode === 'plain' ? 'kernels-threads.wasm' : 'kernels-threads-relaxed.wasm' });
+    try {
+      await withBackend(b, () => identicalOnThreads(b));
+    } finally {
+      b.dispose();
+    }
+  });
+
+  async function identicalOnThreads(b: WasmBackend): Promise<void> {
     await wt.setBackend('wasm');
     const conv = (img: wt.Tensor, filter: wt.Tensor): wt.Tensor[] => {
       const [y, [gx, gf]] = wt.valueAndGrad((x: wt.Tensor, f: wt.Tensor) => wt.avgPool(wt.maxPool(wt.conv2d(x, f, 1, 'same', 'NHWC', [1, 2]), 2, 2, 'same'), 3, 1, 'same').sum())([img, filter]);
@@ -99,7 +113,7 @@ describe.runIf(have)('wasm backend', () => {
     await wt.setWasmThreads(1);
     const one = await compute();
     await wt.setWasmThreads(3);
-    const pool = wasm().pool!;
+    const pool = b.pool!;
     expect(pool.threads).toBe(3);
     const before = { jobs: pool.jobs, tasks: pool.workerTasks };
     pool.callerTakesTasks = false;
@@ -120,8 +134,7 @@ describe.runIf(have)('wasm backend', () => {
       return -1;
     };
     three.forEach((t, i) => expect(firstDifference(t, one[i]!), `output ${i}`).toBe(-1));
-    await wt.setWasmThreads(2);
-  });
+  }
 
   it('plans matmul tasks that cover each block of C once, ending parallel jobs on narrower column blocks', () => {
     const MR = 5, NR = 8;

@@ -9,7 +9,8 @@ import { type DType, type TypedArray, makeArray } from '../../dtype.js';
 import { Heap } from './alloc.js';
 import type { ArgWriter, WasmContext, WasmHandle } from './context.js';
 import { makeKernels } from './kernels.js';
-import { compileModule, moduleBytes, TASKS, type ModuleKind, type TaskName, type WasmExports } from './module.js';
+import { compileModule, hasRelaxedSimd, MODULE_FILES, moduleBytes, moduleKind, TASKS, type ModuleKind, type TaskName, type WasmExports } from './module.js';
+import type { WasmSimd } from '../../wasm.js';
 import { hardwareThreads, Pool, threadsUnavailable } from './threads.js';
 import { JOB_BYTES } from './worker-source.js';
 
@@ -20,6 +21,21 @@ export interface WasmBackendOptions {
   threads?: number;
   /** The most bytes the backend's memory may grow to (default and upper bound: 4 GiB). */
   maxMemoryBytes?: number;
+  /** Which SIMD module runs (default 'auto': relaxed SIMD where the runtime has it; see setWasmSimd). */
+  simd?: WasmSimd;
+}
+
+/** Which SIMD module to load for `mode`, and why, in words for backendInfo(). */
+export function chooseSimd(mode: WasmSimd, has: boolean): { relaxed: boolean; why: string } {
+  if (mode === 'plain') return { relaxed: false, why: "plain SIMD asked for (setWasmSimd('plain')): the same results bit for bit on every machine" };
+  if (mode === 'relaxed' && !has) {
+    throw new Error("wasm backend: relaxed SIMD was asked for (setWasmSimd('relaxed')) but this runtime does not validate f32x4.relaxed_madd (Node 20 needs --experimental-wasm-relaxed-simd; Node 22+, Deno, Bun and Chrome 114+ have it)");
+  }
+  if (mode === 'relaxed') return { relaxed: true, why: "relaxed SIMD asked for (setWasmSimd('relaxed'))" };
+  if (mode !== 'auto') throw new Error(`wasm backend: simd must be 'auto', 'plain' or 'relaxed', got ${String(mode)}`);
+  return has
+    ? { relaxed: true, why: "the runtime has relaxed SIMD (fused multiply-add in matmul, exp, log and tanh; setWasmSimd('plain') for results identical across machines)" }
+    : { relaxed: false, why: 'the runtime has no relaxed SIMD (Node 20 has it with --experimental-wasm-relaxed-simd)' };
 }
 
 const PAGE = 65536;
@@ -43,6 +59,8 @@ const TUNING: WasmTuning = { parallelNs: 40_000, taskNs: 10_000, parallelFlops: 
 
 interface State {
   kind: ModuleKind;
+  /** why this module's SIMD flavour was chosen */
+  simdWhy: string;
   memory: WebAssembly.Memory;
   ex: WasmExports;
   heap: Heap;
@@ -87,11 +105,12 @@ export class WasmBackend implements Backend<WasmHandle> {
     const wanted = this.options.threads ?? (await hardwareThreads());
     if (!(Number.isInteger(wanted) && wanted >= 1)) throw new Error(`wasm backend: threads must be an integer >= 1, got ${String(wanted)}`);
     const noThreads = threadsUnavailable();
-    const kind: ModuleKind = noThreads ? 'single' : 'threads';
+    const simd = chooseSimd(this.options.simd ?? 'auto', hasRelaxedSimd());
+    const kind = moduleKind(!noThreads, simd.relaxed);
     const module = await compileModule(kind);
     const maxBytes = Math.min(this.options.maxMemoryBytes ?? MAX_PAGES * PAGE, MAX_PAGES * PAGE);
     // The module's own stack and data sit below __heap_base (a couple of pages).
-    const { memory, maxPages } = createMemory(kind === 'threads', 64, maxBytes);
+    const { memory, maxPages } = createMemory(!noThreads, 64, maxBytes);
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmExports;
     const mem = {
       get bytes() { return memory.buffer.byteLength; },
@@ -104,10 +123,10 @@ export class WasmBackend implements Backend<WasmHandle> {
     new Int32Array(memory.buffer, job, JOB_BYTES / 4).fill(0);
     const ids = {} as Record<TaskName, number>;
     for (const t of TASKS) ids[t] = ex[`task_${t}`]!();
-    const s: State = { kind, memory, ex, heap, ids, kernels: null as unknown as KernelTable<WasmHandle>, pool: null, job, args, stacks: [], singleReason: noThreads };
+    const s: State = { kind, simdWhy: simd.why, memory, ex, heap, ids, kernels: null as unknown as KernelTable<WasmHandle>, pool: null, job, args, stacks: [], singleReason: noThreads };
     this.s = s;
     s.kernels = makeKernels(this.context(s));
-    if (kind === 'threads') {
+    if (!noThreads) {
       s.pool = new Pool({
         module, memory, job,
         work: ex.wt_work!,
@@ -129,6 +148,11 @@ export class WasmBackend implements Backend<WasmHandle> {
   /** @internal The worker pool (null without shared memory), for tests. */
   get pool(): Pool | null {
     return this.s?.pool ?? null;
+  }
+
+  /** The SIMD module that runs ('plain' or 'relaxed'), or undefined before init(). */
+  get simdModule(): 'plain' | 'relaxed' | undefined {
+    return this.s ? (this.s.kind.endsWith('relaxed') ? 'relaxed' : 'plain') : undefined;
   }
 
   /** Threads that run kernels now, the calling thread included. */
@@ -297,10 +321,13 @@ export class WasmBackend implements Backend<WasmHandle> {
     if (!s) return { backend: 'wasm' };
     return {
       backend: 'wasm',
-      description: `WebAssembly SIMD, ${this.threads} thread${this.threads === 1 ? '' : 's'}`,
+      description: `WebAssembly SIMD, ${this.threads} thread${this.threads === 1 ? '' : 's'}${s.kind.endsWith('relaxed') ? ', relaxed SIMD' : ''}`,
       simd: true,
+      simdModule: this.simdModule!,
+      simdChoice: s.simdWhy,
+      module: MODULE_FILES[s.kind],
       threads: this.threads,
-      sharedMemory: s.kind === 'threads',
+      sharedMemory: s.kind.startsWith('threads'),
       ...(s.singleReason ? { singleThreaded: s.singleReason } : {}),
       moduleGzipBytes: moduleBytes(s.kind),
       maxMemoryBytes: s.heap.maxBytes,

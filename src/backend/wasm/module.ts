@@ -27,7 +27,38 @@ export interface WasmExports {
   [task: `task_${string}`]: () => number;
 }
 
-export type ModuleKind = 'single' | 'threads';
+/** The embedded modules: one thread or threads over a shared memory, each plain or with relaxed SIMD. */
+export type ModuleKind = 'single' | 'threads' | 'single-relaxed' | 'threads-relaxed';
+
+/** The file each module is built to (scripts/build-wasm.mjs). */
+export const MODULE_FILES: Record<ModuleKind, string> = {
+  single: 'kernels.wasm', threads: 'kernels-threads.wasm',
+  'single-relaxed': 'kernels-relaxed.wasm', 'threads-relaxed': 'kernels-threads-relaxed.wasm',
+};
+
+/** The module for `threads` (shared memory and workers) and `relaxed` SIMD. */
+export const moduleKind = (threads: boolean, relaxed: boolean): ModuleKind =>
+  `${threads ? 'threads' : 'single'}${relaxed ? '-relaxed' : ''}`;
+
+/**
+ * A module of one function (v128, v128, v128) -> v128 whose body is one f32x4.relaxed_madd
+ * (opcode 0xfd 0x105): it validates exactly where the runtime has relaxed SIMD.
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128 v128 v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // local.get 0 1 2; relaxed_madd
+]);
+
+/** Does this runtime have WebAssembly relaxed SIMD? (Node 20 only with --experimental-wasm-relaxed-simd.) */
+export function hasRelaxedSimd(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
 
 const compiled = new Map<ModuleKind, Promise<WebAssembly.Module>>();
 
@@ -54,7 +85,10 @@ export function compileModule(kind: ModuleKind): Promise<WebAssembly.Module> {
       try {
         return await WebAssembly.compile(bytes);
       } catch (e) {
-        throw new Error(`wasm backend: this runtime cannot compile the ${kind === 'threads' ? 'SIMD + threads' : 'SIMD'} module (WebAssembly SIMD${kind === 'threads' ? ' and atomics' : ''} needed: Node 16.4+, Deno, Chrome 91+, Firefox 89+, Safari 16.4+): ${(e as Error).message}`);
+        const threads = kind.startsWith('threads'), relaxed = kind.endsWith('relaxed');
+        const what = `SIMD${threads ? ' + threads' : ''}${relaxed ? ' + relaxed SIMD' : ''}`;
+        const needs = `WebAssembly SIMD${threads ? ' and atomics' : ''}${relaxed ? ' and relaxed SIMD' : ''}`;
+        throw new Error(`wasm backend: this runtime cannot compile the ${what} module (${needs} needed: Node 16.4+, Deno, Chrome 91+, Firefox 89+, Safari 16.4+${relaxed ? '; relaxed SIMD: Node 22+, Chrome 114+' : ''}): ${(e as Error).message}`);
       }
     })();
     compiled.set(kind, p);

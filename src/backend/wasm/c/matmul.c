@@ -17,7 +17,9 @@
 
 /* 5 x 8: ten f32x4 accumulators, two B vectors, one A splat and a product temporary fit the 16
  * vector registers V8 uses on x64 (it keeps one for itself); measured against 4x8, 6x8, 4x12, 3x16,
- * 2x16 and 8x4 in src/backend/wasm/README.md. */
+ * 2x16 and 8x4 in src/backend/wasm/README.md. The relaxed modules keep 5 x 8: their fused
+ * multiply-add needs no temporary, but 6 x 8 (twelve accumulators, XNNPACK's FMA tile) made Node
+ * 20's TurboFan spill one, and ran slower than 5 x 8 on Node 24 too (README, "Relaxed SIMD"). */
 #ifndef MR
 #define MR 5
 #endif
@@ -160,7 +162,7 @@ static void micro(int32_t kc, const float *restrict A, const float *restrict B, 
     for (int32_t r = 0; r < MR; r++) {
       f4 a = wasm_v128_load32_splat(A + r);
 #pragma clang loop unroll(full)
-      for (int32_t v = 0; v < NV; v++) acc[r][v] = wasm_f32x4_add(acc[r][v], wasm_f32x4_mul(a, b[v]));
+      for (int32_t v = 0; v < NV; v++) acc[r][v] = madd(acc[r][v], a, b[v]);
     }
     A += MR;
     B += NR;

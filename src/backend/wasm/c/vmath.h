@@ -6,7 +6,10 @@
  *   log      <= 1 ulp over all positive floats, subnormals included; log 0 = -Inf, log x<0 = NaN
  *   tanh     <= 1 ulp;  sigmoid <= 2 ulp down to -88 (below that, outputs under 1e-38)
  *   cos      on [0, 2pi] only (used by the normal generator, whose results stay within 1e-6)
- * NaN in gives NaN out everywhere. No FMA: Node 20 has no relaxed SIMD without a flag.
+ * NaN in gives NaN out everywhere. The polynomials of exp, log and tanh step through madd (c/wt.h):
+ * a fused multiply-add in the relaxed modules, rounding once (the bounds above hold either way, and
+ * test/wasm.test.ts checks them on both). cos keeps separate multiplies and adds, so the normal
+ * generator draws the same numbers on every module and machine.
  */
 #ifndef WT_VMATH_H
 #define WT_VMATH_H
@@ -27,11 +30,11 @@ INLINE f4 v_exp(f4 x) {
   f4 r = wasm_f32x4_sub(wasm_f32x4_sub(x, wasm_f32x4_mul(fx, F4(0.693359375f))), wasm_f32x4_mul(fx, F4(-2.12194440e-4f)));
   f4 z = wasm_f32x4_mul(r, r);
   f4 y = F4(1.9875691500e-4f);
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), F4(1.3981999507e-3f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), F4(8.3334519073e-3f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), F4(4.1665795894e-2f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), F4(1.6666665459e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, r), F4(5.0000001201e-1f));
+  y = madd(F4(1.3981999507e-3f), y, r);
+  y = madd(F4(8.3334519073e-3f), y, r);
+  y = madd(F4(4.1665795894e-2f), y, r);
+  y = madd(F4(1.6666665459e-1f), y, r);
+  y = madd(F4(5.0000001201e-1f), y, r);
   y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(y, z), r), F4(1.0f));
   /* Scale by 2^n in two steps so that n in [-150, 128] (subnormal results and overflow) works. */
   v128_t n = wasm_i32x4_trunc_sat_f32x4(fx);
@@ -53,14 +56,14 @@ INLINE f4 v_log(f4 x0) {
   f4 fe = wasm_f32x4_convert_i32x4(e);
   f4 z = wasm_f32x4_mul(m, m);
   f4 y = F4(7.0376836292e-2f);
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(-1.1514610310e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(1.1676998740e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(-1.2420140846e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(1.4249322787e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(-1.6668057665e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(2.0000714765e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(-2.4999993993e-1f));
-  y = wasm_f32x4_add(wasm_f32x4_mul(y, m), F4(3.3333331174e-1f));
+  y = madd(F4(-1.1514610310e-1f), y, m);
+  y = madd(F4(1.1676998740e-1f), y, m);
+  y = madd(F4(-1.2420140846e-1f), y, m);
+  y = madd(F4(1.4249322787e-1f), y, m);
+  y = madd(F4(-1.6668057665e-1f), y, m);
+  y = madd(F4(2.0000714765e-1f), y, m);
+  y = madd(F4(-2.4999993993e-1f), y, m);
+  y = madd(F4(3.3333331174e-1f), y, m);
   y = wasm_f32x4_mul(wasm_f32x4_mul(y, m), z);
   y = wasm_f32x4_add(y, wasm_f32x4_mul(fe, F4(-2.12194440e-4f)));
   y = wasm_f32x4_sub(y, wasm_f32x4_mul(z, F4(0.5f)));
@@ -83,10 +86,10 @@ INLINE f4 v_tanh(f4 x) {
   big = wasm_v128_or(big, wasm_v128_and(x, I4((int32_t)0x80000000)));
   f4 z = wasm_f32x4_mul(x, x);
   f4 p = F4(-5.70498872745e-3f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(2.06390887954e-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(-5.37397155531e-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(1.33314422036e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(-3.33332819422e-1f));
+  p = madd(F4(2.06390887954e-2f), p, z);
+  p = madd(F4(-5.37397155531e-2f), p, z);
+  p = madd(F4(1.33314422036e-1f), p, z);
+  p = madd(F4(-3.33332819422e-1f), p, z);
   f4 smallr = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
   return wasm_v128_bitselect(big, smallr, wasm_f32x4_gt(ax, F4(0.625f)));
 }
