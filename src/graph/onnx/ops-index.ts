@@ -9,12 +9,8 @@ import type { Tensor } from '../../tensor.js';
 import { OpContext, type OpFn } from '../context.js';
 import { host, toDevice } from '../host.js';
 
-const gatherElements: OpFn = (c) => {
-  const x = c.tensor(0);
-  const ax = c.axis(c.int('axis', 0), x.rank);
-  const it = ops.cast(c.tensor(1), 'int32');
-  if (it.rank !== x.rank) return c.fail(`indices ${c.fmt(it.shape)} must have the rank of data ${c.fmt(x.shape)}`);
-  const n = x.shape[ax]!;
+/** x's elements at `it` along `axis` (indices already in [0, n)), as one flat gather; shaped like `it`. */
+export function takeAlong(x: Tensor, it: Tensor, ax: number): Tensor {
   const st = stridesOf(x.shape), ist = stridesOf(it.shape);
   // The flat offset of every index position from all axes but `axis`.
   const base = new Int32Array(it.size);
@@ -23,9 +19,17 @@ const gatherElements: OpFn = (c) => {
     for (let d = 0; d < it.rank; d++) if (d !== ax) off += Math.floor(f / ist[d]!) % it.shape[d]! * st[d]!;
     base[f] = off;
   }
-  const idx = ops.where(ops.less(it, 0), ops.add(it, n), it);
-  const flat = ops.add(ops.mul(idx, st[ax]!), ops.tensor(base, it.shape, 'int32'));
-  return [ops.gather(ops.reshape(x, [x.size]), flat)];
+  const flat = ops.add(ops.mul(it, st[ax]!), ops.tensor(base, it.shape, 'int32'));
+  return ops.gather(ops.reshape(x, [x.size]), flat);
+}
+
+const gatherElements: OpFn = (c) => {
+  const x = c.tensor(0);
+  const ax = c.axis(c.int('axis', 0), x.rank);
+  const it = ops.cast(c.tensor(1), 'int32');
+  if (it.rank !== x.rank) return c.fail(`indices ${c.fmt(it.shape)} must have the rank of data ${c.fmt(x.shape)}`);
+  const n = x.shape[ax]!;
+  return [takeAlong(x, ops.where(ops.less(it, 0), ops.add(it, n), it), ax)];
 };
 
 const trilu: OpFn = (c) => {
