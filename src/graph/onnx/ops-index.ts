@@ -96,6 +96,17 @@ function resizeMatrix(c: OpContext, inSize: number, outSize: number, scale: numb
   return m;
 }
 
+/** x with axis `a` mapped through the [outSize, in] matrix m: one matmul, so it has a gradient. */
+export function mapAxis(x: Tensor, a: number, m: Float32Array, outSize: number): Tensor {
+  const inSize = x.shape[a]!;
+  const perm = x.shape.map((_, i) => i).filter((i) => i !== a).concat(a);
+  const xt = ops.transpose(x, perm);
+  const y = ops.matmul(ops.reshape(ops.cast(xt, 'float32'), [sizeOf(xt.shape.slice(0, -1)), inSize]), ops.tensor(m, [outSize, inSize]), { transposeB: true });
+  const inv = new Array<number>(x.rank);
+  perm.forEach((p, i) => (inv[p] = i));
+  return ops.transpose(ops.reshape(y, [...xt.shape.slice(0, -1), outSize]), inv);
+}
+
 const resize: OpFn = (c) => {
   let x = c.tensor(0);
   const rank = x.rank;
@@ -113,12 +124,7 @@ const resize: OpFn = (c) => {
     // With scales, align_corners spans the unrounded length in * scale (as ONNX's reference does).
     const m = resizeMatrix(c, inSize, outSize, scale, sizesIn ? outSize : inSize * scale);
     if (!m) return;
-    const perm = x.shape.map((_, i) => i).filter((i) => i !== a).concat(a);
-    const xt = ops.transpose(x, perm);
-    const y = ops.matmul(ops.reshape(ops.cast(xt, 'float32'), [sizeOf(xt.shape.slice(0, -1)), inSize]), ops.tensor(m, [outSize, inSize]), { transposeB: true });
-    const inv = new Array<number>(rank);
-    perm.forEach((p, i) => (inv[p] = i));
-    x = ops.transpose(ops.reshape(y, [...xt.shape.slice(0, -1), outSize]), inv);
+    x = mapAxis(x, a, m, outSize);
   });
   return [x === x0 ? ops.reshape(x, x.shape) : x0.dtype === 'int32' ? ops.cast(x, 'int32') : x];
 };

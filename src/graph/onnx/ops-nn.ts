@@ -9,6 +9,7 @@ import type { PadMode } from '../../ops/conv.js';
 import { broadcastShapes, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { OpContext, OpFn } from '../context.js';
+import { mapAxis } from './ops-index.js';
 
 function epilogue(c: OpContext): { activation: Activation; alpha: number } {
   return { activation: c.str('_activation', 'linear') as Activation, alpha: c.float('_alpha', 0.2) };
@@ -151,7 +152,7 @@ const convTranspose: OpFn = (c) => {
   if (w.rank === 3) w = ops.reshape(w, [...w.shape, 1]);
   const r = c.tensor(0).rank - 2;
   const group = c.int('group', 1);
-  const [n, inC, h, wd] = x.shape as [number, number, number, number];
+  const [, inC, h, wd] = x.shape as [number, number, number, number];
   const [kh, kw] = [w.shape[2]!, w.shape[3]!];
   const outC = w.shape[1]! * group;
   if (w.shape[0] !== inC || inC % group !== 0) return c.fail(`x ${c.fmt(x.shape)} and W ${c.fmt(w.shape)} do not match group ${group}`);
@@ -178,16 +179,20 @@ const convTranspose: OpFn = (c) => {
     }
   }
   let xh = ops.transpose(x, [0, 2, 3, 1]);
-  if (sh > 1 || sw > 1) {
-    const spread = ops.pad(ops.reshape(xh, [n, h, 1, wd, 1, inC]), [n, h, sh, wd, sw, inC], [0, 0, 0, 0, 0, 0]);
-    xh = ops.slice(ops.reshape(spread, [n, h * sh, wd * sw, inC]), [0, 0, 0, 0], [n, (h - 1) * sh + 1, (wd - 1) * sw + 1, inC]);
-  }
+  // Spread each spatial axis by its stride: a 0/1 matrix per axis.
+  [sh, sw].forEach((s, i) => {
+    if (s === 1) return;
+    const len = ins[i]!, out = (len - 1) * s + 1;
+    const m = new Float32Array(out * len);
+    for (let j = 0; j < len; j++) m[j * s * len + j] = 1;
+    xh = mapAxis(xh, i + 1, m, out);
+  });
   // Reach of the kernel less the pads on each side; a negative amount crops instead.
   const before = [eff[0]! - 1 - pads[0]!, eff[1]! - 1 - pads[1]!];
   const after = [eff[0]! - 1 - pads[2]! + outPad[0]!, eff[1]! - 1 - pads[3]! + outPad[1]!];
   if ([...before, ...after].some((p) => p < 0)) {
     const b = before.map((p) => Math.max(-p, 0)), a = after.map((p) => Math.max(-p, 0));
-    xh = ops.slice(xh, [0, b[0]!, b[1]!, 0], [n, xh.shape[1]! - b[0]! - a[0]!, xh.shape[2]! - b[1]! - a[1]!, inC]);
+    xh = ops.slice(xh, [0, b[0]!, b[1]!, 0], [-1, xh.shape[1]! - b[0]! - a[0]!, xh.shape[2]! - b[1]! - a[1]!, inC]);
   }
   const pad: PadMode = [[0, 0], [Math.max(before[0]!, 0), Math.max(after[0]!, 0)], [Math.max(before[1]!, 0), Math.max(after[1]!, 0)], [0, 0]];
   const rev = (k: number): Tensor => ops.tensor(Int32Array.from({ length: k }, (_, i) => k - 1 - i), [k], 'int32');
