@@ -106,7 +106,7 @@ function as2d(c: OpContext, x: Tensor): [Tensor, (y: Tensor) => Tensor] {
 
 const pair2 = (v: number[], one = 1): [number, number] => [v[0]!, v[1] ?? one];
 
-const conv: OpFn = (c) => {
+export const conv: OpFn = (c) => {
   const [x, back] = as2d(c, c.tensor(0));
   let w = c.tensor(1);
   if (w.rank === 3) w = ops.reshape(w, [...w.shape, 1]);
