@@ -1,5 +1,5 @@
 /**
- * The ONNX node conformance cases (libonnx-testdata) on cpu and wasm, and a sample on webgpu: every
+ * The ONNX conformance cases (libonnx-testdata) on every backend we have: every
  * case whose ops we support must match its expected outputs (float32 within 1e-4 + 1e-3 * |x|,
  * integers exactly), except the ones listed in KNOWN_DIFFERENCES with why. The rest are printed
  * grouped by why they are not run, and written to test-results/onnx-conformance.json.
@@ -32,11 +32,10 @@ describe.skipIf(cases.length === 0)(`ONNX conformance cases (${DATA_DIR})`, () =
     expect(runnable.length).toBeGreaterThan(300);
   });
 
-  for (const backend of ['cpu', 'wasm', 'webgpu']) {
+  for (const backend of ['cpu', 'wasm', 'webgpu', 'gpujs']) {
     it.skipIf(!names.includes(backend))(`runs the supported cases on ${backend}`, async () => {
       await wt.setBackend(backend as wt.BackendName);
-      // webgpu (SwiftShader here) is slow to compile each kernel: a fixed sample of every 8th case.
-      const list = backend === 'webgpu' ? runnable.filter((_, i) => i % 8 === 0) : runnable;
+      const list = runnable;
       const failures: Record<string, string> = {};
       const unsupported: string[] = [];
       let passed = 0;

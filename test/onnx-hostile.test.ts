@@ -3,7 +3,7 @@
  * absurd dims and element counts, data that does not fill its shape, int64 values past int32,
  * external data paths that escape the model's folder, unknown op types. Each is a clear Error at
  * load (or, for data-dependent int64 overflow, at the run), with wt.memory() unchanged. Then a
- * bounded, seeded fuzz of a real model's bytes: no crash, no hang, no leak.
+ * bounded, seeded fuzz of a real model's bytes: no crash, no hang, no leak; and loading over http.
  */
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -217,4 +217,39 @@ describe('fuzz: mutated bytes of a real model', () => {
     expect(outcomes.ran).toBeGreaterThan(30);
     x.dispose();
   }, 120_000);
+});
+
+describe('loading over http', () => {
+  it('fetches a model and its external data from its folder URL, and refuses data outside it', async () => {
+    const http = await import('node:http');
+    const w = new Float32Array([2, 3, 4, 5]);
+    const model = (location: string): Uint8Array => buildModel({
+      inputs: [{ name: 'x', shape: [4] }],
+      outputs: [{ name: 'y', shape: [4] }],
+      initializers: [{ name: 'w', dims: [4], external: { location, length: 16 } }],
+      nodes: [{ op: 'Mul', inputs: ['x', 'w'], outputs: ['y'] }],
+    });
+    const files: Record<string, Uint8Array> = {
+      '/m/ok.onnx': model('w.bin'), '/m/w.bin': new Uint8Array(w.buffer), '/m/up.onnx': model('../secret.bin'), '/secret.bin': new Uint8Array(16),
+    };
+    const server = http.createServer((req, res) => {
+      const body = files[req.url ?? ''];
+      res.writeHead(body ? 200 : 404);
+      res.end(body ? Buffer.from(body) : undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const m = await wt.loadGraphModel(`${base}/m/ok.onnx`);
+      const x = wt.ones([4]);
+      const y = (await m.executeAsync({ x })).y!;
+      expect(Array.from(await y.data())).toEqual([2, 3, 4, 5]);
+      for (const t of [x, y]) t.dispose();
+      m.dispose();
+      await refused(() => wt.loadGraphModel(`${base}/m/up.onnx`), /weights path '\.\.\/secret\.bin' .* is refused: it leaves the model's base URL/);
+      await refused(() => wt.loadGraphModel(`${base}/m/missing.onnx`), /onnx: fetching .*missing\.onnx failed with HTTP 404/);
+    } finally {
+      server.close();
+    }
+  });
 });

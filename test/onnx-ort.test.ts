@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
 import { availableBackends } from './backends.js';
-import { cnnBytes, seeded } from './onnx-writer.js';
+import { buildModel, cnnBytes, INT64, seeded } from './onnx-writer.js';
 
 const names = await availableBackends();
 ort.env.wasm.numThreads = 1;
@@ -89,6 +89,31 @@ describe('the plan of the CNN', () => {
     expect(m.outputNames).toEqual(['probs', 'logits']);
     expect(m.inputs[0]!.shape).toEqual(['N', 3, 8, 8]);
     m.dispose();
+  });
+  it('folds shape arithmetic on an input whose dims are declared', async () => {
+    const bytes = (dims: (number | string)[]): Uint8Array => buildModel({
+      inputs: [{ name: 'x', shape: dims }],
+      outputs: [{ name: 'y' }],
+      initializers: [{ name: 'zero', dims: [1], dtype: INT64, values: [0] }, { name: 'minus1', dims: [1], dtype: INT64, values: [-1] }],
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Gather', inputs: ['s', 'zero'], outputs: ['n'], attrs: { axis: 0 } },
+        { op: 'Concat', inputs: ['n', 'minus1'], outputs: ['shape'], attrs: { axis: 0 } },
+        { op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'] },
+      ],
+    });
+    const fixed = await wt.loadGraphModel(bytes([2, 3, 4]));
+    const dynamic = await wt.loadGraphModel(bytes(['n', 3, 4]));
+    expect([fixed.numSteps, dynamic.numSteps]).toEqual([1, 4]);
+    const x = wt.reshape(wt.arange(24), [2, 3, 4]);
+    for (const m of [fixed, dynamic]) {
+      const y = m.execute({ x }).y!;
+      expect(y.shape).toEqual([2, 12]);
+      expect(Array.from(await y.data())).toEqual(Array.from({ length: 24 }, (_, i) => i));
+      y.dispose();
+      m.dispose();
+    }
+    x.dispose();
   });
   it('refuses feeds whose shape contradicts the declared dims before running', async () => {
     const m = await wt.loadGraphModel(cnnBytes());

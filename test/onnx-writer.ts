@@ -187,11 +187,11 @@ export function seeded(n: number, seed: number): Float32Array {
 }
 
 /** A CNN of the kind PyTorch exports, with the batch dim symbolic. */
-export function cnnBytes(): Uint8Array {
+export function cnnBytes(batch: number | string = 'N'): Uint8Array {
   return buildModel({
     opset: 13,
-    inputs: [{ name: 'x', shape: ['N', 3, 8, 8] }],
-    outputs: [{ name: 'probs', shape: ['N', 5] }, { name: 'logits', shape: ['N', 5] }],
+    inputs: [{ name: 'x', shape: [batch, 3, 8, 8] }],
+    outputs: [{ name: 'probs', shape: [batch, 5] }, { name: 'logits', shape: [batch, 5] }],
     initializers: [
       { name: 'W', dims: [4, 3, 3, 3], values: seeded(108, 1) },
       { name: 'B', dims: [4], values: seeded(4, 2) },

@@ -60,7 +60,7 @@ export class OpContext {
   ints(i: number, what: string): number[] | undefined {
     const v = this.inputs[i];
     if (v === undefined) return undefined;
-    if (!isHost(v)) this.fail(`${what} (input ${i}) must be a constant or computable from shapes at load; it is computed from data here`);
+    if (!isHost(v)) this.fail(`${what} (input ${i}) must be a constant or computable from shapes; it is computed from data here (a graph input that holds it can be fed through InferenceSession.run or executeAsync, which read small feeds back)`);
     return numbers(v);
   }
 

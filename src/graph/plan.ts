@@ -6,7 +6,7 @@
  */
 import type { OpTable } from './context.js';
 import { OpContext } from './context.js';
-import { foldOnCpu, toDevice } from './host.js';
+import { foldOnCpu, host, toDevice } from './host.js';
 import type { GraphDef, GraphNode, HostTensor } from './types.js';
 import { fuse } from './fuse.js';
 
@@ -36,6 +36,8 @@ export interface PlanOptions {
   trainable: boolean;
   /** Ops never folded (random draws). */
   noFold?: ReadonlySet<string>;
+  /** Ops whose output depends only on their first input's shape (ONNX Shape, Size): folded at load when it is declared. */
+  shapeOnly?: ReadonlySet<string>;
   /** Value names an unsupported-constant dtype keeps out (name -> dtype). */
   unsupportedConstants?: ReadonlyMap<string, string>;
   /** Rewrite the fusable patterns of fuse.ts (ONNX op names; default true). TF.js graphs come fused by their converter. */
@@ -116,11 +118,17 @@ export function planGraph(g: GraphDef, opts: PlanOptions, format = 'onnx'): Plan
   }
   // Fold every node whose inputs are all constants.
   let steps: GraphNode[] = [];
+  // Inputs whose declared dims are all numbers: their shape is known before any run.
+  const staticShapes = new Map<string, number[]>();
+  for (const v of g.inputs) if (v.shape && v.shape.every((d) => typeof d === 'number' && d > 0)) staticShapes.set(v.name, v.shape as number[]);
   for (const n of ordered) {
-    const foldable = !opts.noFold?.has(n.op) && n.inputs.every((i) => i === '' || constants.has(i));
+    const shapeKnown = opts.shapeOnly?.has(n.op) && staticShapes.has(n.inputs[0] ?? '');
+    const foldable = shapeKnown || (!opts.noFold?.has(n.op) && n.inputs.every((i) => i === '' || constants.has(i)));
     if (!foldable) { steps.push(n); continue; }
     const fn = opts.table[opts.key(n)]!;
-    const outs = foldOnCpu(() => fn(new OpContext(n, opts.opset(n), n.inputs.map((i) => (i === '' ? undefined : constants.get(i))), (_i, h) => toDevice(h, `input of ${n.op}`))));
+    // A shape-only op sees a stand-in of the declared shape and no data.
+    const input = (i: string): HostTensor | undefined => (i === '' ? undefined : constants.get(i) ?? host('float32', staticShapes.get(i)!, new Float32Array(0)));
+    const outs = foldOnCpu(() => fn(new OpContext(n, opts.opset(n), n.inputs.map(input), (_i, h) => toDevice(h, `input of ${n.op}`))));
     n.outputs.forEach((o, i) => { const v = outs[i]; if (o !== '' && v) constants.set(o, v); });
   }
   const outputNames = new Set(g.outputs.map((o) => o.name));

@@ -9,12 +9,8 @@ import type { Tensor } from '../../tensor.js';
 import { OpContext, type OpFn } from '../context.js';
 import { host, toDevice } from '../host.js';
 
-const gatherElements: OpFn = (c) => {
-  const x = c.tensor(0);
-  const ax = c.axis(c.int('axis', 0), x.rank);
-  const it = ops.cast(c.tensor(1), 'int32');
-  if (it.rank !== x.rank) return c.fail(`indices ${c.fmt(it.shape)} must have the rank of data ${c.fmt(x.shape)}`);
-  const n = x.shape[ax]!;
+/** x's elements at `it` along `axis` (indices already in [0, n)), as one flat gather; shaped like `it`. */
+export function takeAlong(x: Tensor, it: Tensor, ax: number): Tensor {
   const st = stridesOf(x.shape), ist = stridesOf(it.shape);
   // The flat offset of every index position from all axes but `axis`.
   const base = new Int32Array(it.size);
@@ -23,9 +19,73 @@ const gatherElements: OpFn = (c) => {
     for (let d = 0; d < it.rank; d++) if (d !== ax) off += Math.floor(f / ist[d]!) % it.shape[d]! * st[d]!;
     base[f] = off;
   }
+  const flat = ops.add(ops.mul(it, st[ax]!), ops.tensor(base, it.shape, 'int32'));
+  return ops.gather(ops.reshape(x, [x.size]), flat);
+}
+
+const gatherElements: OpFn = (c) => {
+  const x = c.tensor(0);
+  const ax = c.axis(c.int('axis', 0), x.rank);
+  const it = ops.cast(c.tensor(1), 'int32');
+  if (it.rank !== x.rank) return c.fail(`indices ${c.fmt(it.shape)} must have the rank of data ${c.fmt(x.shape)}`);
+  const n = x.shape[ax]!;
+  return [takeAlong(x, ops.where(ops.less(it, 0), ops.add(it, n), it), ax)];
+};
+
+/** Flat row numbers of the index tuples in the last axis of `idx` into the first k dims of `shape` (negatives wrap). */
+function rowsOf(idx0: Tensor, shape: readonly number[]): Tensor {
+  const k = idx0.shape[idx0.rank - 1]!;
+  const dims = ops.tensor(Int32Array.from(shape.slice(0, k)), [k], 'int32');
+  const idx = ops.cast(idx0, 'int32');
+  const wrapped = ops.where(ops.less(idx, 0), ops.add(idx, dims), idx);
+  const strides = stridesOf(shape.slice(0, k));
+  // Exact in float32 while rows stay below 2^24.
+  const flat = ops.matmul(ops.reshape(ops.cast(wrapped, 'float32'), [-1, k]), ops.tensor(Float32Array.from(strides), [k, 1]));
+  return ops.cast(ops.reshape(flat, idx0.shape.slice(0, -1)), 'int32');
+}
+
+const gatherND: OpFn = (c) => {
+  const x = c.tensor(0), idx = c.tensor(1);
+  if (c.int('batch_dims', 0) !== 0) return c.fail('batch_dims other than 0 is not supported');
+  const k = idx.shape[idx.rank - 1]!;
+  const rows = ops.reshape(x, [sizeOf(x.shape.slice(0, k)), ...x.shape.slice(k)]);
+  return [ops.gather(rows, rowsOf(idx, x.shape), 0)];
+};
+
+/** data [N, R] with rows `at` [M] set (or added) from updates [M, R]: a one-hot matmul, so it has a gradient. */
+function scatterRows(c: OpContext, data: Tensor, at: Tensor, updates: Tensor): Tensor {
+  const reduction = c.str('reduction', 'none');
+  const hot = ops.oneHot(ops.reshape(at, [at.size]), data.shape[0]!);
+  const placed = ops.matmul(hot, ops.cast(updates, 'float32'), { transposeA: true });
+  let y: Tensor;
+  if (reduction === 'add') y = ops.add(data, placed);
+  else if (reduction === 'none') y = ops.where(ops.greater(ops.reshape(ops.sum(hot, 0), [-1, 1]), 0), placed, ops.cast(data, 'float32'));
+  else return c.fail(`reduction '${reduction}' is not supported`);
+  return data.dtype === 'int32' ? ops.cast(y, 'int32') : y;
+}
+
+const scatterND: OpFn = (c) => {
+  const x = c.tensor(0), idx = c.tensor(1), upd = c.tensor(2);
+  const k = idx.shape[idx.rank - 1]!;
+  const r = sizeOf(x.shape.slice(k));
+  const y = scatterRows(c, ops.reshape(x, [sizeOf(x.shape.slice(0, k)), r]), rowsOf(idx, x.shape), ops.reshape(upd, [-1, r]));
+  return [ops.reshape(y, x.shape)];
+};
+
+const scatterElements: OpFn = (c) => {
+  const x = c.tensor(0), it = ops.cast(c.tensor(1), 'int32'), upd = c.tensor(2);
+  const ax = c.axis(c.int('axis', 0), x.rank);
+  const n = x.shape[ax]!;
+  const st = stridesOf(x.shape), ist = stridesOf(it.shape);
+  const base = new Int32Array(it.size);
+  for (let f = 0; f < it.size; f++) {
+    let off = 0;
+    for (let d = 0; d < it.rank; d++) if (d !== ax) off += Math.floor(f / ist[d]!) % it.shape[d]! * st[d]!;
+    base[f] = off;
+  }
   const idx = ops.where(ops.less(it, 0), ops.add(it, n), it);
   const flat = ops.add(ops.mul(idx, st[ax]!), ops.tensor(base, it.shape, 'int32'));
-  return [ops.gather(ops.reshape(x, [x.size]), flat)];
+  return [ops.reshape(scatterRows(c, ops.reshape(x, [x.size, 1]), flat, ops.reshape(upd, [-1, 1])), x.shape)];
 };
 
 const trilu: OpFn = (c) => {
@@ -92,6 +152,17 @@ function resizeMatrix(c: OpContext, inSize: number, outSize: number, scale: numb
   return m;
 }
 
+/** x with axis `a` mapped through the [outSize, in] matrix m: one matmul, so it has a gradient. */
+export function mapAxis(x: Tensor, a: number, m: Float32Array, outSize: number): Tensor {
+  const inSize = x.shape[a]!;
+  const perm = x.shape.map((_, i) => i).filter((i) => i !== a).concat(a);
+  const xt = ops.transpose(x, perm);
+  const y = ops.matmul(ops.reshape(ops.cast(xt, 'float32'), [sizeOf(xt.shape.slice(0, -1)), inSize]), ops.tensor(m, [outSize, inSize]), { transposeB: true });
+  const inv = new Array<number>(x.rank);
+  perm.forEach((p, i) => (inv[p] = i));
+  return ops.transpose(ops.reshape(y, [...xt.shape.slice(0, -1), outSize]), inv);
+}
+
 const resize: OpFn = (c) => {
   let x = c.tensor(0);
   const rank = x.rank;
@@ -109,18 +180,17 @@ const resize: OpFn = (c) => {
     // With scales, align_corners spans the unrounded length in * scale (as ONNX's reference does).
     const m = resizeMatrix(c, inSize, outSize, scale, sizesIn ? outSize : inSize * scale);
     if (!m) return;
-    const perm = x.shape.map((_, i) => i).filter((i) => i !== a).concat(a);
-    const xt = ops.transpose(x, perm);
-    const y = ops.matmul(ops.reshape(ops.cast(xt, 'float32'), [sizeOf(xt.shape.slice(0, -1)), inSize]), ops.tensor(m, [outSize, inSize]), { transposeB: true });
-    const inv = new Array<number>(rank);
-    perm.forEach((p, i) => (inv[p] = i));
-    x = ops.transpose(ops.reshape(y, [...xt.shape.slice(0, -1), outSize]), inv);
+    x = mapAxis(x, a, m, outSize);
   });
   return [x === x0 ? ops.reshape(x, x.shape) : x0.dtype === 'int32' ? ops.cast(x, 'int32') : x];
 };
 
 export const INDEX_OPS: Record<string, OpFn> = {
   GatherElements: gatherElements,
+  GatherND: gatherND,
+  ScatterND: scatterND,
+  ScatterElements: scatterElements,
+  Scatter: scatterElements,
   Trilu: trilu,
   EyeLike: eyeLike,
   Resize: resize,

@@ -103,7 +103,43 @@ const mod: OpFn = (c) => {
   return [a.dtype === 'int32' && b.dtype === 'int32' ? ops.cast(r, 'int32') : r];
 };
 
+/**
+ * sin by reduction to [-pi, pi] (x - 2 pi round(x / 2 pi)) and its Taylor series to x^17 there
+ * (error below 1e-6), from our arithmetic alone; cos and tan follow.
+ */
+function sin(x: Tensor): Tensor {
+  const r = ops.sub(x, ops.mul(floor(ops.add(ops.mul(x, 1 / (2 * Math.PI)), 0.5)), 2 * Math.PI));
+  const r2 = ops.mul(r, r);
+  // Horner in r^2: r (1 - r^2/6 (1 - r^2/20 (1 - ...))).
+  let acc: Tensor | number = 1;
+  for (let k = 8; k >= 1; k--) acc = ops.sub(1, ops.mul(ops.mul(r2, acc), 1 / ((2 * k) * (2 * k + 1))));
+  return ops.mul(r, acc);
+}
+const cos = (x: Tensor): Tensor => sin(ops.add(x, Math.PI / 2));
+
+/** atan: halve the angle twice (atan x = 2 atan(x / (1 + sqrt(1 + x^2)))), then the series to x^19. */
+function atan(x: Tensor): Tensor {
+  let t = x;
+  for (let i = 0; i < 2; i++) t = ops.div(t, ops.add(ops.sqrt(ops.add(ops.mul(t, t), 1)), 1));
+  const t2 = ops.mul(t, t);
+  let acc: Tensor | number = 1 / 19;
+  for (let k = 8; k >= 0; k--) acc = ops.sub(1 / (2 * k + 1), ops.mul(t2, acc));
+  return ops.mul(ops.mul(t, acc), 4);
+}
+const asin = (x: Tensor): Tensor => ops.mul(atan(ops.div(x, ops.add(ops.sqrt(ops.sub(1, ops.mul(x, x))), 1))), 2);
+
 export const MATH_OPS: Record<string, OpFn> = {
+  Sin: unary(sin),
+  Cos: unary(cos),
+  Tan: unary((x) => ops.div(sin(x), cos(x))),
+  Atan: unary(atan),
+  Asin: unary(asin),
+  Acos: unary((x) => ops.sub(Math.PI / 2, asin(x))),
+  Sinh: unary((x) => ops.mul(ops.sub(ops.exp(x), ops.exp(ops.neg(x))), 0.5)),
+  Cosh: unary((x) => ops.mul(ops.add(ops.exp(x), ops.exp(ops.neg(x))), 0.5)),
+  Asinh: unary((x) => ops.mul(ops.sign(x), ops.log(ops.add(ops.abs(x), ops.sqrt(ops.add(ops.mul(x, x), 1)))))),
+  Acosh: unary((x) => ops.log(ops.add(x, ops.sqrt(ops.sub(ops.mul(x, x), 1))))),
+  Atanh: unary((x) => ops.mul(ops.log(ops.div(ops.add(x, 1), ops.sub(1, x))), 0.5)),
   Mod: mod,
   Round: unary(round),
   Shrink: unary((x, c) => {

@@ -9,6 +9,7 @@ import type { PadMode } from '../../ops/conv.js';
 import { broadcastShapes, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { OpContext, OpFn } from '../context.js';
+import { mapAxis } from './ops-index.js';
 
 function epilogue(c: OpContext): { activation: Activation; alpha: number } {
   return { activation: c.str('_activation', 'linear') as Activation, alpha: c.float('_alpha', 0.2) };
@@ -105,7 +106,7 @@ function as2d(c: OpContext, x: Tensor): [Tensor, (y: Tensor) => Tensor] {
 
 const pair2 = (v: number[], one = 1): [number, number] => [v[0]!, v[1] ?? one];
 
-const conv: OpFn = (c) => {
+export const conv: OpFn = (c) => {
   const [x, back] = as2d(c, c.tensor(0));
   let w = c.tensor(1);
   if (w.rank === 3) w = ops.reshape(w, [...w.shape, 1]);
@@ -138,6 +139,75 @@ const conv: OpFn = (c) => {
     }
     y = ops.concat(parts, 3);
   }
+  return [back(ops.transpose(y, [0, 3, 1, 2]))];
+};
+
+/**
+ * ConvTranspose as a convolution: the input spread out by the strides (zeros between pixels),
+ * padded by the kernel's reach less the pads, against the spatially flipped kernel.
+ */
+const convTranspose: OpFn = (c) => {
+  const [x, back] = as2d(c, c.tensor(0));
+  let w = c.tensor(1);
+  if (w.rank === 3) w = ops.reshape(w, [...w.shape, 1]);
+  const r = c.tensor(0).rank - 2;
+  const group = c.int('group', 1);
+  const [, inC, h, wd] = x.shape as [number, number, number, number];
+  const [kh, kw] = [w.shape[2]!, w.shape[3]!];
+  const outC = w.shape[1]! * group;
+  if (w.shape[0] !== inC || inC % group !== 0) return c.fail(`x ${c.fmt(x.shape)} and W ${c.fmt(w.shape)} do not match group ${group}`);
+  const [sh, sw] = pair2(c.intList('strides') ?? [1, 1]);
+  const [dh, dw] = pair2(c.intList('dilations') ?? [1, 1]);
+  const outPad: number[] = pair2(c.intList('output_padding') ?? [0, 0], 0);
+  const eff = [(kh - 1) * dh + 1, (kw - 1) * dw + 1];
+  const ins = [h, wd], st = [sh, sw];
+  let pads = c.intList('pads') ?? [0, 0, 0, 0];
+  if (r === 1) pads = [pads[0]!, 0, pads[1]!, 0];
+  const outShape = c.intList('output_shape');
+  const auto = c.str('auto_pad', 'NOTSET');
+  if (outShape || auto === 'SAME_UPPER' || auto === 'SAME_LOWER') {
+    const target = outShape ? pair2(outShape) : [h * sh, wd * sw];
+    pads = [0, 0, 0, 0];
+    for (let i = 0; i < 2; i++) {
+      const need = st[i]! * (ins[i]! - 1) + outPad[i]! + eff[i]! - target[i]!;
+      // An output larger than the natural one grows at the end, as output_padding would.
+      if (need < 0) outPad[i] = outPad[i]! - need;
+      const total = Math.max(need, 0);
+      const lower = auto === 'SAME_LOWER';
+      pads[i] = lower ? total - Math.floor(total / 2) : Math.floor(total / 2);
+      pads[i + 2] = total - pads[i]!;
+    }
+  }
+  let xh = ops.transpose(x, [0, 2, 3, 1]);
+  // Spread each spatial axis by its stride: a 0/1 matrix per axis.
+  [sh, sw].forEach((s, i) => {
+    if (s === 1) return;
+    const len = ins[i]!, out = (len - 1) * s + 1;
+    const m = new Float32Array(out * len);
+    for (let j = 0; j < len; j++) m[j * s * len + j] = 1;
+    xh = mapAxis(xh, i + 1, m, out);
+  });
+  // Reach of the kernel less the pads on each side; a negative amount crops instead.
+  const before = [eff[0]! - 1 - pads[0]!, eff[1]! - 1 - pads[1]!];
+  const after = [eff[0]! - 1 - pads[2]! + outPad[0]!, eff[1]! - 1 - pads[3]! + outPad[1]!];
+  if ([...before, ...after].some((p) => p < 0)) {
+    const b = before.map((p) => Math.max(-p, 0)), a = after.map((p) => Math.max(-p, 0));
+    xh = ops.slice(xh, [0, b[0]!, b[1]!, 0], [-1, xh.shape[1]! - b[0]! - a[0]!, xh.shape[2]! - b[1]! - a[1]!, inC]);
+  }
+  const pad: PadMode = [[0, 0], [Math.max(before[0]!, 0), Math.max(after[0]!, 0)], [Math.max(before[1]!, 0), Math.max(after[1]!, 0)], [0, 0]];
+  const rev = (k: number): Tensor => ops.tensor(Int32Array.from({ length: k }, (_, i) => k - 1 - i), [k], 'int32');
+  // [C, M/g, kh, kw] -> flipped [kh, kw, C, M/g]
+  const filter = ops.gather(ops.gather(ops.transpose(w, [2, 3, 0, 1]), rev(kh), 0), rev(kw), 1);
+  const bias = c.has(2) ? c.tensor(2) : undefined;
+  const ci = inC / group, co = outC / group;
+  const parts: Tensor[] = [];
+  for (let g = 0; g < group; g++) {
+    const xs = group === 1 ? xh : ops.slice(xh, [0, 0, 0, g * ci], [-1, -1, -1, ci]);
+    const fs = group === 1 ? filter : ops.slice(filter, [0, 0, g * ci, 0], [-1, -1, ci, -1]);
+    const bs = bias && group > 1 ? ops.slice(bias, [g * co], [co]) : bias;
+    parts.push(ops.fusedConv2d({ x: xs, filter: fs, strides: 1, pad, dilations: [dh, dw], bias: bs }));
+  }
+  const y = parts.length === 1 ? parts[0]! : ops.concat(parts, 3);
   return [back(ops.transpose(y, [0, 3, 1, 2]))];
 };
 
@@ -242,6 +312,7 @@ export const NN_OPS: Record<string, OpFn> = {
   Gemm: gemm,
   _FusedMatMul: fusedMatMul,
   Conv: conv,
+  ConvTranspose: convTranspose,
   MaxPool: pool('max'),
   AveragePool: pool('avg'),
   GlobalAveragePool: (c) => { const x = c.tensor(0); return [ops.mean(x, x.shape.map((_, i) => i).slice(2), true)]; },

@@ -5,7 +5,8 @@
  */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
-import type { OpContext, OpFn } from '../context.js';
+import type { OpFn } from '../context.js';
+import { takeAlong } from './ops-index.js';
 
 function reduce(f: (x: Tensor, axes: number[], keep: boolean) => Tensor, axesInputFrom = 18): OpFn {
   return (c) => {
@@ -91,6 +92,39 @@ const einsum: OpFn = (c) => {
   return [ops.reshape(y, [...out].map((ch) => sizes.get(ch)!))];
 };
 
+/** The product as exp(sum(log|x|)) with the sign from the count of negatives (a zero gives exp(-inf) = 0). */
+function prod(x0: Tensor, axes: number[], keep: boolean): Tensor {
+  const x = ops.cast(x0, 'float32');
+  const mag = ops.exp(ops.sum(ops.log(ops.abs(x)), axes, keep));
+  const negatives = ops.sum(ops.less(x, 0), axes, keep);
+  const half = ops.mul(negatives, 0.5);
+  const odd = ops.notEqual(ops.cast(ops.cast(half, 'int32'), 'float32'), half);
+  const y = ops.mul(mag, ops.sub(1, ops.mul(odd, 2)));
+  return x0.dtype === 'int32' ? ops.cast(ops.add(y, ops.sub(ops.mul(ops.greater(y, 0), 1), 0.5)), 'int32') : y;
+}
+
+/** TopK by k rounds of argMax, each masking out what it took (ties go to the lower index, as ONNX wants). */
+const topK: OpFn = (c) => {
+  const x0 = c.tensor(0);
+  const k = c.opset < 10 ? c.int('k', 1) : c.scalar(1, 'k', NaN);
+  const ax = c.axis(c.int('axis', -1), x0.rank);
+  const n = x0.shape[ax]!;
+  if (!Number.isInteger(k) || k < 0 || k > n) return c.fail(`k = ${k} is out of range for axis ${ax} of ${c.fmt(x0.shape)}`);
+  const largest = c.int('largest', 1) === 1;
+  let x = ops.cast(x0, 'float32');
+  if (!largest) x = ops.neg(x);
+  const iota = ops.reshape(ops.arange(0, n, 1, 'int32'), x0.shape.map((d, i) => (i === ax ? n : 1)));
+  const idx: Tensor[] = [];
+  for (let i = 0; i < k; i++) {
+    const a = ops.expandDims(ops.argMax(x, ax), ax);
+    idx.push(a);
+    x = ops.where(ops.equal(iota, a), -Infinity, x);
+  }
+  const indices = k === 0 ? ops.zeros(x0.shape.map((d, i) => (i === ax ? 0 : d)), 'int32') : ops.concat(idx, ax);
+  const values = k === 0 ? ops.zeros(indices.shape, x0.dtype) : takeAlong(x0, indices, ax);
+  return [values, indices];
+};
+
 const sumSquare = (x: Tensor, a: number[], k: boolean): Tensor => ops.sum(ops.mul(x, x), a, k);
 
 export const REDUCE_OPS: Record<string, OpFn> = {
@@ -107,6 +141,8 @@ export const REDUCE_OPS: Record<string, OpFn> = {
     const s = ops.add(ops.log(ops.sum(ops.exp(ops.sub(x, m)), a, true)), m);
     return k ? s : ops.squeeze(s, a);
   }),
+  ReduceProd: reduce(prod),
+  TopK: topK,
   ArgMax: argReduce(1),
   ArgMin: argReduce(-1),
   CumSum: cumsum,

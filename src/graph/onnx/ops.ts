@@ -10,9 +10,11 @@ import { REDUCE_OPS } from './ops-reduce.js';
 import { SHAPE_OPS } from './ops-shape.js';
 import { INDEX_OPS } from './ops-index.js';
 import { LOSS_OPS } from './ops-loss.js';
+import { RNN_OPS } from './ops-rnn.js';
+import { QUANT_OPS } from './ops-quant.js';
 
 /** ONNX op name -> implementation (the default ai.onnx domain). */
-export const ONNX_OPS: OpTable = { ...MATH_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS, ...INDEX_OPS, ...LOSS_OPS };
+export const ONNX_OPS: OpTable = { ...MATH_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS, ...INDEX_OPS, ...LOSS_OPS, ...RNN_OPS, ...QUANT_OPS };
 
 /** The table key of a node: its op type, prefixed by its domain outside the default one. */
 export function onnxKey(n: GraphNode): string {

@@ -43,6 +43,7 @@ export class OnnxGraphModel {
       opset: opsetOf(model.graph),
       trainable: opts.trainable ?? false,
       unsupportedConstants: model.unsupportedConstants,
+      shapeOnly: new Set(['Shape', 'Size']),
       noFold: new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Bernoulli', 'Multinomial']),
     }, 'onnx');
   }
