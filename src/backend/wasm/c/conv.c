@@ -33,6 +33,7 @@ typedef struct {
   int32_t gridH, gridW;     /* the pixels the rows (mode 0) or columns (mode 1) run over */
   int32_t kH, kW;
   int32_t mulY, mulX, offY, offX, tapY, tapX, divY, divX;
+  int32_t batchK;      /* mode 1: the pixels of each product of a batched (split-K) matmul */
 } ConvPack;
 
 /* The most tap runs one block spans: a run per row (mode 1) or per column of a k-block (mode 0) at
@@ -195,9 +196,9 @@ static void pack_taps(const ConvPack *g, float *dst, int32_t i0, int32_t rows, i
   }
 }
 
-/* Called by matmul_compute for a block of A when MatmulArgs.conv is set. */
-void conv_pack_a(const void *args, float *dst, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid) {
+/* Called by matmul_compute for a block of A of product t when MatmulArgs.conv is set. */
+void conv_pack_a(const void *args, float *dst, int32_t t, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid) {
   const ConvPack *g = args;
   if (g->mode == 0) pack_pixels(g, dst, i0, rows, p0, kc);
-  else pack_taps(g, dst, i0, rows, p0, kc, tid);
+  else pack_taps(g, dst, i0, rows, t * g->batchK + p0, kc, tid);
 }
