@@ -103,6 +103,12 @@ static void pack_pixels(const ConvPack *g, float *dst, int32_t i0, int32_t rows,
     if (inside) /* each pixel's own source, which R.off counts from */
       for (int32_t r = 0; r < mr; r++) img[r] += (y0[r] * g->srcW + x0[r]) * g->srcC;
     float *d = dst;
+    if (inside && g->srcC == 1) {
+      /* one channel (a first layer): every run is one value per pixel */
+      for (int32_t u = 0; u < R.n; u++, d += mr)
+        for (int32_t r = 0; r < mr; r++) d[r] = img[r][R.off[u]];
+      continue;
+    }
     for (int32_t u = 0; u < R.n; u++) {
       const int32_t len = R.len[u];
       const float *sp[MR_MAX];
