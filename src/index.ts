@@ -22,7 +22,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type {
-  Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, WindowAttrs, PoolAttrs, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
+  Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, WindowAttrs, PoolAttrs, Conv2dAttrs, DepthwiseAttrs, ConvMode, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
 } from './backend/backend.js';
 export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory, type BackendProbe } from './engine.js';
 export { setWasmThreads, getWasmThreads, setWasmSimd, type WasmSimd } from './wasm.js';

@@ -121,6 +121,24 @@ describe('errors name the op and leave memory as it was', () => {
 });
 
 describe('wasm convolution kernels on one thread and on three', () => {
+  it('match the cpu where the filter gradient is split over the pixels (the first layer of the CNN)', async () => {
+    const grads = async (backend: wt.BackendName): Promise<Float32Array[]> => {
+      await wt.setBackend(backend);
+      const x = wt.tensor(randData(64 * 28 * 28, 21), [64, 28, 28, 1]), f = wt.tensor(randData(9 * 16, 22), [3, 3, 1, 16]);
+      const dy = wt.tensor(randData(64 * 26 * 26 * 16, 23), [64, 26, 26, 16]);
+      const g = wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.conv2d(a, b, 1, 'valid').mul(dy).sum())([x, f]);
+      const out = await Promise.all(g.map(async (t) => (await t.data()) as Float32Array));
+      wt.dispose([x, f, dy, ...g]);
+      return out;
+    };
+    const want = await grads('cpu');
+    const got = await grads('wasm');
+    expectClose(got[0], want[0], { atol: 1e-5, rtol: 1e-5 });
+    expectClose(got[1], want[1], { atol: 1e-3, rtol: 1e-5 }); // sums of 43264 products
+    await wt.setBackend('cpu');
+  });
+
+
   it('give the same bits: conv2d forward and both gradients (implicit GEMM and cols routes), depthwise', async () => {
     await wt.setBackend('wasm');
     const compute = async (): Promise<Int32Array[]> => {
@@ -132,6 +150,9 @@ describe('wasm convolution kernels on one thread and on three', () => {
           const [y, g] = wt.valueAndGrad((a: wt.Tensor, b: wt.Tensor) => wt.conv2d(a, b, s, pad).square().sum())([x, f]);
           res.push(y, ...g);
         }
+        // a small filter over many pixels: the filter gradient splits them into products
+        const [yk, gk] = wt.valueAndGrad((a: wt.Tensor, b: wt.Tensor) => wt.conv2d(a, b, 1, 'valid').square().sum())([wt.randn([16, 34, 34, 2], { seed: 7 }), wt.randn([3, 3, 2, 8], { seed: 8 })]);
+        res.push(yk, ...gk);
         for (const f of [wt.randn([3, 3, 16, 1], { seed: 5 }), wt.randn([3, 3, 16, 2], { seed: 6 })]) {
           const [y, g] = wt.valueAndGrad((a: wt.Tensor, b: wt.Tensor) => wt.depthwiseConv2d(a, b, 1, 'same').square().sum())([x, f]);
           res.push(y, ...g);

@@ -16,6 +16,24 @@ import { KC_MAX, MC_MAX, matmul } from './matmul.js';
 const NS_MADD = 0.25, NS_ROW = 20, NS_COPY = 0.3;
 /** Channels per unit of c/depthwise.c's filter gradient (DW_BLOCK). */
 const DW_BLOCK = 32;
+/** Inner columns per unit of c/axis.c's reduce (CHUNK). */
+const AXIS_CHUNK = 64;
+/**
+ * A filter gradient with an output this small (K x outC elements) has too few blocks to give threads
+ * work, so its pixels are split into up to SPLIT_MAX products of at least SPLIT_MIN_PIXELS each.
+ * The split depends on the shape alone, never on the thread count, so any thread count gives the
+ * same bits.
+ */
+const SPLIT_OUTPUT = 64 * 64, SPLIT_MAX = 8, SPLIT_MIN_PIXELS = 4096;
+
+/** The products a filter gradient's pixels are split into: a divisor of their count, 1 for none. */
+function splitK(m: number, n: number, pixels: number): number {
+  if (m * n > SPLIT_OUTPUT) return 1;
+  let S = Math.min(SPLIT_MAX, Math.floor(pixels / SPLIT_MIN_PIXELS));
+  while (S > 1 && pixels % S !== 0) S--;
+  return Math.max(1, S);
+}
+
 /** The input gradient runs as an implicit GEMM up to this many input pixels per output pixel. */
 const IMPLICIT_GRAD_PIXELS = 1.1;
 /** The most rows of a sliver c/conv.c handles (MR_MAX). */
@@ -56,10 +74,10 @@ const backwardReach = (w: WindowAttrs): Reach => ({
 
 /** The fields of c/conv.c's ConvPack. */
 function convPack(ctx: WasmContext, src: WasmHandle, zeros: number, rowBuf: number, rowStride: number, mode: 0 | 1,
-  source: readonly [number, number, number], grid: readonly [number, number], w: WindowAttrs, r: Reach): number[] {
+  source: readonly [number, number, number], grid: readonly [number, number], w: WindowAttrs, r: Reach, batchK = 0): number[] {
   if (ctx.mr > MR_MAX) throw new Error(`wasm: conv2d packs slivers of at most ${MR_MAX} rows, the micro-kernel has ${ctx.mr}`);
   if (Math.max(KC_MAX, MC_MAX + ctx.mr) + 1 > RUNS_MAX) throw new Error(`wasm: conv2d's blocks may span more than ${RUNS_MAX} tap runs`);
-  return [src.ptr, zeros, rowBuf, rowStride, mode, ctx.mr, ...source, ...grid, w.kH, w.kW, r.mulY, r.mulX, r.offY, r.offX, r.tapY, r.tapX, r.divY, r.divX];
+  return [src.ptr, zeros, rowBuf, rowStride, mode, ctx.mr, ...source, ...grid, w.kH, w.kW, r.mulY, r.mulX, r.offY, r.offX, r.tapY, r.tapX, r.divY, r.divX, batchK];
 }
 
 type MatmulAttrs = KernelAttrs['matmul'];
@@ -77,10 +95,21 @@ export function conv2d(ctx: WasmContext, [a, b, bias]: readonly WasmHandle[], ou
   } else if (at.mode === 'filterGrad') {
     // the rows of one block of A (at most a row block of the matmul) gathered per pixel, per thread
     const rowStride = roundUp(Math.min(K, MC_MAX + ctx.mr) + MR_MAX, 16);
+    const pixels = at.batch * at.outH * at.outW, S = splitK(K, at.outC, pixels);
     withScratch(ctx, at.inC, 'conv2d (zeros)', true, (zeros) =>
-      withScratch(ctx, ctx.threads * rowStride, 'conv2d (rows)', false, (rows) =>
-        matmul(ctx, [null, b, null], out, plain(K, at.outC, at.batch * at.outH * at.outW, at.alpha),
-          convPack(ctx, a!, zeros, rows, rowStride, 1, image, outGrid, at, forwardReach(at)))));
+      withScratch(ctx, ctx.threads * rowStride, 'conv2d (rows)', false, (rows) => {
+        const pack = convPack(ctx, a!, zeros, rows, rowStride, 1, image, outGrid, at, forwardReach(at), pixels / S);
+        if (S === 1) {
+          matmul(ctx, [null, b, null], out, plain(K, at.outC, pixels, at.alpha), pack);
+          return;
+        }
+        // S partial gradients over equal runs of pixels, then their sum in order
+        withScratch(ctx, S * K * at.outC, 'conv2d (partial filter gradients)', false, (parts) => {
+          matmul(ctx, [null, b, null], raw(parts, S * K * at.outC), { ...plain(K, at.outC, pixels / S, at.alpha), batch: S, bBatched: true }, pack);
+          const inner = K * at.outC, w = ctx.args().p(raw(parts, S * inner)).p(out).i(1).i(S).i(inner).i(0).i(0).i(0);
+          ctx.exec('reduce', w, Math.ceil(inner / AXIS_CHUNK), NS_COPY * S * AXIS_CHUNK + NS_ROW);
+        });
+      }));
   } else if (at.strideH === 1 && at.strideW === 1 && at.inC >= ctx.nr && at.inH * at.inW <= IMPLICIT_GRAD_PIXELS * at.outH * at.outW) {
     // dx = (dy through the turned-around window) x filter[tap, o, c]: the filter's channel axes swapped first
     const inC = at.inC, outC = at.outC;

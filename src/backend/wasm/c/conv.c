@@ -33,6 +33,7 @@ typedef struct {
   int32_t gridH, gridW;     /* the pixels the rows (mode 0) or columns (mode 1) run over */
   int32_t kH, kW;
   int32_t mulY, mulX, offY, offX, tapY, tapX, divY, divX;
+  int32_t batchK;      /* mode 1: the pixels of each product of a batched (split-K) matmul */
 } ConvPack;
 
 /* The most tap runs one block spans: a run per row (mode 1) or per column of a k-block (mode 0) at
@@ -41,17 +42,31 @@ typedef struct {
 
 /* The tap runs of the k range (or row range) [i, iend): run u is channels [c[u], c[u] + len[u]) of
  * the tap whose source sits dy[u] rows and dx[u] columns (before the division) from the pixel's. */
-typedef struct { int32_t dy[RUNS_MAX], dx[RUNS_MAX], c[RUNS_MAX], len[RUNS_MAX], n; } Runs;
+typedef struct {
+  int32_t dy[RUNS_MAX], dx[RUNS_MAX], c[RUNS_MAX], len[RUNS_MAX], n;
+  /* with div 1: each run's offset from its pixel's (y0, x0) source, and the span of dy and dx,
+   * so a pixel whose every run is inside the image takes them without bounds checks */
+  int32_t off[RUNS_MAX], dyMin, dyMax, dxMin, dxMax;
+} Runs;
 
 INLINE void tap_runs(const ConvPack *g, Runs *R, int32_t i, int32_t iend) {
   const int32_t C = g->srcC;
   R->n = 0;
+  R->dyMin = R->dxMin = 1 << 30, R->dyMax = R->dxMax = -(1 << 30);
   for (int32_t t = i / C, c0 = i % C; i < iend && R->n < RUNS_MAX; t++, c0 = 0, R->n++) {
     const int32_t u = R->n;
     R->dy[u] = t / g->kW * g->tapY, R->dx[u] = t % g->kW * g->tapX;
     R->c[u] = c0, R->len[u] = imin(C - c0, iend - i);
+    R->off[u] = (R->dy[u] * g->srcW + R->dx[u]) * C + c0;
+    R->dyMin = imin(R->dyMin, R->dy[u]), R->dyMax = imax(R->dyMax, R->dy[u]);
+    R->dxMin = imin(R->dxMin, R->dx[u]), R->dxMax = imax(R->dxMax, R->dx[u]);
     i += R->len[u];
   }
+}
+
+/* Every run of a pixel whose taps start at (y0, x0) lies inside the image (div 1 only). */
+INLINE int32_t all_inside(const ConvPack *g, const Runs *R, int32_t y0, int32_t x0) {
+  return g->divY == 1 && g->divX == 1 && y0 + R->dyMin >= 0 && y0 + R->dyMax < g->srcH && x0 + R->dxMin >= 0 && x0 + R->dxMax < g->srcW;
 }
 
 /* The source of run u for a pixel whose taps start at (y0, x0), or the zeros. */
@@ -78,17 +93,29 @@ static void pack_pixels(const ConvPack *g, float *dst, int32_t i0, int32_t rows,
   for (int32_t s = 0; s * mr < rows; s++, dst += kc * mr) {
     const int32_t live = imin(mr, rows - s * mr);
     const float *img[MR_MAX];
-    int32_t y0[MR_MAX], x0[MR_MAX];
+    int32_t y0[MR_MAX], x0[MR_MAX], inside = live == mr;
     for (int32_t r = 0; r < mr; r++) {
       const int32_t row = i0 + s * mr + imin(r, live - 1), rem = row % grid;
       img[r] = g->src + row / grid * image;
       y0[r] = rem / g->gridW * g->mulY + g->offY, x0[r] = rem % g->gridW * g->mulX + g->offX;
+      inside = inside && all_inside(g, &R, y0[r], x0[r]);
     }
+    if (inside) /* each pixel's own source, which R.off counts from */
+      for (int32_t r = 0; r < mr; r++) img[r] += (y0[r] * g->srcW + x0[r]) * g->srcC;
     float *d = dst;
+    if (inside && g->srcC == 1) {
+      /* one channel (a first layer): every run is one value per pixel */
+      for (int32_t u = 0; u < R.n; u++, d += mr)
+        for (int32_t r = 0; r < mr; r++) d[r] = img[r][R.off[u]];
+      continue;
+    }
     for (int32_t u = 0; u < R.n; u++) {
       const int32_t len = R.len[u];
       const float *sp[MR_MAX];
-      for (int32_t r = 0; r < mr; r++) sp[r] = r < live ? run_src(g, img[r], &R, u, y0[r], x0[r]) : g->zeros + R.c[u];
+      if (inside)
+        for (int32_t r = 0; r < mr; r++) sp[r] = img[r] + R.off[u];
+      else
+        for (int32_t r = 0; r < mr; r++) sp[r] = r < live ? run_src(g, img[r], &R, u, y0[r], x0[r]) : g->zeros + R.c[u];
       int32_t r = 0;
       for (; r + 4 <= mr; r += 4) {
         const float *s0 = sp[r], *s1 = sp[r + 1], *s2 = sp[r + 2], *s3 = sp[r + 3];
@@ -133,7 +160,22 @@ static void pack_taps(const ConvPack *g, float *dst, int32_t i0, int32_t rows, i
     const int32_t y0 = py * g->mulY + g->offY, x0 = px * g->mulX + g->offX;
     const float *img = g->src + b * H * W * C;
     float *o = row;
-    for (int32_t u = 0; u < R.n; u++) {
+    if (all_inside(g, &R, y0, x0)) {
+      const float *base = img + (y0 * W + x0) * C;
+      if (C == 1) {
+        for (int32_t u = 0; u < R.n; u++) o[u] = base[R.off[u]];
+        o += R.n;
+      } else {
+        for (int32_t u = 0; u < R.n; u++) {
+          const float *s = base + R.off[u];
+          const int32_t len = R.len[u];
+          int32_t c = 0;
+          for (; c + 4 <= len; c += 4) wasm_v128_store(o + c, wasm_v128_load(s + c));
+          for (; c < len; c++) o[c] = s[c];
+          o += len;
+        }
+      }
+    } else for (int32_t u = 0; u < R.n; u++) {
       const int32_t y = y0 + R.dy[u], x = x0 + R.dx[u], len = R.len[u];
       if ((uint32_t)y >= (uint32_t)H || (uint32_t)x >= (uint32_t)W) {
         for (int32_t c = 0; c < len; c++) o[c] = 0.0f;
@@ -160,9 +202,9 @@ static void pack_taps(const ConvPack *g, float *dst, int32_t i0, int32_t rows, i
   }
 }
 
-/* Called by matmul_compute for a block of A when MatmulArgs.conv is set. */
-void conv_pack_a(const void *args, float *dst, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid) {
+/* Called by matmul_compute for a block of A of product t when MatmulArgs.conv is set. */
+void conv_pack_a(const void *args, float *dst, int32_t t, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid) {
   const ConvPack *g = args;
   if (g->mode == 0) pack_pixels(g, dst, i0, rows, p0, kc);
-  else pack_taps(g, dst, i0, rows, p0, kc, tid);
+  else pack_taps(g, dst, i0, rows, t * g->batchK + p0, kc, tid);
 }

@@ -31,16 +31,42 @@ TASK(depthwise) {
     const int32_t b = row / g->outH, oy = row % g->outH;
     float *o = g->out + row * g->outW * OC;
     for (int32_t ox = 0; ox < g->outW; ox += 4) {
-      const int32_t n = imin(4, g->outW - ox);
+      const int32_t n = imin(4, g->outW - ox), st = g->sW, ix0 = ox * st - g->padL;
+      /* four pixels whose every tap is inside the row: no bounds checks in the tap loop */
+      const int32_t inside = n == 4 && ix0 >= 0 && ix0 + 3 * st + (g->kW - 1) * g->dW < g->inW;
       for (int32_t c = 0; c < C4; c += 4) {
         f4 a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
         for (int32_t ky = 0; ky < g->kH; ky++) {
           const int32_t iy = oy * g->sH - g->padT + ky * g->dH;
           if (iy < 0 || iy >= g->inH) continue;
           const float *xr = g->x + (b * g->inH + iy) * g->inW * C + c, *fr = g->f + ky * g->kW * C + c;
+          if (inside && g->kW == 3 && st == 1 && g->dW == 1) {
+            /* the common 3-wide, stride-1 window: four pixels share six input columns */
+            const float *xp = xr + ix0 * C;
+            const f4 f0 = wasm_v128_load(fr), f1 = wasm_v128_load(fr + C), f2 = wasm_v128_load(fr + 2 * C);
+            const f4 x0 = wasm_v128_load(xp), x1 = wasm_v128_load(xp + C), x2 = wasm_v128_load(xp + 2 * C);
+            const f4 x3 = wasm_v128_load(xp + 3 * C), x4 = wasm_v128_load(xp + 4 * C), x5 = wasm_v128_load(xp + 5 * C);
+            a0 = wasm_f32x4_add(a0, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(x0, f0), wasm_f32x4_mul(x1, f1)), wasm_f32x4_mul(x2, f2)));
+            a1 = wasm_f32x4_add(a1, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(x1, f0), wasm_f32x4_mul(x2, f1)), wasm_f32x4_mul(x3, f2)));
+            a2 = wasm_f32x4_add(a2, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(x2, f0), wasm_f32x4_mul(x3, f1)), wasm_f32x4_mul(x4, f2)));
+            a3 = wasm_f32x4_add(a3, wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(x3, f0), wasm_f32x4_mul(x4, f1)), wasm_f32x4_mul(x5, f2)));
+            continue;
+          }
+          if (inside) {
+            const int32_t step = st * C;
+            const float *xp = xr + ix0 * C;
+            for (int32_t kx = 0; kx < g->kW; kx++, xp += g->dW * C) {
+              const f4 fv = wasm_v128_load(fr + kx * C);
+              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(xp), fv));
+              a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(xp + step), fv));
+              a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load(xp + 2 * step), fv));
+              a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load(xp + 3 * step), fv));
+            }
+            continue;
+          }
           for (int32_t kx = 0; kx < g->kW; kx++) {
             const f4 fv = wasm_v128_load(fr + kx * C);
-            const int32_t ix = ox * g->sW - g->padL + kx * g->dW, st = g->sW;
+            const int32_t ix = ix0 + kx * g->dW;
             a0 = madd_at(a0, xr, ix, g->inW, C, fv);
             a1 = madd_at(a1, xr, ix + st, n > 1 ? g->inW : 0, C, fv);
             a2 = madd_at(a2, xr, ix + 2 * st, n > 2 ? g->inW : 0, C, fv);

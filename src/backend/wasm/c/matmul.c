@@ -46,7 +46,7 @@ typedef struct {
   const void *conv;    /* null, or A is packed by conv_pack_a from this window (c/conv.c); a is unused */
 } MatmulArgs;
 
-void conv_pack_a(const void *conv, float *dst, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid);
+void conv_pack_a(const void *conv, float *dst, int32_t t, int32_t i0, int32_t rows, int32_t p0, int32_t kc, int32_t tid);
 
 INLINE f4 activate(f4 v, int32_t act, f4 alpha) {
   switch (act) {
@@ -210,7 +210,7 @@ TASK(matmul_compute) {
     int32_t p0 = 0;
     do {
       const int32_t kc = imin(KC, k - p0), first = p0 == 0, last = p0 + kc == k;
-      if (g->conv) conv_pack_a(g->conv, ap, i0, rows, p0, kc, tid);
+      if (g->conv) conv_pack_a(g->conv, ap, t, i0, rows, p0, kc, tid);
       else pack_a(g, a, ap, i0, rows, p0, kc);
       for (int32_t q = q0; q < q1; q++) {
         const int32_t j0 = q * NR, cols = imin(NR, n - j0);

@@ -50,6 +50,9 @@ INLINE void pixel(const WindowArgs *g, int32_t row, int32_t *b, int32_t *oy, int
     } \
   } while (0)
 
+/* Windows up to this many taps have their real taps listed once per pixel (pool_grad). */
+#define TAPS_MAX 64
+
 /* The count of real taps of output pixel `row`. */
 INLINE int32_t count_taps(const WindowArgs *g, int32_t row) {
   int32_t n = 0;
@@ -159,15 +162,29 @@ TASK(pool_grad) {
         });
         continue;
       }
+      /* the window's real taps once per pixel, then every channel chunk over them */
+      int32_t taps[TAPS_MAX], n = 0;
+      const int32_t listed = g->kH * g->kW <= TAPS_MAX;
+      if (listed) FOR_REAL_TAPS(g, row, { taps[n++] = src; });
       for (int32_t c = 0; c < C4; c += 4) {
         f4 best = wasm_f32x4_splat(0);
         v128_t arg = wasm_i32x4_splat(-1);
-        FOR_REAL_TAPS(g, row, {
-          const f4 x = wasm_v128_load(g->x + src + c);
-          const v128_t take = first ? wasm_i32x4_splat(-1) : wasm_f32x4_gt(x, best);
-          best = wasm_v128_bitselect(x, best, take);
-          arg = wasm_v128_bitselect(wasm_i32x4_splat(src + c), arg, take);
-        });
+        if (listed) {
+          for (int32_t j = 0; j < n; j++) {
+            const int32_t src = taps[j];
+            const f4 x = wasm_v128_load(g->x + src + c);
+            const v128_t take = j == 0 ? wasm_i32x4_splat(-1) : wasm_f32x4_gt(x, best);
+            best = wasm_v128_bitselect(x, best, take);
+            arg = wasm_v128_bitselect(wasm_i32x4_splat(src + c), arg, take);
+          }
+        } else {
+          FOR_REAL_TAPS(g, row, {
+            const f4 x = wasm_v128_load(g->x + src + c);
+            const v128_t take = first ? wasm_i32x4_splat(-1) : wasm_f32x4_gt(x, best);
+            best = wasm_v128_bitselect(x, best, take);
+            arg = wasm_v128_bitselect(wasm_i32x4_splat(src + c), arg, take);
+          });
+        }
         if (wasm_i32x4_extract_lane(arg, 0) < 0) continue; /* no real tap */
         g->out[wasm_i32x4_extract_lane(arg, 0)] += d[c];
         g->out[wasm_i32x4_extract_lane(arg, 1) + 1] += d[c + 1];
