@@ -224,6 +224,8 @@ const CONVS: [string, number[], number[], [number, number], Pad, [number, number
   ['implicit: 3x3x32 same', [2, 9, 8, 32], [3, 3, 32, 12], [1, 1], 'same', [1, 1]],
   ['implicit: 16 channels valid', [3, 8, 9, 16], [3, 3, 16, 9], [1, 1], 'valid', [1, 1]],
   ['implicit: 8 channels same dilation 2', [2, 7, 7, 8], [3, 2, 8, 8], [1, 1], 'same', [2, 1]],
+  // 1296 pixels for a 18 x 3 filter gradient: webgpu splits them (split-K) into 4 chunks
+  ['many pixels, small filter (split-K)', [4, 18, 18, 2], [3, 3, 2, 3], [1, 1], 'same', [1, 1]],
 ];
 for (const [name, xs, fs, s, pad, d] of CONVS) {
   const seed = ++seedCounter;
