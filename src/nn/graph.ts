@@ -36,7 +36,7 @@ export abstract class Container extends Layer {
    * @internal Wire the graph between `inputs` and `outputs`: every output must be reachable from the
    * inputs alone; layer names must be unique. Builds layers not yet built (seeded by position).
    */
-  protected wire(op: string, inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+  protected wire(op: string, inputs: SymbolicTensor[], outputs: SymbolicTensor[], build = true): void {
     for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
       if (list.length === 0) throw new Error(`${op}: expected at least one of ${what}`);
       for (const t of list) if (!(t instanceof SymbolicTensor)) throw new Error(`${op}: ${what} must be placeholders (from wt.input() or layer.apply), got ${(t as unknown) instanceof Tensor ? 'a Tensor' : typeof t}`);
@@ -72,7 +72,35 @@ export abstract class Container extends Layer {
     this.outputs = outputs.slice();
     this.nodes = nodes;
     this.graphLayers = layers;
+    if (build) this.buildLayers();
+  }
+
+  /** @internal Build the layers (a model nested in another is built with it, seeded by its position there). */
+  override build(inputShape: SymbolicShape | SymbolicShape[], seed: number): void {
+    void inputShape;
+    this.seed = seed;
     this.buildLayers();
+  }
+
+  /**
+   * @internal The weights building would create, in `weights` order, with full names; nothing is
+   * allocated (a model file is checked against this first).
+   */
+  plannedWeights(): { fullName: string; shape: number[] }[] {
+    const out: { fullName: string; shape: number[] }[] = [];
+    for (const l of this.weightedLayers()) {
+      if (l instanceof Container) {
+        out.push(...l.plannedWeights());
+        continue;
+      }
+      const n = this.nodes.find((m) => m.layer === l)!;
+      const shapes = n.inputs.map((t) => [null, ...t.shape.slice(1)] as SymbolicShape);
+      const ws = l.weightShapes((shapes.length === 1 ? shapes[0]! : shapes) as SymbolicShape);
+      // The order of Layer.weights: trainable first, then the others (all in creation order when frozen).
+      const ordered = l.trainable ? [...ws.filter((w) => w.trainable), ...ws.filter((w) => !w.trainable)] : ws;
+      for (const w of ordered) out.push({ fullName: `${l.name}/${w.name}`, shape: w.shape });
+    }
+    return out;
   }
 
   /** @internal Build each layer not yet built, for the shapes of its first application here, seeded by its position. */

@@ -70,11 +70,18 @@ export class LayersModel extends Container {
     this.wireFrom(args as ModelArgs);
   }
 
-  private wireFrom(args: ModelArgs): void {
+  /** @internal A model wired but not built (a loaded file is checked against its planned weights first); build() allocates. */
+  static unbuilt(args: ModelArgs): LayersModel {
+    const m = new LayersModel({ name: args.name });
+    m.wireFrom(args, false);
+    return m;
+  }
+
+  private wireFrom(args: ModelArgs, build = true): void {
     if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error(`model: seed must be an integer, got ${String(args.seed)}`);
     this.seed = args.seed ?? freshSeed();
     const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as SymbolicTensor[];
-    this.wire('model', list(args.inputs), list(args.outputs));
+    this.wire('model', list(args.inputs), list(args.outputs), build);
   }
 
   getClassName(): string {

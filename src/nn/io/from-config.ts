@@ -93,47 +93,62 @@ function endpoints(what: string, v: unknown): [string, number, number][] {
 }
 
 /** The placeholders of a functional config, wired: layers applied in an order where every input exists. */
-function functionalGraph(cfg: Config): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; layers: Layer[]; shapes: Map<Layer, SymbolicShape> } {
+function functionalGraph(cfg: Config, made: Layer[], depth: number): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+  if (depth > 32) throw new Error('loadModel: models are nested more than 32 deep');
   const entries = cfg.layers as Config[] | undefined;
   if (!Array.isArray(entries) || entries.length === 0) throw new Error('loadModel: the model config lists no layers');
   if (entries.length > MAX_LAYERS) throw new Error(`loadModel: the model config lists ${entries.length} layers (more than ${MAX_LAYERS})`);
-  const byName = new Map<string, { layer: Layer; nodes: [string, number, number][][]; made: SymbolicTensor[][] }>();
+  // Layers other than inputs are made at their first application, when the shape reaching them is known.
+  const byName = new Map<string, { layer?: Layer; make: (flowing: SymbolicShape) => Layer; nodes: [string, number, number][][]; made: SymbolicTensor[][]; offset: number }>();
   for (const e of entries) {
     if (!e || typeof e !== 'object') throw new Error('loadModel: the model config lists a layer that is not an object');
     const c = (e.config ?? {}) as Config;
     const name = (e.name ?? c.name) as unknown;
     if (typeof name !== 'string' || name === '') throw new Error('loadModel: the model config lists a layer without a name');
     if (byName.has(name)) throw new Error(`loadModel: two layers are named '${name}'`);
-    const layer = e.class_name === 'InputLayer'
-      ? new InputLayer({ batchInputShape: shapeOf(c) ?? [null, ...((c.input_shape ?? []) as number[])], dtype: c.dtype === 'int32' ? 'int32' : 'float32', name })
-      : layerFromConfig({ ...e, config: { ...c, name, batch_input_shape: undefined, batch_shape: undefined } }, undefined, undefined);
     const inbound = e.inbound_nodes ?? [];
     if (!Array.isArray(inbound)) throw new Error(`loadModel: layer '${name}' has inbound_nodes that are not a list`);
     const nodes = inbound.map((n) => nodeRefs(`layer '${name}'`, n));
-    byName.set(name, { layer, nodes, made: layer instanceof InputLayer ? [[layer.output]] : [] });
+    if (e.class_name === 'InputLayer') {
+      const policy = (c.dtype as { config?: { name?: unknown } } | null)?.config?.name ?? c.dtype;
+      const layer = new InputLayer({ batchInputShape: shapeOf(c) ?? [null, ...((c.input_shape ?? []) as number[])], dtype: policy === 'int32' ? 'int32' : 'float32', name });
+      byName.set(name, { layer, make: () => layer, nodes: [], made: [[layer.output]], offset: 0 });
+      continue;
+    }
+    const nested = MODEL_CLASSES.includes(e.class_name as string);
+    const make = nested
+      ? () => nestedModel(c, made, name, depth + 1)
+      : (flowing: SymbolicShape) => layerFromConfig({ ...e, config: { ...c, name, batch_input_shape: undefined, batch_shape: undefined } }, undefined, flowing);
+    // A nested model's first node is its own construction (Keras and TensorFlow.js count it): references to it start at 1.
+    byName.set(name, { make, nodes, made: [], offset: nested ? 1 : 0 });
   }
   for (const [name, { nodes }] of byName) {
     for (const n of nodes) for (const [from] of n) if (!byName.has(from)) throw new Error(`loadModel: layer '${name}' takes its input from '${from}', which is no layer of the model`);
   }
   // Apply each node once all the tensors it reads exist; a pass that applies nothing means a cycle.
   const tensorOf = (where: string, [from, node, idx]: [string, number, number]): SymbolicTensor | undefined => {
-    const t = byName.get(from)!.made[node];
+    const src = byName.get(from)!;
+    const t = src.made[node - src.offset];
     if (!t) return undefined;
     if (!t[idx]) throw new Error(`loadModel: ${where} reads output ${idx} of '${from}', which has ${t.length} outputs`);
     return t[idx];
   };
   let left = [...byName.values()].reduce((n, v) => n + v.nodes.length, 0);
-  const maxNode = (from: string) => byName.get(from)!.nodes.length;
+  const maxNode = (from: string) => byName.get(from)!.nodes.length + byName.get(from)!.offset;
   while (left > 0) {
     let progress = false;
     for (const [name, v] of byName) {
       while (v.made.length < v.nodes.length) {
         const refs = v.nodes[v.made.length]!;
         for (const [from, node] of refs) {
-          if (node >= Math.max(1, maxNode(from))) throw new Error(`loadModel: layer '${name}' reads node ${node} of '${from}', which has ${maxNode(from)} nodes`);
+          if (node >= Math.max(1, maxNode(from)) || node < byName.get(from)!.offset) throw new Error(`loadModel: layer '${name}' reads node ${node} of '${from}', which has ${maxNode(from)} nodes`);
         }
         const ins = refs.map((r) => tensorOf(`layer '${name}'`, r));
         if (ins.some((t) => !t)) break;
+        if (!v.layer) {
+          v.layer = v.make((ins[0] as SymbolicTensor).shape);
+          made.push(v.layer);
+        }
         v.made.push(v.layer.applyAll(ins as SymbolicTensor[]));
         left--;
         progress = true;
@@ -152,15 +167,17 @@ function functionalGraph(cfg: Config): { inputs: SymbolicTensor[]; outputs: Symb
   });
   const inputs = pick('input_layers');
   const outputs = pick('output_layers');
-  const layers = [...byName.values()].map((v) => v.layer).filter((l) => !(l instanceof InputLayer));
-  const shapes = new Map<Layer, SymbolicShape>();
-  for (const l of layers) {
-    const n = l.inboundNodes[0];
-    if (!n) continue;
-    const s = n.inputs.map((t) => [null, ...t.shape.slice(1)] as SymbolicShape);
-    shapes.set(l, s.length === 1 ? s[0]! : (s as unknown as SymbolicShape));
-  }
-  return { inputs, outputs, layers: layers.filter((l) => shapes.has(l)), shapes };
+  return { inputs, outputs };
+}
+
+const MODEL_CLASSES = ['Model', 'Functional'];
+
+/** A functional config as a model, wired but not built. */
+function nestedModel(cfg: Config, made: Layer[], name: string | undefined, depth = 0): LayersModel {
+  const g = functionalGraph(cfg, made, depth);
+  const m = LayersModel.unbuilt({ inputs: g.inputs, outputs: g.outputs, name });
+  made.push(m);
+  return m;
 }
 
 /**
@@ -178,13 +195,19 @@ export function modelFromArtifacts(a: ModelArtifacts): LayersModel {
   const seq = cls === 'Sequential';
   const made: Layer[] = [];
   try {
-    let layers: Layer[];
-    let shapes: Map<Layer, SymbolicShape>;
-    let graph: ReturnType<typeof functionalGraph> | undefined;
-    if (seq) ({ layers, shapes } = sequentialLayers(cfg));
-    else ({ layers, shapes } = graph = functionalGraph(cfg));
-    made.push(...layers);
-    const planned = plan(layers, shapes);
+    let planned: Planned[];
+    let seqLayers: Layer[] = [];
+    let graph: LayersModel | undefined;
+    const name = typeof cfg.name === 'string' ? cfg.name : undefined;
+    if (seq) {
+      const { layers, shapes } = sequentialLayers(cfg);
+      made.push(...layers);
+      seqLayers = layers;
+      planned = plan(layers, shapes);
+    } else {
+      graph = nestedModel(cfg, made, name);
+      planned = graph.plannedWeights();
+    }
     const specs = (a.weightSpecs ?? []).map((s) => checkWeightSpec(s, 'the weight specs'));
     const names = specs.map((s) => s.name.replace(/:0$/, ''));
     const unique = new Set(names).size === names.length;
@@ -211,8 +234,11 @@ export function modelFromArtifacts(a: ModelArtifacts): LayersModel {
     }
     const offsets = new Map<WeightSpec, number>();
     specs.reduce((at, s) => (offsets.set(s, at), at + specBytes(s)), 0);
-    const name = typeof cfg.name === 'string' ? cfg.name : undefined;
-    const model = seq ? new Sequential({ layers, name }) : new LayersModel({ inputs: graph!.inputs, outputs: graph!.outputs, name });
+    let model: LayersModel;
+    if (graph) {
+      graph.build([], 0);
+      model = graph;
+    } else model = new Sequential({ layers: seqLayers, name });
     const vars = model.weights;
     if (vars.length !== planned.length || vars.some((v) => !planned.some((w) => w.fullName === v.fullName && sameShape(v.shape, w.shape)))) {
       throw new Error('loadModel: the layers built weights other than they planned (a layer whose weightShapes disagrees with its build)');
