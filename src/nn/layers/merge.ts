@@ -15,8 +15,9 @@ function broadcast(op: string, a: SymbolicShape, b: SymbolicShape): SymbolicShap
   const n = Math.max(a.length, b.length);
   const out: (number | null)[] = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
+    const ia = a.length - n + i, ib = b.length - n + i;
+    const x = ia >= 0 ? a[ia]! : 1;
+    const y = ib >= 0 ? b[ib]! : 1;
     if (x === 1) out.push(y);
     else if (y === 1) out.push(x);
     else if (x === null || y === null) out.push(x ?? y);
