@@ -187,6 +187,60 @@ describe('saving and loading functional models both ways', () => {
   });
 });
 
+describe('training a graph: fitDataset, callbacks, memory', () => {
+  beforeAll(async () => {
+    await wt.setBackend('cpu');
+  });
+
+  it('fitDataset with inputs as arrays and targets keyed by name gives fit\'s batch losses; memory stays flat', async () => {
+    const xs = () => [wt.tensor(xa, [N, 4]), wt.tensor(xb, [N, 3])];
+    const ys = () => [wt.tensor(ycls, [N, 3]), wt.tensor(yreg, [N, 1])];
+    const run = async (viaDataset: boolean) => {
+      const { ours } = await pair();
+      ours.compile({ optimizer: 'adam', loss: ['categoricalCrossentropy', 'meanSquaredError'], metrics: { cls: ['accuracy'] } });
+      const losses: number[] = [];
+      const callbacks = { onBatchEnd: (_b: number, l?: wt.Logs) => void losses.push(l!.loss!) };
+      let h: wt.History;
+      if (viaDataset) {
+        const half = (t: wt.Tensor, i: number) => t.slice(i * (N / 2), N / 2);
+        const batches = () => [0, 1].map((i) => ({ xs: xs().map((t) => half(t, i)), ys: { cls: half(ys()[0]!, i), reg: half(ys()[1]!, i) } }));
+        h = await ours.fitDataset(wt.data.generator(() => batches()[Symbol.iterator]()), { epochs: 2, verbose: 0, callbacks });
+      } else {
+        h = await ours.fit(xs(), ys(), { epochs: 2, batchSize: N / 2, shuffle: false, verbose: 0, callbacks });
+      }
+      const before = wt.memory().numTensors;
+      await ours.fit(xs(), ys(), { epochs: 3, batchSize: 2, verbose: 0 });
+      const leaked = wt.memory().numTensors - before;
+      ours.dispose();
+      return { losses, h: h.history, leaked };
+    };
+    const a = await run(false), b = await run(true);
+    expect(a.losses).toHaveLength(4);
+    a.losses.forEach((v, i) => expect(b.losses[i]).toBeCloseTo(v, 6));
+    expect(Object.keys(b.h).sort()).toEqual(['cls_accuracy', 'cls_loss', 'loss', 'reg_loss']);
+    // Only the four input and target tensors the second fit was given remain.
+    expect(a.leaked).toBe(4);
+  });
+
+  it('earlyStopping ends fit once the monitored figure stops improving; custom callbacks get the model', async () => {
+    const x = wt.input({ shape: [2] });
+    const m = wt.model({ inputs: x, outputs: wt.layers.dense({ units: 1 }).apply(x), seed: 3 });
+    m.compile({ optimizer: wt.train.sgd(0.05), loss: 'mse' });
+    const xs = wt.tensor([[1, 2], [2, 1], [0, 1], [1, 0]]), ys = wt.tensor([[3], [3], [1], [1]]);
+    // The loss falls every epoch, so with mode 'max' no epoch improves on the first: stop after patience 1 + 1 more.
+    const stop = wt.callbacks.earlyStopping({ monitor: 'loss', mode: 'max', patience: 1 });
+    let seen: wt.LayersModel | undefined;
+    const h = await m.fit(xs, ys, { epochs: 10, verbose: 0, callbacks: [stop, { setModel: (mm) => { seen = mm; } }] });
+    expect(h.epoch).toEqual([0, 1, 2]);
+    expect(stop.stoppedEpoch).toBe(2);
+    expect(seen).toBe(m);
+    const h2 = await m.fit(xs, ys, { epochs: 4, verbose: 0, callbacks: wt.callbacks.earlyStopping({ monitor: 'loss' }) });
+    expect(h2.epoch).toEqual([0, 1, 2, 3]);
+    await expect(m.fit(xs, ys, { epochs: 2, verbose: 0, callbacks: wt.callbacks.earlyStopping() })).rejects.toThrow(/earlyStopping: the figure 'val_loss' is not among this fit's logs \(loss\)/);
+    m.dispose();
+  });
+});
+
 describe('the graph API', () => {
   it('layers, getLayer, inputs / outputs, names, and summary with "Connected to"', async () => {
     await wt.setBackend('cpu');

@@ -157,7 +157,7 @@ export async function fitDataset(model: LayersModel, dataset: BatchDataset, args
     const batches = checkPositive(op, 'validationBatches', args.validationBatches);
     validate = () => evaluateDataset(model, val as BatchDataset, batches === undefined ? {} : { batches }, `${op} (validationData)`);
   }
-  const cbs = hooks(op, args.callbacks);
+  const cbs = hooks(op, args.callbacks, model);
   const first = args.initialEpoch ?? 0;
   const history: History = { epoch: [], history: {}, params: { epochs, samples: 0, steps: perEpoch ?? 0, batchSize: 0 } };
   const run: Run = {

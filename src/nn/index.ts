@@ -4,6 +4,7 @@ export * as losses from './api/losses.js';
 export * as metrics from './api/metrics.js';
 export * as optimizers from './api/optimizers.js';
 export * as train from './train.js';
+export * as callbacks from './api/callbacks.js';
 export * as initializers from './api/initializers.js';
 export * as regularizers from './api/regularizers.js';
 export { sequential, Sequential, type SequentialArgs, type SequentialConfig } from './sequential.js';

@@ -30,6 +30,8 @@ export interface CustomCallbackArgs {
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** Receives { batch, size, loss, ...metrics } of that batch (reading them back costs a sync per batch). */
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** Called once before training with the model being trained (as TensorFlow.js's Callback.setModel). */
+  setModel?: (model: LayersModel) => void;
 }
 
 /** Options of model.fit (Keras's names and defaults). */
@@ -74,10 +76,12 @@ export interface History {
 }
 
 /** @internal The callback objects of `callbacks`, checked. */
-export function hooks(op: string, cbs: FitArgs['callbacks']): CustomCallbackArgs[] {
+export function hooks(op: string, cbs: FitArgs['callbacks'], model?: LayersModel): CustomCallbackArgs[] {
   if (cbs === undefined) return [];
   const list = Array.isArray(cbs) ? cbs : [cbs];
   for (const c of list) if (!c || typeof c !== 'object') throw new Error(`${op}: callbacks must be an object of hooks (onEpochEnd, onBatchEnd, ...), got ${String(c)}`);
+  // A callback that asks for the model (earlyStopping, to set stopTraining) gets it first.
+  for (const c of list) if (model && typeof c.setModel === 'function') c.setModel(model);
   return list;
 }
 
@@ -85,7 +89,7 @@ export function hooks(op: string, cbs: FitArgs['callbacks']): CustomCallbackArgs
 export async function call<K extends keyof CustomCallbackArgs>(list: CustomCallbackArgs[], k: K, ...a: Parameters<NonNullable<CustomCallbackArgs[K]>>): Promise<void> {
   for (const c of list) {
     const f = c[k] as ((...x: unknown[]) => void | Promise<void>) | undefined;
-    if (f) await f(...a);
+    if (f) await f.call(c, ...a);
   }
 }
 
@@ -196,7 +200,7 @@ export async function fit(model: LayersModel, x: NamedTensors, y: NamedTensors, 
   if (args.validationData !== undefined && (!Array.isArray(args.validationData) || args.validationData.length !== 2)) {
     throw new Error('fit: validationData must be [xVal, yVal]');
   }
-  const cbs = hooks('fit', args.callbacks);
+  const cbs = hooks('fit', args.callbacks, model);
   const verbose = args.verbose ?? 1;
   const seed = args.seed ?? freshSeed();
   const shuffle = args.shuffle ?? true;
