@@ -19,7 +19,7 @@ export { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatte
 export { Conv2D, type Conv2DArgs, type Size2D } from './conv.js';
 export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, type Pooling2DArgs } from './pooling.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
-export { ElementwiseMerge, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
+export { ElementwiseMerge, type Elementwise, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
 export { ZeroPadding2D, type ZeroPadding2DArgs, Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs } from './spatial.js';
 export { ReLU, type ReLUArgs, LeakyReLU, type LeakyReLUArgs, ELU, type ELUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
 export { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';

@@ -8,7 +8,8 @@ import type { Tensor } from '../../tensor.js';
 import { Layer, type LayerArgs } from './layer.js';
 import { fmtSymbolic, type SymbolicShape } from './symbolic.js';
 
-type Elementwise = 'Add' | 'Subtract' | 'Multiply' | 'Average' | 'Maximum' | 'Minimum';
+/** The Keras classes of the elementwise merges. */
+export type Elementwise = 'Add' | 'Subtract' | 'Multiply' | 'Average' | 'Maximum' | 'Minimum';
 
 /** Keras's broadcast of two shapes (right-aligned; 1 or null stretch). */
 function broadcast(op: string, a: SymbolicShape, b: SymbolicShape): SymbolicShape {

@@ -148,6 +148,7 @@ export abstract class SpatialDropout extends Noise {
     this.rate = checkRate(this.getClassName() === 'SpatialDropout1D' ? 'spatialDropout1d' : 'spatialDropout2d', args.rate);
   }
 
+  /** The input's shape; throws unless it has the layer's rank. */
   override computeOutputShape(s: SymbolicShape): SymbolicShape {
     if (s.length !== this.rank) throw new Error(`${this.name}: expects inputs of rank ${this.rank}, got ${fmtSymbolic(s)}`);
     return s;
