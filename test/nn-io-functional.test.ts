@@ -116,6 +116,23 @@ describe('what tfjs-layers writes and reads', () => {
     ours.dispose();
   });
 
+  it('a Sequential file whose batch_input_shape has free height and width', async () => {
+    const theirs = tfl.sequential({ layers: [
+      tfl.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [null, null, 2] as unknown as number[] }),
+      tfl.layers.globalAveragePooling2d({}),
+      tfl.layers.dense({ units: 2 }),
+    ] });
+    const a = await artifactsOf(theirs);
+    expect(JSON.stringify(a.modelTopology)).toContain('[null,null,null,2]');
+    const ours = await wt.loadLayersModel({ load: async () => a as unknown as wt.ModelArtifacts });
+    expect(ours).toBeInstanceOf(wt.Sequential);
+    for (const [h, w] of [[4, 6], [7, 3]] as const) {
+      const v = values(h * w * 2, h * w);
+      await close(ours.predict(wt.tensor(v, [1, h, w, 2])) as wt.Tensor, theirs.predict(tf.tensor(v, [1, h, w, 2])) as tf.Tensor, 1e-6);
+    }
+    ours.dispose();
+  });
+
   it.each(['uint8', 'uint16', 'float16'] as const)('%s-quantized weights dequantize as tfjs-layers dequantizes them', async (dtype) => {
     const theirs = theirModel();
     const q = quantize(await artifactsOf(theirs), dtype);

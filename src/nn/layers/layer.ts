@@ -98,8 +98,8 @@ export interface LayerArgs {
   name?: string;
   /** Whether fit updates its weights (default true). */
   trainable?: boolean;
-  /** The shape of one example (without the batch dimension); only the first layer needs it. */
-  inputShape?: readonly number[];
+  /** The shape of one example (without the batch dimension; null where any size goes); only the first layer needs it. */
+  inputShape?: readonly (number | null)[];
   /** The full input shape, batch dimension first (null when free). */
   batchInputShape?: SymbolicShape;
   /** With inputShape: a fixed batch size for batchInputShape (default null, any). */
@@ -152,8 +152,9 @@ export abstract class Layer {
     this.trainable = args.trainable ?? true;
     const shape = args.batchInputShape ?? (args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : undefined);
     if (shape !== undefined) {
-      if (!Array.isArray(shape) || shape.some((d, i) => !(d === null && i === 0) && !(Number.isInteger(d) && (d as number) > 0))) {
-        throw new Error(`${this.name}: inputShape must be an array of positive integers, got ${JSON.stringify(args.inputShape ?? args.batchInputShape)}`);
+      // null stands for a free size: the batch, or an image's height and width.
+      if (!Array.isArray(shape) || shape.some((d) => d !== null && !(Number.isInteger(d) && (d as number) > 0))) {
+        throw new Error(`${this.name}: inputShape must be an array of positive integers (or null for a free size), got ${JSON.stringify(args.inputShape ?? args.batchInputShape)}`);
       }
       this.batchInputShape = shape.slice();
     }
