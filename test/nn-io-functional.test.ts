@@ -116,6 +116,28 @@ describe('what tfjs-layers writes and reads', () => {
     ours.dispose();
   });
 
+  it('a Sequential nested in a functional model, applied twice (shared)', async () => {
+    const block = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, activation: 'relu', inputShape: [3] }), tfl.layers.dense({ units: 3 })], name: 'block' });
+    const a = tfl.input({ shape: [3], name: 'p' });
+    const y = tfl.layers.add({ name: 'join' }).apply([block.apply(a) as tfl.SymbolicTensor, block.apply(block.apply(a) as tfl.SymbolicTensor) as tfl.SymbolicTensor]) as tfl.SymbolicTensor;
+    const theirs = tfl.model({ inputs: a, outputs: y });
+    const art = await artifactsOf(theirs);
+    const before = wt.memory().numTensors;
+    const ours = await wt.loadLayersModel({ load: async () => art as unknown as wt.ModelArtifacts });
+    expect(wt.memory().numTensors - before).toBe(4);
+    expect(ours.getLayer('block')).toBeInstanceOf(wt.Sequential);
+    const v = values(5 * 3, 12);
+    await close(ours.predict(wt.tensor(v, [5, 3])) as wt.Tensor, theirs.predict(tf.tensor(v, [5, 3])) as tf.Tensor, 1e-6);
+    // Saved here, it loads there.
+    let mine: wt.ModelArtifacts | undefined;
+    await ours.save({ save: async (x) => ((mine = x), {}) });
+    const back = await tfl.loadLayersModel(tf.io.fromMemory(mine as unknown as tf.io.ModelArtifacts));
+    const p1 = await (back.predict(tf.tensor(v, [5, 3])) as tf.Tensor).data();
+    const p2 = await (theirs.predict(tf.tensor(v, [5, 3])) as tf.Tensor).data();
+    p1.forEach((x, i) => expect(x).toBeCloseTo(p2[i]!, 6));
+    ours.dispose();
+  });
+
   it('a Sequential file whose batch_input_shape has free height and width', async () => {
     const theirs = tfl.sequential({ layers: [
       tfl.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [null, null, 2] as unknown as number[] }),

@@ -80,12 +80,20 @@ export class Sequential extends LayersModel {
     else if (this.chain.length === 1 && layer.batchInputShape) this.build(layer.batchInputShape);
   }
 
-  /** Wire the chain from `start`. */
-  private connect(start: InputLayer): void {
+  /** Wire the chain from `start` (building its layers unless `build` is false). */
+  private connect(start: InputLayer, build = true): void {
     this.start = start;
     let x = start.output;
     for (const l of this.chain) x = l.apply(x);
-    this.wire(this.name, [start.output], [x]);
+    this.wire(this.name, [start.output], [x], build);
+  }
+
+  /** @internal A chain wired for inputs of `inputShape` but not built (a loaded file is checked first); build() allocates. */
+  static unbuiltChain(layers: Layer[], name: string | undefined, inputShape: SymbolicShape): Sequential {
+    const s = new Sequential({ name });
+    s.chain.push(...layers);
+    s.connect(new InputLayer({ batchInputShape: inputShape, name: uniqueName('input') }), false);
+    return s;
   }
 
   /** The layers, first to last (without the input layer, as in Keras). */
@@ -98,9 +106,13 @@ export class Sequential extends LayersModel {
   }
 
   /** Create every layer's weights for inputs of `inputShape` (batch dimension first, may be null). */
-  override build(inputShape: SymbolicShape): void {
+  override build(inputShape: SymbolicShape, seed?: number): void {
     if (this.chain.length === 0) throw new Error(`${this.name}: cannot build a model with no layers`);
-    if (this.outputs.length) return;
+    if (this.outputs.length) {
+      // Wired but not built: a chain nested in another model, built with it.
+      if (!this.built) super.build(inputShape, seed ?? this.seed);
+      return;
+    }
     const first = this.chain[0]!;
     if (first.batchInputShape && inputShape.length !== first.batchInputShape.length) {
       throw new Error(`${first.name}: expected input shape ${fmtSymbolic(first.batchInputShape)}, got ${fmtSymbolic(inputShape)}`);

@@ -39,7 +39,7 @@ function plan(layers: readonly Layer[], shapes: Map<Layer, SymbolicShape>): Plan
 }
 
 /** The layers of a Sequential config, and the shape each is built for. */
-function sequentialLayers(cfg: Config): { layers: Layer[]; shapes: Map<Layer, SymbolicShape>; start?: InputLayer } {
+function sequentialLayers(cfg: Config, given?: SymbolicShape): { layers: Layer[]; shapes: Map<Layer, SymbolicShape>; input: SymbolicShape } {
   const entries = (Array.isArray(cfg) ? cfg : cfg.layers) as Config[] | undefined;
   if (!Array.isArray(entries) || entries.length === 0) throw new Error('loadModel: the model config lists no layers');
   if (entries.length > MAX_LAYERS) throw new Error(`loadModel: the model config lists ${entries.length} layers (more than ${MAX_LAYERS})`);
@@ -55,7 +55,7 @@ function sequentialLayers(cfg: Config): { layers: Layer[]; shapes: Map<Layer, Sy
       continue;
     }
     const layer = layerFromConfig(e, layers.length === 0 ? pending : undefined, flowing);
-    const into = layers.length === 0 ? layer.batchInputShape : flowing;
+    const into = layers.length === 0 ? layer.batchInputShape ?? given : flowing;
     if (!into) throw new Error('loadModel: the first layer has no batch_input_shape, so the weights cannot be created');
     const built: SymbolicShape = [null, ...into.slice(1)];
     shapes.set(layer, built);
@@ -63,7 +63,7 @@ function sequentialLayers(cfg: Config): { layers: Layer[]; shapes: Map<Layer, Sy
     flowing = layer.computeOutputShape(built) as SymbolicShape;
   }
   if (layers.length === 0) throw new Error('loadModel: the model config lists no layers but an InputLayer');
-  return { layers, shapes };
+  return { layers, shapes, input: [null, ...(pending ?? layers[0]!.batchInputShape ?? given!).slice(1)] };
 }
 
 /** [name, node, tensor] references of one inbound node: Keras 2 / TensorFlow.js lists, or Keras 3's { args } with keras tensors. */
@@ -115,9 +115,10 @@ function functionalGraph(cfg: Config, made: Layer[], depth: number): { inputs: S
       byName.set(name, { layer, make: () => layer, nodes: [], made: [[layer.output]], offset: 0 });
       continue;
     }
-    const nested = MODEL_CLASSES.includes(e.class_name as string);
-    const make = nested
-      ? () => nestedModel(c, made, name, depth + 1)
+    const nested = MODEL_CLASSES.includes(e.class_name as string) || e.class_name === 'Sequential';
+    const make = e.class_name === 'Sequential'
+      ? (flowing: SymbolicShape) => nestedSequential(c, made, name, flowing)
+      : nested ? () => nestedModel(c, made, name, depth + 1)
       : (flowing: SymbolicShape) => layerFromConfig({ ...e, config: { ...c, name, batch_input_shape: undefined, batch_shape: undefined } }, undefined, flowing);
     // A nested model's first node is its own construction (Keras and TensorFlow.js count it): references to it start at 1.
     byName.set(name, { make, nodes, made: [], offset: nested ? 1 : 0 });
@@ -171,6 +172,15 @@ function functionalGraph(cfg: Config, made: Layer[], depth: number): { inputs: S
 }
 
 const MODEL_CLASSES = ['Model', 'Functional'];
+
+/** A Sequential config nested in a functional one, wired for the shape flowing in but not built. */
+function nestedSequential(cfg: Config, made: Layer[], name: string, flowing: SymbolicShape): Sequential {
+  const { layers, input } = sequentialLayers(cfg, flowing);
+  made.push(...layers);
+  const s = Sequential.unbuiltChain(layers, name, input);
+  made.push(s);
+  return s;
+}
 
 /** A functional config as a model, wired but not built. */
 function nestedModel(cfg: Config, made: Layer[], name: string | undefined, depth = 0): LayersModel {
