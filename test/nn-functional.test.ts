@@ -267,6 +267,18 @@ describe('the graph API', () => {
     ours.dispose();
   });
 
+  it('model weights are listed as tfjs-layers lists them: every trainable weight, then the moving statistics', () => {
+    const make = (L: typeof wt.layers | typeof tfl.layers) => {
+      const l = L as unknown as typeof wt.layers;
+      return [l.dense({ units: 3, inputShape: [2], name: 'w_d1' }), l.batchNormalization({ name: 'w_bn' }), l.dense({ units: 1, name: 'w_d2' })];
+    };
+    const ours = wt.sequential({ layers: make(wt.layers) });
+    const theirs = tfl.sequential({ layers: make(tfl.layers) as unknown as tfl.layers.Layer[] });
+    expect(ours.weights.map((w) => w.fullName)).toEqual(theirs.weights.map((w) => w.originalName));
+    expect(ours.weights.map((w) => w.fullName).slice(-2)).toEqual(['w_bn/moving_mean', 'w_bn/moving_variance']);
+    ours.dispose();
+  });
+
   it('layer.apply on concrete tensors runs the layer; a model applies as a layer', async () => {
     await wt.setBackend('cpu');
     const d = wt.layers.dense({ units: 2, kernelInitializer: 'ones', useBias: false });

@@ -223,9 +223,9 @@ export abstract class Container extends Layer {
     return readers || t.node.layer instanceof InputLayer ? undefined : t.node;
   }
 
-  /** Every weight of every layer, in layer order. */
+  /** Every weight: the trainable ones of every layer, then the others (moving statistics, frozen layers), as in Keras and TensorFlow.js. */
   override get weights(): LayerVariable[] {
-    return this.weightedLayers().flatMap((l) => l.weights);
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
 
   override get trainableWeights(): LayerVariable[] {
