@@ -222,6 +222,30 @@ describe('training a graph: fitDataset, callbacks, memory', () => {
     expect(a.leaked).toBe(4);
   });
 
+  it('metrics for every output, per output as lists, by name; predictions stay flat in memory', async () => {
+    const { ours } = await pair();
+    const x = [wt.tensor(xa, [N, 4]), wt.tensor(xb, [N, 3])], y = [wt.tensor(ycls, [N, 3]), wt.tensor(yreg, [N, 1])];
+    ours.compile({ optimizer: 'sgd', loss: ['categoricalCrossentropy', 'mse'], metrics: ['mse'] });
+    const all = await ours.evaluate(x, y);
+    expect(Object.keys(all).sort()).toEqual(['cls_loss', 'cls_mse', 'loss', 'reg_loss', 'reg_mse']);
+    // The reg head's mse metric is its mse loss.
+    expect(all.reg_mse).toBeCloseTo(all.reg_loss!, 6);
+    ours.compile({ optimizer: 'sgd', loss: ['categoricalCrossentropy', 'mse'], metrics: [['accuracy'], []] });
+    expect(ours.metricsNames).toEqual(['loss', 'cls_loss', 'reg_loss', 'cls_accuracy']);
+    const ev = await ours.evaluate(x, y, { batchSize: 3 });
+    const p = await (ours.predict(x) as wt.Tensor[])[0]!.data();
+    let right = 0;
+    for (let i = 0; i < N; i++) {
+      const row = Array.from(p.subarray(i * 3, i * 3 + 3));
+      if (ycls[i * 3 + row.indexOf(Math.max(...row))] === 1) right++;
+    }
+    expect(ev.cls_accuracy).toBeCloseTo(right / N, 6);
+    const before = wt.memory().numTensors;
+    for (let i = 0; i < 100; i++) wt.dispose(ours.predict(x, { batchSize: 3 }) as wt.Tensor[]);
+    expect(wt.memory().numTensors).toBe(before);
+    ours.dispose();
+  });
+
   it('earlyStopping ends fit once the monitored figure stops improving; custom callbacks get the model', async () => {
     const x = wt.input({ shape: [2] });
     const m = wt.model({ inputs: x, outputs: wt.layers.dense({ units: 1 }).apply(x), seed: 3 });
