@@ -247,6 +247,19 @@ describe.each(names)('hostile functional files (%s)', (backend) => {
   });
   const layer = (t: Topo, name: string) => t.model_config.config.layers.find((l) => l.name === name)!;
 
+  it('a chain of 3,000 layers loads and runs (no recursion to overflow); 10,001 layers are refused', async () => {
+    const chain = (n: number) => {
+      const layers: unknown[] = [{ class_name: 'InputLayer', name: 'x', config: { batch_input_shape: [null, 2], dtype: 'float32', name: 'x' }, inbound_nodes: [] }];
+      for (let i = 0; i < n; i++) layers.push({ class_name: 'Activation', name: `a${i}`, config: { name: `a${i}`, activation: 'linear' }, inbound_nodes: [[[i === 0 ? 'x' : `a${i - 1}`, 0, 0, {}]]] });
+      return { load: async () => ({ modelTopology: { class_name: 'Model', config: { name: 'long', layers, input_layers: [['x', 0, 0]], output_layers: [[`a${n - 1}`, 0, 0]] } }, weightSpecs: [], weightData: new ArrayBuffer(0) }) };
+    };
+    const m = await wt.loadLayersModel(chain(3000));
+    expect(Array.from(await (m.predict(wt.tensor([[1, -2]])) as wt.Tensor).data())).toEqual([1, -2]);
+    const before = snapshot();
+    await expect(wt.loadLayersModel(chain(10_001))).rejects.toThrow(/lists 10002 layers \(more than 10000\)/);
+    expect(snapshot()).toEqual(before);
+  });
+
   it.each([
     ['a cycle', (t: Topo) => { layer(t, 'h').inbound_nodes = [[['g', 0, 0, {}]]]; }, /the graph has a cycle, or inputs that never arrive: .*h/],
     ['an unknown layer class', (t: Topo) => { layer(t, 'g').class_name = 'Lambda'; }, /layer class 'Lambda' is not supported/],

@@ -48,20 +48,30 @@ export abstract class Container extends Layer {
     const given = new Set(inputs.map((t) => t.id));
     const nodes: Node[] = [];
     const seen = new Set<Node>();
-    const visit = (t: SymbolicTensor, path: string[]): void => {
-      if (given.has(t.id)) return;
-      const n = t.node;
-      if (n.layer instanceof InputLayer) {
-        throw new Error(`${op}: the graph is disconnected: output '${path[0]}' depends on input '${n.layer.name}', which is not among the model's inputs (${inputs.map((i) => i.sourceLayer.name).join(', ')})`);
+    // Depth-first, post-order, without recursion: a chain of any length (a model file may hold
+    // thousands of layers) must not exhaust the stack.
+    for (const out of outputs) {
+      const stack: { t: SymbolicTensor; next: number }[] = [{ t: out, next: 0 }];
+      while (stack.length) {
+        const top = stack[stack.length - 1]!;
+        const n = top.t.node;
+        if (given.has(top.t.id) || (top.next === 0 && seen.has(n))) {
+          stack.pop();
+          continue;
+        }
+        if (n.layer instanceof InputLayer) {
+          throw new Error(`${op}: the graph is disconnected: output '${out.sourceLayer.name}' depends on input '${n.layer.name}', which is not among the model's inputs (${inputs.map((i) => i.sourceLayer.name).join(', ')})`);
+        }
+        seen.add(n);
+        if (top.next < n.inputs.length) {
+          stack.push({ t: n.inputs[top.next++]!, next: 0 });
+          continue;
+        }
+        stack.pop();
+        nodes.push(n);
       }
-      if (seen.has(n)) return;
-      seen.add(n);
-      for (const i of n.inputs) visit(i, path.length ? path : [t.sourceLayer.name]);
-      nodes.push(n);
-    };
-    for (const t of outputs) visit(t, [t.sourceLayer.name]);
-    const layers: Layer[] = inputs.map((t) => t.sourceLayer);
-    for (const n of nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+    }
+    const layers = [...new Set<Layer>([...inputs.map((t) => t.sourceLayer), ...nodes.map((n) => n.layer)])];
     const names = new Map<string, Layer>();
     for (const l of layers) {
       const other = names.get(l.name);
@@ -88,12 +98,13 @@ export abstract class Container extends Layer {
    */
   plannedWeights(): { fullName: string; shape: number[] }[] {
     const out: { fullName: string; shape: number[] }[] = [];
+    const first = this.firstNodes();
     for (const l of this.weightedLayers()) {
       if (l instanceof Container) {
         out.push(...l.plannedWeights());
         continue;
       }
-      const n = this.nodes.find((m) => m.layer === l)!;
+      const n = first.get(l)!;
       const shapes = n.inputs.map((t) => [null, ...t.shape.slice(1)] as SymbolicShape);
       const ws = l.weightShapes((shapes.length === 1 ? shapes[0]! : shapes) as SymbolicShape);
       // The order of Layer.weights: trainable first, then the others (all in creation order when frozen).
@@ -105,12 +116,20 @@ export abstract class Container extends Layer {
 
   /** @internal Build each layer not yet built, for the shapes of its first application here, seeded by its position. */
   protected buildLayers(): void {
+    const first = this.firstNodes();
     this.weightedLayers().forEach((l, i) => {
       if (l.built) return;
-      const n = this.nodes.find((m) => m.layer === l)!;
+      const n = first.get(l)!;
       const shapes = n.inputs.map((t) => [null, ...t.shape.slice(1)] as SymbolicShape);
       l.build(shapes.length === 1 ? shapes[0]! : shapes, mixSeed(this.seed, i));
     });
+  }
+
+  /** Each layer's first application in this graph. */
+  private firstNodes(): Map<Layer, Node> {
+    const m = new Map<Layer, Node>();
+    for (const n of this.nodes) if (!m.has(n.layer)) m.set(n.layer, n);
+    return m;
   }
 
   /** The layers but the input layers, in the order they first run. */

@@ -44,6 +44,7 @@ export class Sequential extends LayersModel {
   static override readonly className: string = 'Sequential';
   private readonly chain: Layer[] = [];
   private start?: InputLayer;
+  private deferred = false;
 
   constructor(args: SequentialArgs | Layer[] = {}) {
     const a: SequentialArgs = Array.isArray(args) ? { layers: args } : args;
@@ -51,7 +52,15 @@ export class Sequential extends LayersModel {
     if (a.seed !== undefined && !Number.isInteger(a.seed)) throw new Error(`sequential: seed must be an integer, got ${String(a.seed)}`);
     super({ name: a.name ?? uniqueName('sequential') });
     this.seed = a.seed ?? freshSeed();
-    for (const l of a.layers ?? []) this.add(l);
+    // The chain is wired once, after every layer is checked (not once per layer).
+    this.deferred = true;
+    try {
+      for (const l of a.layers ?? []) this.add(l);
+    } finally {
+      this.deferred = false;
+    }
+    if (this.start && this.chain.length) this.connect(this.start);
+    else if (this.chain[0]?.batchInputShape) this.build(this.chain[0].batchInputShape);
   }
 
   override getClassName(): string {
@@ -69,6 +78,10 @@ export class Sequential extends LayersModel {
     if (this.chain.includes(layer) || this.chain.some((l) => l.name === layer.name)) throw new Error(`sequential.add: a layer named '${layer.name}' is already in the model`);
     if ((this.chain.length > 0 || this.start) && layer.batchInputShape) throw new Error(`sequential.add: only the first layer may set inputShape ('${layer.name}' does)`);
     if (layer.outputCount !== 1) throw new Error(`sequential.add: '${layer.name}' has ${layer.outputCount} outputs; a Sequential model's layers have one`);
+    if (this.deferred) {
+      this.chain.push(layer);
+      return;
+    }
     if (this.outputs.length) {
       const out = layer.apply(this.outputs[0]!);
       this.chain.push(layer);

@@ -19,7 +19,7 @@ import { layerFromConfig, shapeOf, type Config } from './layer-configs.js';
 import { checkWeightSpec, specBytes } from './untrusted.js';
 
 /** More layers than any real model has: a file listing more is refused before it is read further. */
-const MAX_LAYERS = 100_000;
+const MAX_LAYERS = 10_000;
 
 interface Planned {
   fullName: string;
