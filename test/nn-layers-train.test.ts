@@ -30,6 +30,7 @@ const CASES: [string, number[], Build][] = [
   ['reLU maxValue', [6], (L, x) => L.reLU!({ maxValue: 0.3 }).apply(L.dense!({ units: 5 }).apply(x))],
   ['leakyReLU', [6], (L, x) => L.leakyReLU!({ alpha: 0.1 }).apply(L.dense!({ units: 5 }).apply(x))],
   ['elu', [6], (L, x) => L.elu!().apply(L.dense!({ units: 5 }).apply(x))],
+  ['prelu', [6], (L, x) => L.prelu!().apply(L.dense!({ units: 5 }).apply(x))],
   ['softmax', [6], (L, x) => L.softmax!().apply(L.dense!({ units: 5 }).apply(x))],
   ['layerNormalization', [6], (L, x) => L.layerNormalization!().apply(L.dense!({ units: 5 }).apply(x))],
   ['merges', [6], (L, x) => {

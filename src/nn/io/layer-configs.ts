@@ -13,7 +13,7 @@ import type { Layer, LayerArgs, SymbolicShape } from '../layers/layer.js';
 import type { RegularizerIdentifier } from '../regularizers.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../layers/merge.js';
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from '../layers/spatial.js';
-import { ELU, LeakyReLU, ReLU, SoftmaxLayer, ThresholdedReLU } from '../layers/activation-layers.js';
+import { ELU, LeakyReLU, PReLU, ReLU, SoftmaxLayer, ThresholdedReLU } from '../layers/activation-layers.js';
 import { LayerNormalization } from '../layers/layernorm.js';
 import { Embedding, Permute, RepeatVector, Rescaling } from '../layers/reshaping.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D } from '../layers/noise.js';
@@ -22,7 +22,7 @@ import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, Spatial
 export const SUPPORTED = [
   'InputLayer', 'Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Activation', 'Dropout', 'Flatten', 'Reshape',
   'BatchNormalization', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'ZeroPadding2D', 'Cropping2D',
-  'UpSampling2D', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'LayerNormalization', 'Embedding', 'Permute', 'RepeatVector',
+  'UpSampling2D', 'ReLU', 'PReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'LayerNormalization', 'Embedding', 'Permute', 'RepeatVector',
   'Rescaling', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D',
 ];
 
@@ -159,6 +159,7 @@ export function layerFromConfig(entry: Config, inputShape: SymbolicShape | undef
     case 'UpSampling2D': return new UpSampling2D({ ...base, size: c.size as [number, number], interpolation: c.interpolation as 'nearest' | 'bilinear' | undefined, dataFormat: format(c.data_format) });
     case 'ReLU': return new ReLU({ ...base, maxValue: c.max_value as number | null | undefined, negativeSlope: c.negative_slope as number | undefined, threshold: c.threshold as number | undefined });
     case 'LeakyReLU': return new LeakyReLU({ ...base, alpha: (c.alpha ?? c.negative_slope) as number | undefined });
+    case 'PReLU': return new PReLU({ ...base, alphaInitializer: init(c.alpha_initializer), sharedAxes: (c.shared_axes ?? undefined) as number[] | undefined });
     case 'ELU': return new ELU({ ...base, alpha: c.alpha as number | undefined });
     case 'Softmax': return new SoftmaxLayer({ ...base, axis: lastAxis(c.axis, flowing) });
     case 'ThresholdedReLU': return new ThresholdedReLU({ ...base, theta: c.theta as number | undefined });

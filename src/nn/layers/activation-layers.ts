@@ -1,12 +1,13 @@
 /**
  * Activations as layers with their own options (Keras's advanced activations): reLU (maxValue,
- * negativeSlope, threshold), leakyReLU, elu, softmax (any axis) and thresholdedReLU. Weightless,
- * composed from existing ops.
+ * negativeSlope, threshold), leakyReLU, elu, softmax (any axis), thresholdedReLU, and prelu (the
+ * only one with a weight, its learnt slopes). Composed from existing ops.
  */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
-import { Layer, type LayerArgs } from './layer.js';
-import type { SymbolicShape } from './symbolic.js';
+import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
+import { Layer, type LayerArgs, type LayerVariable, type WeightPlan } from './layer.js';
+import { fmtSymbolic, type SymbolicShape } from './symbolic.js';
 
 function num(op: string, name: string, v: unknown, fallback: number, min = -Infinity): number {
   if (v === undefined || v === null) return fallback;
@@ -191,5 +192,69 @@ export class SoftmaxLayer extends Elementwise {
 
   override getConfig(): Record<string, unknown> {
     return { axis: this.axis, ...super.getConfig() };
+  }
+}
+
+/** Options of prelu (Keras's names). */
+export interface PReLUArgs extends LayerArgs {
+  /** Initial slopes (default 'zeros', as in Keras). */
+  alphaInitializer?: InitializerIdentifier | Initializer;
+  /** Axes (counted from 1, the batch being 0) along which one slope is shared, e.g. [1, 2] for one slope per image channel. */
+  sharedAxes?: number | number[];
+}
+
+/** x for x >= 0, alpha * x below, with a learnt alpha per input element (or per channel with sharedAxes). */
+export class PReLU extends Layer {
+  /** Keras's class name, as in model.json. */
+  static readonly className = 'PReLU';
+  /** Axes sharing one slope, or null. */
+  readonly sharedAxes: number[] | null;
+  private readonly init: Initializer;
+  /** The slopes, once built. */
+  alpha?: LayerVariable;
+
+  constructor(args: PReLUArgs = {}) {
+    super(args);
+    const s = args.sharedAxes;
+    const axes = s === undefined || s === null ? null : Array.isArray(s) ? s : [s];
+    if (axes && axes.some((a) => !Number.isInteger(a) || a < 1)) throw new Error(`prelu: sharedAxes must be positive integers (axis 0 is the batch), got ${JSON.stringify(s)}`);
+    this.sharedAxes = axes;
+    this.init = getInitializer('prelu', args.alphaInitializer, 'zeros');
+  }
+
+  getClassName(): string {
+    return PReLU.className;
+  }
+
+  /** alpha: the input's shape without the batch, 1 along the shared axes. */
+  override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
+    const shape = inputShape.slice(1).map((d, i) => (this.sharedAxes?.includes(i + 1) ? 1 : d));
+    if (shape.some((d) => d === null)) throw new Error(`${this.name}: needs the input's non-batch dimensions known (or shared), got ${fmtSymbolic(inputShape)}`);
+    return [{ name: 'alpha', shape: shape as number[], trainable: true }];
+  }
+
+  override build(inputShape: SymbolicShape, seed: number): void {
+    this.alpha = this.addWeight('alpha', this.weightShapes(inputShape)[0]!.shape, this.init, seed);
+    super.build(inputShape, seed);
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  call(x: Tensor): Tensor {
+    if (!this.alpha) throw new Error(`${this.name}: the layer is not built yet`);
+    // relu(x) - alpha * relu(-x): alpha * x below zero, x above.
+    return ops.sub(ops.relu(x), ops.mul(this.alpha.value, ops.relu(ops.neg(x))));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      alpha_initializer: { class_name: this.init.className, config: this.init.getConfig() },
+      alpha_regularizer: null,
+      alpha_constraint: null,
+      shared_axes: this.sharedAxes,
+      ...super.getConfig(),
+    };
   }
 }

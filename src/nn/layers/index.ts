@@ -7,7 +7,7 @@ import { Dense, type DenseArgs } from './dense.js';
 import type { Layer, LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, type ConcatenateArgs, Dot, type DotArgs, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs, ZeroPadding2D, type ZeroPadding2DArgs } from './spatial.js';
-import { ELU, type ELUArgs, LeakyReLU, type LeakyReLUArgs, ReLU, type ReLUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
+import { ELU, type ELUArgs, LeakyReLU, type LeakyReLUArgs, PReLU, type PReLUArgs, ReLU, type ReLUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector, type RepeatVectorArgs, Rescaling, type RescalingArgs } from './reshaping.js';
@@ -21,7 +21,7 @@ export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, type Pooling2DA
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 export { ElementwiseMerge, type Elementwise, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
 export { ZeroPadding2D, type ZeroPadding2DArgs, Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs } from './spatial.js';
-export { ReLU, type ReLUArgs, LeakyReLU, type LeakyReLUArgs, ELU, type ELUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
+export { ReLU, type ReLUArgs, PReLU, type PReLUArgs, LeakyReLU, type LeakyReLUArgs, ELU, type ELUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
 export { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';
 export { InputLayer, type InputLayerArgs } from './input.js';
 export { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector, type RepeatVectorArgs, Rescaling, type RescalingArgs } from './reshaping.js';
@@ -213,4 +213,9 @@ export function spatialDropout1d(args: NoiseRateArgs): SpatialDropout1D {
 /** Drops whole channels of images in training. */
 export function spatialDropout2d(args: NoiseRateArgs): SpatialDropout2D {
   return new SpatialDropout2D(args);
+}
+
+/** leakyReLU with learnt slopes: one per input element, or per channel with sharedAxes (default alpha 0). */
+export function prelu(args: PReLUArgs = {}): PReLU {
+  return new PReLU(args);
 }
