@@ -7,16 +7,17 @@
 import { dispose } from '../memory.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkBatchSize, evaluateSums, type Sequential } from './model.js';
+import { checkExamples, disposeAll, type NamedTensors } from './data.js';
+import { checkBatchSize, evaluateSums, type LayersModel } from './model.js';
 import { freshSeed } from './seed.js';
 import { accumulateStep, batchEnd, call, endEpoch, evaluateTensors, hooks, type CustomCallbackArgs, type History, type Run } from './training.js';
 
 /** One batch: inputs [batch, ...] and targets [batch, ...] with the same number of examples. */
 export interface TensorBatch {
-  /** Inputs, [batch, ...the model's input shape]. */
-  xs: Tensor;
-  /** Targets, [batch, ...the model's output shape]. */
-  ys: Tensor;
+  /** Inputs, [batch, ...the model's input shape]: one tensor, or (several inputs) an array in input order or an object keyed by input name. */
+  xs: NamedTensors;
+  /** Targets, [batch, ...the model's output shape]: one tensor, or (several outputs) an array or an object keyed by output name. */
+  ys: NamedTensors;
 }
 
 /** What fitDataset and evaluateDataset iterate: a `wt.data` Dataset, an array, a generator, any (async) iterable of batches. */
@@ -32,7 +33,7 @@ export interface FitDatasetArgs {
    */
   batchesPerEpoch?: number;
   /** Evaluated at the end of each epoch into val_loss, val_<metric>: a dataset of batches, or [xVal, yVal] tensors. */
-  validationData?: BatchDataset | [Tensor, Tensor];
+  validationData?: BatchDataset | [NamedTensors, NamedTensors];
   /** With a validation dataset: how many of its batches to use (default all). */
   validationBatches?: number;
   /** With [xVal, yVal]: examples per evaluation step (default 32). */
@@ -66,19 +67,29 @@ function iterate(op: string, ds: unknown): AsyncIterator<unknown> | Iterator<unk
   return typeof d[Symbol.asyncIterator] === 'function' ? d[Symbol.asyncIterator]!() : d[Symbol.iterator]!();
 }
 
-/** The batch's tensors, checked; whatever arrived is disposed when it is not a usable batch. */
-function checkBatch(op: string, v: unknown, b: number): TensorBatch {
-  const xs = (v as Partial<TensorBatch> | null)?.xs;
-  const ys = (v as Partial<TensorBatch> | null)?.ys;
-  if (!(xs instanceof Tensor) || !(ys instanceof Tensor)) {
+const isBatchPart = (v: unknown): boolean => v instanceof Tensor || (v !== null && typeof v === 'object');
+
+/** The batch's tensors as lists, checked; whatever arrived is disposed when it is not a usable batch. */
+function checkBatch(model: LayersModel, op: string, v: unknown, b: number): { xs: Tensor[]; ys: Tensor[]; all: Tensor[] } {
+  const x = (v as Partial<TensorBatch> | null)?.xs;
+  const y = (v as Partial<TensorBatch> | null)?.ys;
+  if (!isBatchPart(x) || !isBatchPart(y)) {
     dispose(v);
     throw new Error(`${op}: batch ${b} must be { xs: Tensor, ys: Tensor }, got ${v === null ? 'null' : typeof v === 'object' ? `{ ${Object.keys(v as object).join(', ')} }` : typeof v}`);
   }
-  if (xs.rank < 1 || ys.rank < 1 || xs.shape[0] !== ys.shape[0] || xs.shape[0] === 0) {
-    dispose([xs, ys]);
-    throw new Error(`${op}: batch ${b}: xs ${fmt(xs.shape)} and ys ${fmt(ys.shape)} must hold the same number (> 0) of examples (first dimension)`);
+  try {
+    const xs = model.inputsOf(`${op}: batch ${b}`, x);
+    const ys = model.ysOf(`${op}: batch ${b}`, y);
+    const n = xs[0]!.shape[0]!;
+    if ([...xs, ...ys].some((t) => t.shape[0] !== n) || n === 0) {
+      throw new Error(`${op}: batch ${b}: xs ${xs.map((t) => fmt(t.shape)).join(', ')} and ys ${ys.map((t) => fmt(t.shape)).join(', ')} must hold the same number (> 0) of examples (first dimension)`);
+    }
+    return { xs, ys, all: [...xs, ...ys] };
+  } catch (e) {
+    disposeAll(x);
+    disposeAll(y);
+    throw e;
   }
-  return { xs, ys };
 }
 
 function checkPositive(op: string, name: string, v: unknown): number | undefined {
@@ -88,7 +99,7 @@ function checkPositive(op: string, name: string, v: unknown): number | undefined
 }
 
 /** @internal model.evaluateDataset (see Sequential.evaluateDataset). */
-export async function evaluateDataset(model: Sequential, dataset: BatchDataset, args: EvaluateDatasetArgs = {}, op = 'evaluateDataset'): Promise<Record<string, number>> {
+export async function evaluateDataset(model: LayersModel, dataset: BatchDataset, args: EvaluateDatasetArgs = {}, op = 'evaluateDataset'): Promise<Record<string, number>> {
   if (!model.compiled) throw new Error(`${op}: the model must be compiled first (call model.compile({ optimizer, loss }))`);
   const limit = checkPositive(op, 'batches', args?.batches) ?? Infinity;
   const it = iterate(op, dataset);
@@ -98,23 +109,22 @@ export async function evaluateDataset(model: Sequential, dataset: BatchDataset, 
     for (let b = 0; b < limit; b++) {
       const r = await it.next();
       if (r.done) break;
-      const { xs, ys } = checkBatch(op, r.value, b);
+      const { xs, ys, all } = checkBatch(model, op, r.value, b);
       try {
-        if (!model.built) model.build([null, ...xs.shape.slice(1)]);
-        const part = evaluateSums(model, xs, ys, xs.shape[0]!);
+        const part = evaluateSums(model, xs, ys, xs[0]!.shape[0]!);
         const next = sums.length ? part.map((t, i) => t.add(sums[i]!)) : part;
         if (sums.length) dispose(part);
         dispose(sums);
         sums = next;
-        n += xs.shape[0]!;
+        n += xs[0]!.shape[0]!;
       } finally {
-        dispose([xs, ys]);
+        dispose(all);
       }
     }
     if (n === 0) throw new Error(`${op}: the dataset yielded no batches`);
     const vals = await Promise.all(sums.map((t) => t.data()));
     const out: Record<string, number> = {};
-    ['loss', ...model.compiled.metrics.map((m) => m.name)].forEach((k, i) => (out[k] = vals[i]![0]! / n));
+    model.compiled.names.forEach((k, i) => (out[k] = vals[i]![0]! / n));
     return out;
   } finally {
     dispose(sums);
@@ -122,7 +132,7 @@ export async function evaluateDataset(model: Sequential, dataset: BatchDataset, 
 }
 
 /** @internal model.fitDataset's loop (see Sequential.fitDataset). */
-export async function fitDataset(model: Sequential, dataset: BatchDataset, args: FitDatasetArgs = {}): Promise<History> {
+export async function fitDataset(model: LayersModel, dataset: BatchDataset, args: FitDatasetArgs = {}): Promise<History> {
   const op = 'fitDataset';
   if (!model.compiled) throw new Error(`${op}: the model must be compiled before fitDataset (call model.compile({ optimizer, loss, metrics }))`);
   if (args === null || typeof args !== 'object') throw new Error(`${op}: expected an options object, got ${String(args)}`);
@@ -133,26 +143,28 @@ export async function fitDataset(model: Sequential, dataset: BatchDataset, args:
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new Error(`${op}: seed must be an integer, got ${String(args.seed)}`);
   const val = args.validationData;
   let validate: () => Promise<Record<string, number> | undefined> = async () => undefined;
-  if (Array.isArray(val)) {
-    const [xv, yv] = val as [Tensor, Tensor];
-    if (val.length !== 2 || !(xv instanceof Tensor) || !(yv instanceof Tensor) || xv.shape[0] !== yv.shape[0]) {
-      throw new Error(`${op}: validationData must be a dataset of { xs, ys } batches or [xVal, yVal] tensors with the same number of examples`);
-    }
+  if (Array.isArray(val) && val.length === 2 && !(val[0] !== null && typeof val[0] === 'object' && 'xs' in val[0])) {
+    const [xv, yv] = val as [NamedTensors, NamedTensors];
     const vbs = checkBatchSize(op, args.validationBatchSize ?? 32);
-    validate = () => evaluateTensors(model, xv, yv, vbs);
+    validate = async () => {
+      const xl = model.inputsOf(`${op} (validationData)`, xv);
+      const yl = model.ysOf(`${op} (validationData)`, yv);
+      checkExamples(`${op} (validationData)`, xl, yl);
+      return evaluateTensors(model, xl, yl, vbs);
+    };
   } else if (val !== undefined) {
     checkIterable(`${op} (validationData)`, val);
     const batches = checkPositive(op, 'validationBatches', args.validationBatches);
-    validate = () => evaluateDataset(model, val, batches === undefined ? {} : { batches }, `${op} (validationData)`);
+    validate = () => evaluateDataset(model, val as BatchDataset, batches === undefined ? {} : { batches }, `${op} (validationData)`);
   }
-  const cbs = hooks(op, args.callbacks);
+  const cbs = hooks(op, args.callbacks, model);
   const first = args.initialEpoch ?? 0;
   const history: History = { epoch: [], history: {}, params: { epochs, samples: 0, steps: perEpoch ?? 0, batchSize: 0 } };
   const run: Run = {
     op, model, cbs, history,
     seed: args.seed ?? freshSeed(),
     verbose: args.verbose ?? 1,
-    names: ['loss', ...model.compiled.metrics.map((m) => m.name)],
+    names: model.compiled.names,
     wantBatchLogs: cbs.some((cb) => cb.onBatchEnd),
     lastEpoch: first + epochs,
   };
@@ -177,18 +189,17 @@ export async function fitDataset(model: Sequential, dataset: BatchDataset, args:
           }
           break;
         }
-        const { xs, ys } = checkBatch(op, r.value, b);
-        const size = xs.shape[0]!;
+        const { xs, ys, all } = checkBatch(model, op, r.value, b);
+        const size = xs[0]!.shape[0]!;
         try {
-          if (!model.built) model.build([null, ...xs.shape.slice(1)]);
           await call(cbs, 'onBatchBegin', b, { batch: b, size });
           const [nextSums, batchVals] = accumulateStep(run, () => [xs, ys], size, sums, epoch, b);
           dispose(sums);
           sums = nextSums;
-          xs.backend.flush();
+          xs[0]!.backend.flush();
           await batchEnd(run, b, size, batchVals);
         } finally {
-          dispose([xs, ys]);
+          dispose(all);
         }
         seen += size;
         history.params.batchSize = Math.max(history.params.batchSize, size);

@@ -1,18 +1,26 @@
-/** The neural-network layer: layers, losses, optimizers, initializers, metrics, Sequential and model I/O. */
+/** The neural-network layer: layers, losses, optimizers, initializers, metrics, functional and Sequential models, model I/O. */
 export * as layers from './layers/index.js';
 export * as losses from './api/losses.js';
 export * as metrics from './api/metrics.js';
 export * as optimizers from './api/optimizers.js';
 export * as train from './train.js';
+export * as callbacks from './api/callbacks.js';
 export * as initializers from './api/initializers.js';
 export * as regularizers from './api/regularizers.js';
-export { sequential, Sequential, Sequential as Model, type SequentialArgs, type SequentialConfig, type CompileArgs, type EvaluateArgs } from './model.js';
+export { sequential, Sequential, type SequentialArgs, type SequentialConfig } from './sequential.js';
+export { model, LayersModel, LayersModel as Model, type ModelArgs, type EvaluateArgs, type PredictArgs } from './model.js';
+export type { CompileArgs, LossSpec, MetricSpec } from './compile.js';
+export type { NamedTensors } from './data.js';
+export { input, InputLayer, type InputArgs, type InputLayerArgs } from './layers/input.js';
+export { SymbolicTensor, Node } from './layers/symbolic.js';
+export { Container } from './graph.js';
 export type { FitArgs, History, Logs, CustomCallbackArgs } from './training.js';
 export type { FitDatasetArgs, EvaluateDatasetArgs, BatchDataset, TensorBatch } from './fit-dataset.js';
 export type { SummaryOptions } from './summary.js';
-export { loadModel, loadModel as loadLayersModel, type IOHandler, type SaveResult } from './io/handlers.js';
+export type { IOHandler, SaveResult } from './io/handlers.js';
+export { loadLayersModel, loadLayersModel as loadModel } from './io/load.js';
 export type { ModelArtifacts, WeightSpec } from './io/artifacts.js';
-export { Layer, LayerVariable, type LayerArgs, type SymbolicShape, type WeightPlan } from './layers/layer.js';
+export { Layer, LayerVariable, type LayerArgs, type SymbolicShape, type WeightPlan, type ApplyArgs, type CallContext } from './layers/layer.js';
 export type { Optimizer } from './optimizers.js';
 export type { Initializer } from './initializers.js';
 export type { ActivationIdentifier } from './activations.js';

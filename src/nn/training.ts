@@ -8,8 +8,9 @@ import { dispose, keep, tidy } from '../memory.js';
 import { fromData } from '../ops/core.js';
 import * as ops from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
+import { checkExamples, gatherAll, sliceAll, type NamedTensors } from './data.js';
 import type { CallContext } from './layers/layer.js';
-import { checkBatchSize, checkXY, evaluateSums, type Sequential } from './model.js';
+import { checkBatchSize, evaluateSums, type LayersModel } from './model.js';
 import { freshSeed, mixSeed, permutation } from './seed.js';
 
 /** Logs passed to callbacks: loss and metric names to numbers (val_ prefixed for validation). */
@@ -29,6 +30,8 @@ export interface CustomCallbackArgs {
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   /** Receives { batch, size, loss, ...metrics } of that batch (reading them back costs a sync per batch). */
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** Called once before training with the model being trained (as TensorFlow.js's Callback.setModel). */
+  setModel?: (model: LayersModel) => void;
 }
 
 /** Options of model.fit (Keras's names and defaults). */
@@ -39,8 +42,8 @@ export interface FitArgs {
   batchSize?: number;
   /** Shuffle the examples each epoch (default true), seeded by `seed`. */
   shuffle?: boolean;
-  /** Evaluated at the end of each epoch into val_loss, val_<metric>. */
-  validationData?: [Tensor, Tensor];
+  /** Evaluated at the end of each epoch into val_loss, val_<metric>: [xVal, yVal], each as x and y are given. */
+  validationData?: [NamedTensors, NamedTensors];
   /** Hold out this fraction of the last examples (before shuffling) for validation. */
   validationSplit?: number;
   /** Hooks called at the start and end of training, epochs and batches. */
@@ -73,10 +76,12 @@ export interface History {
 }
 
 /** @internal The callback objects of `callbacks`, checked. */
-export function hooks(op: string, cbs: FitArgs['callbacks']): CustomCallbackArgs[] {
+export function hooks(op: string, cbs: FitArgs['callbacks'], model?: LayersModel): CustomCallbackArgs[] {
   if (cbs === undefined) return [];
   const list = Array.isArray(cbs) ? cbs : [cbs];
   for (const c of list) if (!c || typeof c !== 'object') throw new Error(`${op}: callbacks must be an object of hooks (onEpochEnd, onBatchEnd, ...), got ${String(c)}`);
+  // A callback that asks for the model (earlyStopping, to set stopTraining) gets it first.
+  for (const c of list) if (model && typeof c.setModel === 'function') c.setModel(model);
   return list;
 }
 
@@ -84,7 +89,7 @@ export function hooks(op: string, cbs: FitArgs['callbacks']): CustomCallbackArgs
 export async function call<K extends keyof CustomCallbackArgs>(list: CustomCallbackArgs[], k: K, ...a: Parameters<NonNullable<CustomCallbackArgs[K]>>): Promise<void> {
   for (const c of list) {
     const f = c[k] as ((...x: unknown[]) => void | Promise<void>) | undefined;
-    if (f) await f(...a);
+    if (f) await f.call(c, ...a);
   }
 }
 
@@ -93,7 +98,7 @@ const fmtLogs = (logs: Logs): string => Object.entries(logs).map(([k, v]) => `${
 /** @internal What one training run shares between its epochs (fit and fitDataset alike). */
 export interface Run {
   op: string;
-  model: Sequential;
+  model: LayersModel;
   cbs: CustomCallbackArgs[];
   names: string[];
   seed: number;
@@ -108,7 +113,7 @@ export interface Run {
  * size-weighted sums of loss and metrics with this batch added, plus this batch's own values when
  * batch logs are wanted.
  */
-export function accumulateStep(run: Run, xb: () => [Tensor, Tensor], size: number, sums: Tensor[], epoch: number, b: number): [Tensor[], Tensor[]] {
+export function accumulateStep(run: Run, xb: () => [Tensor[], Tensor[]], size: number, sums: Tensor[], epoch: number, b: number): [Tensor[], Tensor[]] {
   return tidy(() => {
     const [x, y] = xb();
     const vals = trainStep(run.model, x, y, mixSeed(run.seed, 0x7fff, epoch, b));
@@ -148,31 +153,28 @@ export async function endEpoch(run: Run, epoch: number, t0: number, sums: Tensor
 }
 
 /** @internal Loss and metrics of (x, y), averaged over its examples, computed `bs` at a time. */
-export async function evaluateTensors(model: Sequential, x: Tensor, y: Tensor, bs: number): Promise<Record<string, number>> {
-  const vs = evaluateSums(model, x, y, bs);
+export async function evaluateTensors(model: LayersModel, xs: Tensor[], ys: Tensor[], bs: number): Promise<Record<string, number>> {
+  const vs = evaluateSums(model, xs, ys, bs);
   const vd = await Promise.all(vs.map((t) => t.data()));
   dispose(vs);
   const out: Record<string, number> = {};
-  ['loss', ...model.compiled!.metrics.map((m) => m.name)].forEach((k, i) => (out[k] = vd[i]![0]! / x.shape[0]!));
+  model.compiled!.names.forEach((k, i) => (out[k] = vd[i]![0]! / xs[0]!.shape[0]!));
   return out;
 }
 
 /** @internal One training step on (xb, yb); returns the loss and metric values as device scalars. */
-export function trainStep(model: Sequential, xb: Tensor, yb: Tensor, seed: number): Tensor[] {
+export function trainStep(model: LayersModel, xb: Tensor[], yb: Tensor[], seed: number): Tensor[] {
   const c = model.compiled!;
   const vars = model.trainableWeights;
   const params = vars.map((v) => v.value);
   const ctx: CallContext = { training: true, seed, updates: [] };
   let metricVals: Tensor[] = [];
   const [loss, grads] = valueAndGrad<Tensor[]>(() => {
-    const { loss: l, pred } = model.lossAndPredictions(xb, yb, ctx);
+    const r = model.lossAndPredictions(xb, yb, ctx);
     // Kept: valueAndGrad frees what f made except its result.
-    if (c.metrics.length) {
-      const p = pred();
-      metricVals = c.metrics.map((m) => keep(m.fn(yb, p)));
-    }
+    if (c.names.length > 1) metricVals = model.figures(yb, r).slice(1).map((t) => keep(t));
     for (const [, t] of ctx.updates) keep(t);
-    return l;
+    return r.loss;
   })(params);
   c.optimizer.applyGradients(params.map((p, i) => [p, grads[i]!] as const));
   for (const [v, t] of ctx.updates) v.replace(t);
@@ -183,9 +185,11 @@ export function trainStep(model: Sequential, xb: Tensor, yb: Tensor, seed: numbe
 }
 
 /** @internal model.fit's loop (see Sequential.fit). */
-export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
+export async function fit(model: LayersModel, x: NamedTensors, y: NamedTensors, args: FitArgs = {}): Promise<History> {
   if (!model.compiled) throw new Error(`fit: the model must be compiled before fit (call model.compile({ optimizer, loss, metrics }))`);
-  checkXY('fit', x, y);
+  const xs = toInputs(model, 'fit', x);
+  const ys = model.ysOf('fit', y);
+  const total = checkExamples('fit', xs, ys);
   if (args === null || typeof args !== 'object') throw new Error(`fit: expected an options object, got ${String(args)}`);
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${String(args.epochs)}`);
@@ -196,43 +200,43 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
   if (args.validationData !== undefined && (!Array.isArray(args.validationData) || args.validationData.length !== 2)) {
     throw new Error('fit: validationData must be [xVal, yVal]');
   }
-  const cbs = hooks('fit', args.callbacks);
+  const cbs = hooks('fit', args.callbacks, model);
   const verbose = args.verbose ?? 1;
   const seed = args.seed ?? freshSeed();
   const shuffle = args.shuffle ?? true;
   const c = model.compiled;
 
-  let xTrain = x, yTrain = y, xVal: Tensor | undefined, yVal: Tensor | undefined;
+  let xTrain = xs, yTrain = ys, xVal: Tensor[] | undefined, yVal: Tensor[] | undefined;
   const owned: Tensor[] = [];
   if (args.validationData) {
-    [xVal, yVal] = args.validationData;
-    checkXY('fit (validationData)', xVal, yVal);
+    xVal = toInputs(model, 'fit (validationData)', args.validationData[0]);
+    yVal = model.ysOf('fit (validationData)', args.validationData[1]);
+    checkExamples('fit (validationData)', xVal, yVal);
   } else if (split > 0) {
-    const nTrain = Math.floor(x.shape[0]! * (1 - split));
-    if (nTrain < 1 || nTrain >= x.shape[0]!) throw new Error(`fit: validationSplit ${split} of ${x.shape[0]} examples leaves no training or no validation examples`);
-    [xTrain, yTrain, xVal, yVal] = [ops.slice(x, 0, nTrain), ops.slice(y, 0, nTrain), ops.slice(x, nTrain), ops.slice(y, nTrain)];
-    owned.push(xTrain, yTrain, xVal, yVal);
+    const nTrain = Math.floor(total * (1 - split));
+    if (nTrain < 1 || nTrain >= total) throw new Error(`fit: validationSplit ${split} of ${total} examples leaves no training or no validation examples`);
+    [xTrain, yTrain, xVal, yVal] = [sliceAll(xs, 0, nTrain), sliceAll(ys, 0, nTrain), sliceAll(xs, nTrain, total - nTrain), sliceAll(ys, nTrain, total - nTrain)];
+    owned.push(...xTrain, ...yTrain, ...xVal, ...yVal);
   }
-  const n = xTrain.shape[0]!;
+  const n = xTrain[0]!.shape[0]!;
   const steps = Math.ceil(n / bs);
   const history: History = { epoch: [], history: {}, params: { epochs, samples: n, steps, batchSize: bs } };
-  const backend = x.backend;
+  const backend = xs[0]!.backend;
   model.stopTraining = false;
   const first = args.initialEpoch ?? 0;
   const run: Run = {
     op: 'fit', model, cbs, seed, history, verbose,
-    names: ['loss', ...c.metrics.map((m) => m.name)],
+    names: c.names,
     wantBatchLogs: cbs.some((cb) => cb.onBatchEnd),
     lastEpoch: first + epochs,
   };
 
   try {
-    if (!model.built) model.build([null, ...xTrain.shape.slice(1)]);
     await call(cbs, 'onTrainBegin', {});
     for (let epoch = first; epoch < first + epochs && !model.stopTraining; epoch++) {
       await call(cbs, 'onEpochBegin', epoch, {});
       const t0 = Date.now();
-      const order = shuffle ? fromData(permutation(n, mixSeed(seed, epoch)), [n], 'int32', xTrain.backend) : undefined;
+      const order = shuffle ? fromData(permutation(n, mixSeed(seed, epoch)), [n], 'int32', backend) : undefined;
       let sums: Tensor[] = [];
       let seen = 0;
       try {
@@ -243,9 +247,9 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
           const [nextSums, batchVals] = accumulateStep(run, () => {
             if (order) {
               const idx = size === n ? order : ops.slice(order, start, size);
-              return [ops.gather(xTrain, idx), ops.gather(yTrain, idx)];
+              return [gatherAll(xTrain, idx), gatherAll(yTrain, idx)];
             }
-            return [size === n ? xTrain : ops.slice(xTrain, start, size), size === n ? yTrain : ops.slice(yTrain, start, size)];
+            return [sliceAll(xTrain, start, size), sliceAll(yTrain, start, size)];
           }, size, sums, epoch, b);
           dispose(sums);
           sums = nextSums;
@@ -263,4 +267,9 @@ export async function fit(model: Sequential, x: Tensor, y: Tensor, args: FitArgs
     dispose(owned);
   }
   return history;
+}
+
+/** @internal The inputs of `model` as a list (wiring a Sequential from them when needed). */
+export function toInputs(model: LayersModel, op: string, x: unknown): Tensor[] {
+  return model.inputsOf(op, x);
 }

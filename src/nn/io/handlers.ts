@@ -4,8 +4,8 @@
  * (./localstorage.ts, TensorFlow.js's key layout), 'downloads://' (browser
  * download of model.json + weights), http(s) URLs (load only), or any TensorFlow.js-style IOHandler.
  */
-import type { Sequential } from '../model.js';
-import { GENERATED_BY, modelFromArtifacts, modelToArtifacts, type ModelArtifacts, type WeightSpec } from './artifacts.js';
+import type { LayersModel } from '../model.js';
+import { GENERATED_BY, modelToArtifacts, type ModelArtifacts, type WeightSpec } from './artifacts.js';
 import { localStorageHandler } from './localstorage.js';
 import { checkManifest, confineFile, confineUrl, isUnder } from './untrusted.js';
 
@@ -280,17 +280,10 @@ export function getHandler(op: string, x: string | IOHandler): IOHandler {
 }
 
 /** model.save(destination). */
-export async function saveModel(model: Sequential, destination: string | IOHandler): Promise<SaveResult> {
+export async function saveModel(model: LayersModel, destination: string | IOHandler): Promise<SaveResult> {
   const h = getHandler('save', destination);
   if (!h.save) throw new Error(`save: '${String(destination)}' can only be loaded from, not saved to`);
   const a = await modelToArtifacts(model);
   const r = await h.save(a);
   return 'modelArtifactsInfo' in r ? (r as SaveResult) : info(a, a.weightData.byteLength);
-}
-
-/** Load a Sequential model in the TensorFlow.js layers format: 'file://dir/model.json', 'indexeddb://name', 'localstorage://name', an http(s) URL or an IOHandler. */
-export async function loadModel(source: string | IOHandler): Promise<Sequential> {
-  const h = getHandler('loadModel', source);
-  if (!h.load) throw new Error(`loadModel: '${String(source)}' can only be saved to, not loaded from`);
-  return modelFromArtifacts(await h.load());
 }

@@ -13,14 +13,21 @@ export interface WeightGroup {
   bytes: number;
 }
 
-/** Bytes a spec's weight takes in the file: 4 per element (float32 or int32). */
+/** Bytes per stored element: 4 for float32 and int32, 1 or 2 when quantized (uint8, uint16, float16). */
+export function elementBytes(s: WeightSpec): number {
+  const q = s.quantization?.dtype;
+  return q === 'uint8' ? 1 : q === 'uint16' || q === 'float16' ? 2 : 4;
+}
+
+/** Bytes a spec's weight takes in the file. */
 export function specBytes(s: WeightSpec): number {
-  return s.shape.reduce((a, b) => a * b, 1) * 4;
+  return s.shape.reduce((a, b) => a * b, 1) * elementBytes(s);
 }
 
 /**
  * Check one weight spec from a file: a string name, a shape of non-negative safe integers whose
- * size is a safe integer, dtype float32 or int32, no quantization. Throws an Error naming `where`.
+ * size is a safe integer, dtype float32 or int32, and a quantization (if any) as the TensorFlow.js
+ * converter writes it: uint8 or uint16 with finite min and scale, or float16. Throws an Error naming `where`.
  */
 export function checkWeightSpec(s: unknown, where: string): WeightSpec {
   const spec = s as WeightSpec;
@@ -29,7 +36,15 @@ export function checkWeightSpec(s: unknown, where: string): WeightSpec {
     throw new Error(`loadModel: weight ${spec.name} in ${where} has shape ${JSON.stringify(spec.shape)} (expected an array of non-negative integers below 2^53)`);
   }
   if (!Number.isSafeInteger(specBytes(spec))) throw new Error(`loadModel: weight ${spec.name} in ${where} has shape ${fmt(spec.shape)}, which holds more than 2^53 bytes`);
-  if ((spec as { quantization?: unknown }).quantization) throw new Error(`loadModel: weight ${spec.name} is quantized, which is not supported`);
+  const q = (spec as { quantization?: unknown }).quantization as WeightSpec['quantization'] | undefined;
+  if (q !== undefined && q !== null) {
+    if (typeof q !== 'object' || !['uint8', 'uint16', 'float16'].includes(q.dtype)) {
+      throw new Error(`loadModel: weight ${spec.name} in ${where} is quantized as ${JSON.stringify((q as { dtype?: unknown } | null)?.dtype)} (expected uint8, uint16 or float16)`);
+    }
+    if (q.dtype !== 'float16' && (!Number.isFinite(q.min) || !Number.isFinite(q.scale))) {
+      throw new Error(`loadModel: weight ${spec.name} in ${where} is quantized as ${q.dtype} without finite min and scale (got min ${String(q.min)}, scale ${String(q.scale)})`);
+    }
+  }
   if (spec.dtype !== 'float32' && spec.dtype !== 'int32') throw new Error(`loadModel: weight ${spec.name} has dtype ${String(spec.dtype)} (expected float32 or int32)`);
   return spec;
 }

@@ -5,6 +5,13 @@ import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DA
 import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 import { Dense, type DenseArgs } from './dense.js';
 import type { Layer, LayerArgs } from './layer.js';
+import { Add, Average, Concatenate, type ConcatenateArgs, Dot, type DotArgs, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import { Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs, ZeroPadding2D, type ZeroPadding2DArgs } from './spatial.js';
+import { ELU, type ELUArgs, LeakyReLU, type LeakyReLUArgs, PReLU, type PReLUArgs, ReLU, type ReLUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
+import { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';
+import { InputLayer, type InputLayerArgs } from './input.js';
+import { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector, type RepeatVectorArgs, Rescaling, type RescalingArgs } from './reshaping.js';
+import { AlphaDropout, GaussianDropout, GaussianNoise, type GaussianNoiseArgs, type NoiseRateArgs, SpatialDropout1D, SpatialDropout2D } from './noise.js';
 
 export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape, type WeightPlan } from './layer.js';
 export { Dense, type DenseArgs } from './dense.js';
@@ -12,6 +19,13 @@ export { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatte
 export { Conv2D, type Conv2DArgs, type Size2D } from './conv.js';
 export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, type Pooling2DArgs } from './pooling.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
+export { ElementwiseMerge, type Elementwise, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
+export { ZeroPadding2D, type ZeroPadding2DArgs, Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs } from './spatial.js';
+export { ReLU, type ReLUArgs, PReLU, type PReLUArgs, LeakyReLU, type LeakyReLUArgs, ELU, type ELUArgs, SoftmaxLayer, type SoftmaxArgs, ThresholdedReLU, type ThresholdedReLUArgs } from './activation-layers.js';
+export { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';
+export { InputLayer, type InputLayerArgs } from './input.js';
+export { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector, type RepeatVectorArgs, Rescaling, type RescalingArgs } from './reshaping.js';
+export { GaussianNoise, type GaussianNoiseArgs, GaussianDropout, AlphaDropout, SpatialDropout, SpatialDropout1D, SpatialDropout2D, type NoiseRateArgs } from './noise.js';
 
 /** A densely connected layer: activation(x W + b). */
 export function dense(args: DenseArgs): Dense {
@@ -64,4 +78,144 @@ export function globalAveragePooling2d(args: LayerArgs & { dataFormat?: 'channel
 /** Reshapes each example to targetShape (one entry may be -1). */
 export function reshape(args: ReshapeArgs): Reshape {
   return new Reshape(args);
+}
+
+/** The sum of its inputs (broadcasting as Keras): `wt.layers.add().apply([a, b])`. */
+export function add(args: LayerArgs = {}): Add {
+  return new Add(args);
+}
+
+/** The first input minus the second. */
+export function subtract(args: LayerArgs = {}): Subtract {
+  return new Subtract(args);
+}
+
+/** The elementwise product of its inputs. */
+export function multiply(args: LayerArgs = {}): Multiply {
+  return new Multiply(args);
+}
+
+/** The elementwise mean of its inputs. */
+export function average(args: LayerArgs = {}): Average {
+  return new Average(args);
+}
+
+/** The elementwise maximum of its inputs. */
+export function maximum(args: LayerArgs = {}): Maximum {
+  return new Maximum(args);
+}
+
+/** The elementwise minimum of its inputs. */
+export function minimum(args: LayerArgs = {}): Minimum {
+  return new Minimum(args);
+}
+
+/** Joins its inputs along `axis` (default -1). */
+export function concatenate(args: ConcatenateArgs = {}): Concatenate {
+  return new Concatenate(args);
+}
+
+/** The dot product of two inputs along `axes` (cosine similarity with normalize). */
+export function dot(args: DotArgs): Dot {
+  return new Dot(args);
+}
+
+/** Zeros around each image: padding n, [height, width] or [[top, bottom], [left, right]] (default 1). */
+export function zeroPadding2d(args: ZeroPadding2DArgs = {}): ZeroPadding2D {
+  return new ZeroPadding2D(args);
+}
+
+/** Cuts rows and columns off each image's edges. */
+export function cropping2D(args: Cropping2DArgs = {}): Cropping2D {
+  return new Cropping2D(args);
+}
+
+/** Enlarges images by whole factors (default [2, 2]), 'nearest' or 'bilinear'. */
+export function upSampling2d(args: UpSampling2DArgs = {}): UpSampling2D {
+  return new UpSampling2D(args);
+}
+
+/** relu with maxValue (relu6: 6), negativeSlope and threshold. */
+export function reLU(args: ReLUArgs = {}): ReLU {
+  return new ReLU(args);
+}
+
+/** x for x >= 0, alpha * x below (default alpha 0.3). */
+export function leakyReLU(args: LeakyReLUArgs = {}): LeakyReLU {
+  return new LeakyReLU(args);
+}
+
+/** x for x > 0, alpha * (exp(x) - 1) below (default alpha 1). */
+export function elu(args: ELUArgs = {}): ELU {
+  return new ELU(args);
+}
+
+/** Softmax along `axis` (default -1). */
+export function softmax(args: SoftmaxArgs = {}): SoftmaxLayer {
+  return new SoftmaxLayer(args);
+}
+
+/** x for x > theta (default 1), else 0. */
+export function thresholdedReLU(args: ThresholdedReLUArgs = {}): ThresholdedReLU {
+  return new ThresholdedReLU(args);
+}
+
+/** Normalises each example over its last axis, then scales and shifts (gamma, beta). */
+export function layerNormalization(args: LayerNormalizationArgs = {}): LayerNormalization {
+  return new LayerNormalization(args);
+}
+
+/** An explicit input layer (the first layer of a Sequential, or a graph's start). */
+export function inputLayer(args: InputLayerArgs): InputLayer {
+  return new InputLayer(args);
+}
+
+/** Integer indices to vectors of outputDim from a learnt [inputDim, outputDim] table. */
+export function embedding(args: EmbeddingArgs): Embedding {
+  return new Embedding(args);
+}
+
+/** Reorders the non-batch axes (dims counted from 1). */
+export function permute(args: PermuteArgs): Permute {
+  return new Permute(args);
+}
+
+/** [batch, features] to [batch, n, features]. */
+export function repeatVector(args: RepeatVectorArgs): RepeatVector {
+  return new RepeatVector(args);
+}
+
+/** x * scale + offset. */
+export function rescaling(args: RescalingArgs): Rescaling {
+  return new Rescaling(args);
+}
+
+/** Additive Gaussian noise in training. */
+export function gaussianNoise(args: GaussianNoiseArgs): GaussianNoise {
+  return new GaussianNoise(args);
+}
+
+/** Multiplicative Gaussian noise (mean 1) in training. */
+export function gaussianDropout(args: NoiseRateArgs): GaussianDropout {
+  return new GaussianDropout(args);
+}
+
+/** Dropout that keeps SELU's self-normalisation, in training. */
+export function alphaDropout(args: NoiseRateArgs): AlphaDropout {
+  return new AlphaDropout(args);
+}
+
+/** Drops whole channels of [batch, steps, channels] in training. */
+export function spatialDropout1d(args: NoiseRateArgs): SpatialDropout1D {
+  return new SpatialDropout1D(args);
+}
+
+/** Drops whole channels of images in training. */
+export function spatialDropout2d(args: NoiseRateArgs): SpatialDropout2D {
+  return new SpatialDropout2D(args);
+}
+
+/** leakyReLU with learnt slopes: one per input element, or per channel with sharedAxes (default alpha 0). */
+export function prelu(args: PReLUArgs = {}): PReLU {
+  return new PReLU(args);
 }

@@ -8,14 +8,16 @@ import { fmt, sameShape, type Shape } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
-import { mixSeed } from '../seed.js';
+import { freshSeed, mixSeed } from '../seed.js';
 
-/** A shape whose batch dimension (and possibly others) is unknown: null. */
-export type SymbolicShape = readonly (number | null)[];
+import { Node, SymbolicTensor, fmtSymbolic, type SymbolicShape } from './symbolic.js';
 
-/** Format a symbolic shape the way errors and summaries print it: [null,784]. */
-export function fmtSymbolic(s: SymbolicShape): string {
-  return `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
+export { fmtSymbolic, type SymbolicShape } from './symbolic.js';
+
+/** Options of layer.apply. */
+export interface ApplyArgs {
+  /** On concrete tensors: run in training mode (dropout drops; default false). */
+  training?: boolean;
 }
 
 /** A weight that build() creates: its name in the layer, its shape, and whether it trains. */
@@ -96,8 +98,8 @@ export interface LayerArgs {
   name?: string;
   /** Whether fit updates its weights (default true). */
   trainable?: boolean;
-  /** The shape of one example (without the batch dimension); only the first layer needs it. */
-  inputShape?: readonly number[];
+  /** The shape of one example (without the batch dimension; null where any size goes); only the first layer needs it. */
+  inputShape?: readonly (number | null)[];
   /** The full input shape, batch dimension first (null when free). */
   batchInputShape?: SymbolicShape;
   /** With inputShape: a fixed batch size for batchInputShape (default null, any). */
@@ -107,6 +109,11 @@ export interface LayerArgs {
 }
 
 const nameCounts = new Map<string, number>();
+
+/** Whether two shapes agree where both are known (null matches anything). */
+function compatible(a: SymbolicShape, b: SymbolicShape): boolean {
+  return a.length === b.length && a.every((d, i) => i === 0 || d === null || b[i] === null || d === b[i]);
+}
 
 /** Keras-style unique names: dense, dense_1, dense_2, ... */
 export function uniqueName(base: string): string {
@@ -134,6 +141,8 @@ export abstract class Layer {
   /** The input shape the layer was built for (batch dimension null). */
   builtInputShape?: SymbolicShape;
   protected vars: LayerVariable[] = [];
+  /** @internal Every application of this layer in a graph, in order (Keras's inbound nodes). */
+  readonly inboundNodes: Node[] = [];
 
   constructor(args: LayerArgs = {}) {
     const op = snake(this.getClassName());
@@ -143,8 +152,9 @@ export abstract class Layer {
     this.trainable = args.trainable ?? true;
     const shape = args.batchInputShape ?? (args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : undefined);
     if (shape !== undefined) {
-      if (!Array.isArray(shape) || shape.some((d, i) => !(d === null && i === 0) && !(Number.isInteger(d) && (d as number) > 0))) {
-        throw new Error(`${this.name}: inputShape must be an array of positive integers, got ${JSON.stringify(args.inputShape ?? args.batchInputShape)}`);
+      // null stands for a free size: the batch, or an image's height and width.
+      if (!Array.isArray(shape) || shape.some((d) => d !== null && !(Number.isInteger(d) && (d as number) > 0))) {
+        throw new Error(`${this.name}: inputShape must be an array of positive integers (or null for a free size), got ${JSON.stringify(args.inputShape ?? args.batchInputShape)}`);
       }
       this.batchInputShape = shape.slice();
     }
@@ -153,11 +163,63 @@ export abstract class Layer {
   /** The Keras class name ('Dense', 'Dropout', ...). */
   abstract getClassName(): string;
 
-  /** The output shape for an input shape (batch dimension may be null). */
-  abstract computeOutputShape(inputShape: SymbolicShape): SymbolicShape;
+  /** The output shape for an input shape (batch dimension may be null); a list of shapes for layers of several inputs or outputs. */
+  abstract computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[];
 
-  /** The forward pass. */
-  abstract call(x: Tensor, ctx: CallContext): Tensor;
+  /** The forward pass; layers of several inputs (merge layers) receive an array. */
+  abstract call(x: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[];
+
+  /** The number of outputs call returns (1 but for models with several outputs). */
+  get outputCount(): number {
+    return 1;
+  }
+
+  /**
+   * Apply the layer. On placeholders (from `wt.input()` or another layer's apply) it records the
+   * application in the graph and returns the output placeholder; nothing is allocated until a model
+   * is made of the graph. On concrete tensors it builds the layer if needed and runs it (inference
+   * mode unless `training: true`). A layer applied several times shares its weights.
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: ApplyArgs): SymbolicTensor;
+  apply(inputs: Tensor | readonly Tensor[], kwargs?: ApplyArgs): Tensor;
+  apply(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], kwargs: ApplyArgs = {}): SymbolicTensor | Tensor {
+    const out = this.applyAll(inputs as SymbolicTensor | readonly SymbolicTensor[], kwargs);
+    if (out.length !== 1) throw new Error(`${this.name}.apply: the layer has ${out.length} outputs; use applyAll, which returns them all`);
+    return out[0]!;
+  }
+
+  /** As apply, returning every output (a model with several outputs has one per output). */
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: ApplyArgs): SymbolicTensor[];
+  applyAll(inputs: Tensor | readonly Tensor[], kwargs?: ApplyArgs): Tensor[];
+  applyAll(inputs: SymbolicTensor | Tensor | readonly (SymbolicTensor | Tensor)[], kwargs: ApplyArgs = {}): (SymbolicTensor | Tensor)[] {
+    const list = Array.isArray(inputs) ? (inputs as (SymbolicTensor | Tensor)[]) : [inputs as SymbolicTensor | Tensor];
+    const op = `${this.name}.apply`;
+    if (list.length === 0) throw new Error(`${op}: expected a tensor or placeholder, got an empty array`);
+    if (list.every((t) => t instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[]).outputs;
+    if (!list.every((t) => t instanceof Tensor)) {
+      throw new Error(`${op}: expected placeholders (from wt.input) or tensors, not a mix, got ${list.map((t) => (t instanceof Tensor ? 'Tensor' : t instanceof SymbolicTensor ? 'SymbolicTensor' : typeof t)).join(', ')}`);
+    }
+    const ts = list as Tensor[];
+    if (ts.some((t) => t.rank < 1)) throw new Error(`${op}: expected a batch of inputs, got a scalar`);
+    const shapes = ts.map((t) => [null, ...t.shape.slice(1)] as SymbolicShape);
+    if (!this.built) this.build(shapes.length === 1 ? shapes[0]! : shapes, freshSeed());
+    if (ts.length === 1) this.checkInput(ts[0]!.shape);
+    const y = this.call(ts.length === 1 ? ts[0]! : ts, { training: kwargs.training ?? false, seed: freshSeed(), updates: [] });
+    return Array.isArray(y) ? y : [y];
+  }
+
+  /** @internal Record one application on placeholders; the output shapes are checked and computed, nothing is built. */
+  applySymbolic(inputs: readonly SymbolicTensor[]): Node {
+    const shapes = inputs.map((t) => t.shape);
+    const prev = this.inboundNodes[0];
+    const want = prev ? prev.inputs.map((t) => t.shape) : this.builtInputShape && shapes.length === 1 ? [this.builtInputShape] : undefined;
+    if (want && (want.length !== shapes.length || want.some((w, i) => !compatible(w, shapes[i]!)))) {
+      throw new Error(`${this.name}: applied to input shape ${shapes.map(fmtSymbolic).join(', ')}, but it was first used with ${want.map(fmtSymbolic).join(', ')} (a shared layer takes the same shapes everywhere)`);
+    }
+    const out = this.computeOutputShape(shapes.length === 1 ? shapes[0]! : shapes.slice());
+    const outs = this.outputCount === 1 ? [out as SymbolicShape] : (out as SymbolicShape[]);
+    return new Node(this, inputs, outs, inputs[0]?.dtype ?? 'float32');
+  }
 
   /**
    * The weights build(inputShape) creates, in creation order, without creating them: a model file
@@ -170,9 +232,11 @@ export abstract class Layer {
   }
 
   /** Create the weights for `inputShape`; `seed` seeds initializers that have none of their own. */
-  build(inputShape: SymbolicShape, seed: number): void {
+  build(inputShape: SymbolicShape | SymbolicShape[], seed: number): void {
     void seed;
-    this.builtInputShape = inputShape.slice();
+    // Layers of several inputs check their shapes themselves; the first stands for "built".
+    const first = Array.isArray(inputShape[0]) ? (inputShape[0] as SymbolicShape) : (inputShape as SymbolicShape);
+    this.builtInputShape = first.slice();
   }
 
   /** Whether build has run (the weights exist). */
