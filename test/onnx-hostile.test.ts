@@ -110,6 +110,12 @@ describe('hostile graphs are refused at load', () => {
     await refused(() => wt.loadGraphModel(buildModel(relu({ initializers: [{ name: 'deep', dims: new Array(20).fill(1), values: [1] }] }))), /more than 17 repeated values|rank 20/);
     await refused(() => wt.loadGraphModel(buildModel(relu({ inputs: [{ name: 'x', shape: [1e9, 1e9] }] }))), /graph value 'x' declares 1000000000000000000 elements/);
   });
+  it('a constant subgraph that would fold into more than a GiB', async () => {
+    await refused(() => wt.loadGraphModel(buildModel(relu({
+      initializers: [{ name: 'shape', dims: [2], dtype: INT64, values: [20000, 15000] }],
+      nodes: [{ op: 'ConstantOfShape', inputs: ['shape'], outputs: ['big'], name: 'fill' }, { op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    }))), /onnx: node fill \(ConstantOfShape\) failed while folding constants at load: full: a float32 tensor of shape \[20000,15000\] needs 1,200,000,000 bytes/);
+  });
   it('data that does not fill its shape', async () => {
     await refused(() => wt.loadGraphModel(buildModel(relu({ initializers: [{ name: 'w', dims: [4], rawBytes: new Uint8Array(3) }] }))), /initializer 'w' holds 3 bytes of data, but its 4 float32 elements need 16/);
     await refused(() => wt.loadGraphModel(buildModel(relu({ initializers: [{ name: 'w', dims: [4], values: [1, 2], typed: true }] }))), /initializer 'w' holds 2 values, but its shape has 4 elements/);

@@ -6,16 +6,13 @@
  */
 import { engine } from '../engine.js';
 import { keep, tidy } from '../memory.js';
-import { reshape } from '../ops/movement.js';
-import { clone } from '../ops/movement.js';
+import { clone, reshape } from '../ops/movement.js';
 import type { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { OpContext, type OpTable } from './context.js';
 import { foldOnCpu, isTensor, toDevice } from './host.js';
-import type { Plan, PlanOptions } from './plan.js';
-import { planGraph } from './plan.js';
-import type { GraphDef, HostTensor, Value, ValueInfo } from './types.js';
-import { isHost } from './types.js';
+import { planGraph, type Plan, type PlanOptions } from './plan.js';
+import { isHost, type GraphDef, type HostTensor, type Value, type ValueInfo } from './types.js';
 
 /** Options of one run. */
 export interface ExecuteOptions {
@@ -183,18 +180,18 @@ export class GraphExecutor {
   }
 
   /**
-   * execute(), after reading back the small feeds (int32 up to 4096 elements, any up to 16: shapes, axes, scales, bounds), which
-   * ops such as Reshape and Slice take as host values. This is what InferenceSession.run calls.
+   * execute(), after reading back the small feeds (int32 up to 4096 elements, any up to 16: shapes,
+   * axes, scales, bounds), which ops such as Reshape and Slice take as host values. This is what
+   * InferenceSession.run calls.
    */
   async executeAsync(feeds: Readonly<Record<string, Tensor>>, opts: ExecuteOptions = {}): Promise<Record<string, Tensor>> {
-    const pre: Record<string, Tensor> = { ...feeds };
     const hostFeeds = new Map<string, HostTensor>();
     for (const [name, t] of Object.entries(feeds)) {
       if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size <= 16)) {
         hostFeeds.set(name, { kind: 'host', dtype: t.dtype, shape: t.shape.slice(), data: await t.data() });
       }
     }
-    return this.execute(pre, opts, hostFeeds);
+    return this.execute(feeds, opts, hostFeeds);
   }
 
   /** Free the uploaded constants and weights. */

@@ -61,11 +61,14 @@ function cpuBackend(): NonNullable<typeof engine.backend> {
 
 /**
  * Run `fn` with the cpu backend active and turn the tensors it returns into host constants; every
- * tensor it created is disposed, and the previous backend is restored, whatever happens.
+ * tensor it created is disposed, and the previous backend is restored, whatever happens. With
+ * `capBytes`, what it may allocate is capped (a hostile file's constants cannot take the memory).
  */
-export function foldOnCpu(fn: () => (Value | undefined)[]): (HostTensor | undefined)[] {
+export function foldOnCpu(fn: () => (Value | undefined)[], capBytes?: number): (HostTensor | undefined)[] {
   const saved = engine.backend;
   const savedTape = engine.tape;
+  const savedCap = engine.memoryLimit;
+  if (capBytes !== undefined) engine.memoryLimit = Math.min(savedCap ?? Infinity, engine.numBytes + capBytes);
   engine.backend = cpuBackend();
   engine.tape = null;
   engine.scopes.push(new Set());
@@ -76,6 +79,7 @@ export function foldOnCpu(fn: () => (Value | undefined)[]): (HostTensor | undefi
     for (const t of scope) if (!t.kept) t.dispose();
     engine.backend = saved;
     engine.tape = savedTape;
+    engine.memoryLimit = savedCap;
   }
 }
 

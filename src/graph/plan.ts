@@ -10,6 +10,9 @@ import { foldOnCpu, host, toDevice } from './host.js';
 import type { GraphDef, GraphNode, HostTensor } from './types.js';
 import { fuse } from './fuse.js';
 
+/** What folding one node at load may allocate (as much as the largest initializer a file may hold). */
+const FOLD_BYTES = 2 ** 30;
+
 /** One planned node. */
 export interface Step {
   node: GraphNode;
@@ -128,7 +131,12 @@ export function planGraph(g: GraphDef, opts: PlanOptions, format = 'onnx'): Plan
     const fn = opts.table[opts.key(n)]!;
     // A shape-only op sees a stand-in of the declared shape and no data.
     const input = (i: string): HostTensor | undefined => (i === '' ? undefined : constants.get(i) ?? host('float32', staticShapes.get(i)!, new Float32Array(0)));
-    const outs = foldOnCpu(() => fn(new OpContext(n, opts.opset(n), n.inputs.map(input), (_i, h) => toDevice(h, `input of ${n.op}`))));
+    let outs: (HostTensor | undefined)[];
+    try {
+      outs = foldOnCpu(() => fn(new OpContext(n, opts.opset(n), n.inputs.map(input), (_i, h) => toDevice(h, `input of ${n.op}`))), FOLD_BYTES);
+    } catch (e) {
+      throw new Error(`${format}: node ${n.name || n.op} (${n.op}) failed while folding constants at load: ${e instanceof Error ? e.message : String(e)}`);
+    }
     n.outputs.forEach((o, i) => { const v = outs[i]; if (o !== '' && v) constants.set(o, v); });
   }
   const outputNames = new Set(g.outputs.map((o) => o.name));

@@ -17,6 +17,8 @@ export interface HostTensor {
   readonly dtype: HostDType;
   readonly shape: readonly number[];
   readonly data: Float32Array | Int32Array | Float64Array | Uint8Array;
+  /** The element type in the file before widening ('uint8', 'int8', 'float16', ...), where known. */
+  readonly source?: string;
 }
 
 /** A value flowing through a run: a host constant or a tensor on the active backend. */

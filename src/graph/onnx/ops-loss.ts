@@ -1,7 +1,7 @@
 /**
  * ONNX losses and normalisation functions composed from our ops (so they have gradients):
  * NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (class weights, ignore_index, the three
- * reductions) and MeanVarianceNormalization.
+ * reductions), MeanVarianceNormalization and LRN.
  */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
@@ -34,7 +34,25 @@ function normalize(x: Tensor, axes: number[], eps: number): Tensor {
   return ops.div(d, ops.sqrt(ops.add(ops.mean(ops.mul(d, d), axes, true), eps)));
 }
 
+/** Local response normalisation across channels: x / (bias + alpha / size * window sum of x^2)^beta. */
+const lrn: OpFn = (c) => {
+  const x = c.tensor(0);
+  const size = c.int('size', 0);
+  if (!Number.isInteger(size) || size < 1) return c.fail(`size must be a positive integer, got ${size}`);
+  const alpha = c.float('alpha', 1e-4), beta = c.float('beta', 0.75), bias = c.float('bias', 1);
+  const before = Math.floor((size - 1) / 2), after = Math.ceil((size - 1) / 2);
+  const ch = x.shape[1]!;
+  const sq = ops.pad(ops.mul(x, x), x.shape.map((d, i) => (i === 1 ? d + before + after : d)), x.shape.map((_, i) => (i === 1 ? before : 0)));
+  let win: Tensor | undefined;
+  for (let k = 0; k < size; k++) {
+    const part = ops.slice(sq, x.shape.map((_, i) => (i === 1 ? k : 0)), x.shape.map((d, i) => (i === 1 ? ch : d)));
+    win = win ? ops.add(win, part) : part;
+  }
+  return [ops.div(x, ops.pow(ops.add(ops.mul(win!, alpha / size), bias), beta))];
+};
+
 export const LOSS_OPS: Record<string, OpFn> = {
+  LRN: lrn,
   NegativeLogLikelihoodLoss: (c) => [nll(c, c.tensor(0), c.tensor(1), c.has(2) ? c.tensor(2) : undefined)],
   SoftmaxCrossEntropyLoss: (c) => {
     const logp = ops.logSoftmax(c.tensor(0), 1);

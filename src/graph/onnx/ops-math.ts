@@ -86,7 +86,7 @@ function variadic(f: (a: Tensor, b: Tensor) => Tensor, mean = false): OpFn {
 const asMask = (x: Tensor): Tensor => ops.notEqual(x, 0);
 
 /** Round half to even, as ONNX and numpy do. */
-function round(x: Tensor): Tensor {
+export function round(x: Tensor): Tensor {
   if (x.dtype === 'int32') return x;
   const r = floor(ops.add(x, 0.5));
   const tie = ops.equal(ops.sub(r, x), 0.5);

@@ -151,5 +151,5 @@ export function decodeTensor(r: ProtoReader, where: string): DecodedTensor {
     return { name, dtype, shape: dims, external: { location: ext['location'], offset, length } };
   }
   const data = raw !== undefined ? fromBytes(raw, dtype, count, label) : fromNumbers(nums, dtype, count, label);
-  return { name, dtype, shape: dims, value: { kind: 'host', dtype: hd, shape: dims, data } };
+  return { name, dtype, shape: dims, value: { kind: 'host', dtype: hd, shape: dims, data, source: dtype } };
 }
