@@ -310,6 +310,9 @@ describe('the graph API', () => {
     expect(Array.from(await y.data())).toEqual([6, 6]);
     const sum = wt.layers.add().apply([wt.tensor([[1, 2]]), wt.tensor([[10, 20]])]);
     expect(Array.from(await sum.data())).toEqual([11, 22]);
+    const ids = wt.input({ shape: [4], dtype: 'int32' });
+    const vecs = wt.layers.embedding({ inputDim: 3, outputDim: 2 }).apply(ids);
+    expect([ids.dtype, vecs.dtype, vecs.shape]).toEqual(['int32', 'float32', [null, 4, 2]]);
     const x = wt.input({ shape: [3] });
     const m = wt.model({ inputs: x, outputs: d.apply(x) });
     const outer = wt.model({ inputs: x, outputs: m.apply(x) });

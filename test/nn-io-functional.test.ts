@@ -138,6 +138,20 @@ describe('what tfjs-layers writes and reads', () => {
     ours.dispose();
   });
 
+  it('Keras 2.x conv groups: 1 loads, more is refused clearly', async () => {
+    const a = await artifactsOf(theirModel());
+    const withGroups = (g: number) => {
+      type Cfg = { config: { layers: { name: string; config: Record<string, unknown> }[] } };
+      const t = structuredClone(a.modelTopology) as Cfg & { model_config?: Cfg };
+      (t.model_config ?? t).config.layers.find((l) => l.name === 'c1')!.config.groups = g;
+      return { load: async () => ({ ...a, modelTopology: t }) as unknown as wt.ModelArtifacts };
+    };
+    (await wt.loadLayersModel(withGroups(1))).dispose();
+    const before = snapshot();
+    await expect(wt.loadLayersModel(withGroups(2))).rejects.toThrow(/Conv2D 'c1' has groups 2; only 1 is supported/);
+    expect(snapshot()).toEqual(before);
+  });
+
   it('a Sequential file whose batch_input_shape has free height and width', async () => {
     const theirs = tfl.sequential({ layers: [
       tfl.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [null, null, 2] as unknown as number[] }),

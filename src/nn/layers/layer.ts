@@ -218,7 +218,8 @@ export abstract class Layer {
     }
     const out = this.computeOutputShape(shapes.length === 1 ? shapes[0]! : shapes.slice());
     const outs = this.outputCount === 1 ? [out as SymbolicShape] : (out as SymbolicShape[]);
-    return new Node(this, inputs, outs, inputs[0]?.dtype ?? 'float32');
+    // Layers compute in float32 (an embedding turns int32 indices into float32 vectors); only inputs may be int32.
+    return new Node(this, inputs, outs, 'float32');
   }
 
   /**
