@@ -6,6 +6,7 @@ import { ACTIVATION_NAMES, type ActivationIdentifier } from '../activations.js';
 import { initializerFromConfig, type Initializer } from '../initializers.js';
 import { ActivationLayer, Dropout, Flatten, Reshape } from '../layers/core.js';
 import { Conv2D, type Size2D } from '../layers/conv.js';
+import { DepthwiseConv2D } from '../layers/depthwise.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from '../layers/pooling.js';
 import { BatchNormalization } from '../layers/batchnorm.js';
 import { Dense, type DenseArgs } from '../layers/dense.js';
@@ -20,7 +21,7 @@ import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, Spatial
 
 /** The layer classes a model file may name. */
 export const SUPPORTED = [
-  'InputLayer', 'Dense', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Activation', 'Dropout', 'Flatten', 'Reshape',
+  'InputLayer', 'Dense', 'Conv2D', 'DepthwiseConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'Activation', 'Dropout', 'Flatten', 'Reshape',
   'BatchNormalization', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'ZeroPadding2D', 'Cropping2D',
   'UpSampling2D', 'ReLU', 'PReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'LayerNormalization', 'Embedding', 'Permute', 'RepeatVector',
   'Rescaling', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D',
@@ -113,6 +114,22 @@ export function layerFromConfig(entry: Config, inputShape: SymbolicShape | undef
         dataFormat: c.data_format as 'channelsLast' | undefined,
         dilationRate: (c.dilation_rate ?? undefined) as Size2D | undefined,
         ...kernelArgs(c),
+      });
+    case 'DepthwiseConv2D':
+      return new DepthwiseConv2D({
+        ...base,
+        kernelSize: c.kernel_size as Size2D,
+        depthMultiplier: (c.depth_multiplier ?? undefined) as number | undefined,
+        strides: (c.strides ?? undefined) as Size2D | undefined,
+        padding: c.padding as 'valid' | 'same' | undefined,
+        dataFormat: c.data_format as 'channelsLast' | undefined,
+        dilationRate: (c.dilation_rate ?? undefined) as Size2D | undefined,
+        activation: activationOf(c.activation ?? 'linear'),
+        useBias: c.use_bias as boolean | undefined,
+        depthwiseInitializer: init(c.depthwise_initializer),
+        biasInitializer: init(c.bias_initializer),
+        depthwiseRegularizer: reg(c.depthwise_regularizer),
+        biasRegularizer: reg(c.bias_regularizer),
       });
     case 'MaxPooling2D':
     case 'AveragePooling2D': {

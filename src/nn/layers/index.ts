@@ -1,6 +1,7 @@
 /** The layer factories (wt.layers.dense, ...) and the class registry model.json loading uses. */
 import { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatten, Reshape, type ReshapeArgs } from './core.js';
 import { Conv2D, type Conv2DArgs } from './conv.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 import { Dense, type DenseArgs } from './dense.js';
@@ -17,6 +18,7 @@ export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicSh
 export { Dense, type DenseArgs } from './dense.js';
 export { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatten, Reshape, type ReshapeArgs } from './core.js';
 export { Conv2D, type Conv2DArgs, type Size2D } from './conv.js';
+export { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise.js';
 export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, type Pooling2DArgs } from './pooling.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 export { ElementwiseMerge, type Elementwise, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
@@ -58,6 +60,14 @@ export function flatten(args: LayerArgs = {}): Flatten {
  */
 export function conv2d(args: Conv2DArgs): Conv2D {
   return new Conv2D(args);
+}
+
+/**
+ * A depthwise 2-D convolution (each input channel with its own depthMultiplier filters):
+ * activation(depthwiseConv2d(x, depthwiseKernel) + bias), kernel [kh, kw, inChannels, depthMultiplier].
+ */
+export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
+  return new DepthwiseConv2D(args);
 }
 
 /** Max pooling over poolSize windows (default 2x2, strides = poolSize, padding 'valid'). */
