@@ -42,6 +42,8 @@ export interface ModelArtifacts {
   generatedBy?: string;
   /** The converter that produced it, if any. */
   convertedBy?: string | null;
+  /** A graph model's signature (its named inputs and outputs), as the TF.js converter writes it. */
+  signature?: unknown;
 }
 
 export const GENERATED_BY = 'webgpu-tensor 0.1.0';

@@ -39,6 +39,7 @@ interface ModelJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
+  signature?: unknown;
   weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
 }
 
@@ -125,7 +126,7 @@ function fileHandler(target: string): IOHandler {
       const read = bufs.reduce((n, b) => n + b.byteLength, 0);
       const declared = groups.reduce((n, g) => n + g.bytes, 0);
       if (read !== declared) throw new Error(`loadModel: read ${read} bytes of weights for ${file}, but its manifest declares ${declared} (did a file change while loading?)`);
-      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, convertedBy: j.convertedBy, weightSpecs: groups.flatMap((g) => g.weights), weightData: bufs };
+      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, convertedBy: j.convertedBy, signature: j.signature, weightSpecs: groups.flatMap((g) => g.weights), weightData: bufs };
     },
   };
 }
@@ -166,7 +167,7 @@ function httpHandler(url: string): IOHandler {
         }
         if (bytes !== g.bytes) throw new Error(`loadModel: the weight files ${g.paths.join(', ')} named in ${url} hold ${bytes} bytes, but their manifest entries declare ${g.bytes}`);
       }
-      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, weightSpecs: groups.flatMap((g) => g.weights), weightData: bufs };
+      return { modelTopology: j.modelTopology, format: j.format, generatedBy: j.generatedBy, convertedBy: j.convertedBy, signature: j.signature, weightSpecs: groups.flatMap((g) => g.weights), weightData: bufs };
     },
   };
 }
