@@ -9,8 +9,10 @@ import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import * as wt from './index.js';
 import { cnnLayers } from './examples/cnn-mnist.js';
+import { predict, PredictUsageError, PREDICT_USAGE } from './cli-predict.js';
 
 const USAGE = `Usage: webgpu-tensor train [options]
+       webgpu-tensor predict --model FILE --image FILE [options]   (predict --help)
        webgpu-tensor --help | --version
 
 Train a model on 28x28 images:
@@ -277,6 +279,7 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'predict') return runPredict(argv.slice(1));
   let cmd;
   try {
     cmd = parseCommand(argv);
@@ -299,6 +302,25 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`webgpu-tensor: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`webgpu-tensor: error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+/** `webgpu-tensor predict ...` (src/cli-predict.ts). */
+async function runPredict(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(PREDICT_USAGE);
+    return 0;
+  }
+  try {
+    await predict(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof PredictUsageError) {
+      console.error(`webgpu-tensor: ${e.message}\n\n${PREDICT_USAGE}`);
       return 2;
     }
     console.error(`webgpu-tensor: error: ${e instanceof Error ? e.message : String(e)}`);
