@@ -13,7 +13,7 @@ import { BROWSER_TESTS_ENABLED, browserSession, CHROMIUM, NO_WEBGPU_ARGS } from 
 if (!BROWSER_TESTS_ENABLED) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
 
 interface Point { x: number; loss: number; accuracy: number }
-interface Mnist { state: string; backend?: string; model?: string; where?: string; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string }
+interface Mnist { state: string; backend?: string; model?: string; where?: string; callerBlocks?: boolean; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string }
 
 /** |got - want| within the parity tests' float32 tolerance for a training loss. */
 function expectClose(got: number[], want: number[], what: string, rel = 1e-3): void {
@@ -41,8 +41,10 @@ describe('the MNIST page trains in a worker', () => {
     const q = 'model=cnn&train=192&test=60&epochs=2&batch=32&backend=wasm';
     const main = await train(page, `${q}&where=main`);
     expect(main.where).toBe('main');
+    expect(main.callerBlocks).toBe(false);
     const worker = await train(page, q);
-    expect(worker.where).toBe('worker');
+    expect(worker.where).toBe('worker'); // as the engine itself found: no document there
+    expect(worker.callerBlocks).toBe(true);
     expect(worker.backend).toBe('wasm');
     expect(await page.locator('#where').innerText()).toMatch(/dedicated worker on wasm/);
     expect(await page.locator('#status').innerText()).toMatch(/CNN done on wasm/);

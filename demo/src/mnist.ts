@@ -5,15 +5,17 @@
  * (train-worker.ts): the wasm kernels run synchronously inside each op, so a page that trained on
  * its main thread would paint only between batches; here the page only draws what the worker sends.
  * Settings can come from the query string (?model=cnn&train=512&test=200&epochs=2&batch=128&
- * backend=webgpu&autorun=1; where=main trains on the page's main thread instead, for comparison);
+ * backend=webgpu&autorun=1; where=main trains on the page's main thread instead, for comparison;
+ * threads=N sets the wasm threads);
  * the run's figures are also on window.wtMnist for tests.
  */
 import type * as wt from '../../src/index.js';
 import { probeBackends, renderBanner } from './backends.js';
-import { LineChart } from './charts.js';
+
 import { DrawPad, paintDigit, toMnist } from './draw.js';
 import { digitsUrl } from './mnist-data.js';
 import { MODEL_DESCRIPTIONS, type ModelKind } from './model.js';
+import { PageCharts } from './page-charts.js';
 import { createTrainer } from './trainer.js';
 import type { FromEngine, Point, ToEngine, TrainSettings } from './train-protocol.js';
 import { byId, clearError, el, queryString, setProgress, setStatus, showError } from './ui.js';
@@ -27,8 +29,12 @@ interface MnistState {
   state: string;
   backend?: wt.BackendName;
   model?: ModelKind;
-  /** Where the last run trained. */
+  /** Where the last run trains, as its engine reports it. */
   where?: Where;
+  /** Whether that thread may block in Atomics.wait (the wasm pool's caller sleeps instead of spinning). */
+  callerBlocks?: boolean;
+  /** The wasm backend's threads in that run. */
+  threads?: number;
   initial?: Point;
   validation: Point[];
   batches: Point[];
@@ -47,8 +53,11 @@ declare global {
  */
 const MAIN_THREAD_ONLY: ReadonlySet<wt.BackendName> = new Set();
 
-const lossChart = new LineChart(byId<HTMLCanvasElement>('chart-loss'), { title: 'loss', xLabel: 'epoch', yLabel: 'categorical cross-entropy', yMin: 0 });
-const accChart = new LineChart(byId<HTMLCanvasElement>('chart-acc'), { title: 'accuracy', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 });
+/** Chart 0: loss, chart 1: accuracy (drawn in a worker of their own where the browser can). */
+const charts = new PageCharts([
+  { canvas: byId<HTMLCanvasElement>('chart-loss'), options: { title: 'loss', xLabel: 'epoch', yLabel: 'categorical cross-entropy', yMin: 0 } },
+  { canvas: byId<HTMLCanvasElement>('chart-acc'), options: { title: 'accuracy', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0, yMax: 1 } },
+]);
 const st: MnistState = { state: 'idle', validation: [], batches: [] };
 window.wtMnist = st;
 
@@ -86,23 +95,32 @@ function num(id: string, lo: number, hi: number): number {
   return v;
 }
 
-/** Draw the grid's digits with their predicted labels (green right, red wrong; '?' before any). */
-function renderGrid(pred: Int32Array | null): void {
+/** Draw the grid's digits once per run, each with '?' until predictions come. */
+function buildGrid(): void {
   if (!gridPixels || !gridLabels) return;
-  const box = byId('digits');
-  box.replaceChildren();
-  let correct = 0;
+  const cells: HTMLElement[] = [];
   for (let i = 0; i < GRID; i++) {
     const c = el('canvas');
     paintDigit(c, gridPixels, i * 784);
-    const p = pred ? pred[i]! : -1;
-    if (p === gridLabels[i]) correct++;
-    box.append(el('div', { class: `digit ${pred ? (p === gridLabels[i] ? 'right' : 'wrong') : ''}`, title: `label ${gridLabels[i]}` }, c, el('span', {}, pred ? `${p}` : '?')));
+    cells.push(el('div', { class: 'digit', title: `label ${gridLabels[i]}` }, c, el('span', {}, '?')));
   }
-  if (pred) {
-    st.gridCorrect = correct;
-    byId('grid-score').textContent = `${correct}/${GRID} right`;
+  byId('digits').replaceChildren(...cells);
+}
+
+/** Label the grid's digits with their predictions (green right, red wrong): no redraw of the digits. */
+function showGridPredictions(pred: Int32Array): void {
+  if (!gridLabels) return;
+  const cells = byId('digits').children;
+  let correct = 0;
+  for (let i = 0; i < GRID && i < cells.length; i++) {
+    const right = pred[i] === gridLabels[i];
+    if (right) correct++;
+    const cell = cells[i] as HTMLElement;
+    cell.className = `digit ${right ? 'right' : 'wrong'}`;
+    cell.lastElementChild!.textContent = `${pred[i]}`;
   }
+  st.gridCorrect = correct;
+  byId('grid-score').textContent = `${correct}/${GRID} right`;
 }
 
 function showProbabilities(p: number[] | null): void {
@@ -118,6 +136,12 @@ function showProbabilities(p: number[] | null): void {
       el('div', { class: 'fill', style: `width:${(v * 100).toFixed(1)}%` }), el('span', {}, `${(v * 100).toFixed(1)}%`))));
 }
 
+/** A point on both charts (they redraw a few times a second, not on every message). */
+function addPoint(series: string, p: Point): void {
+  charts.addPoint(0, series, p.x, p.loss);
+  charts.addPoint(1, series, p.x, p.accuracy);
+}
+
 /** The page's side of the engine's messages: charts, progress, grid, probabilities. */
 function onEngine(m: FromEngine): void {
   const r = run;
@@ -126,18 +150,20 @@ function onEngine(m: FromEngine): void {
     case 'grid':
       gridPixels = m.pixels;
       gridLabels = m.labels;
-      renderGrid(null);
+      buildGrid();
       break;
     case 'initial':
       st.initial = m.point;
-      lossChart.addPoint('validation', 0, m.point.loss);
-      accChart.addPoint('validation', 0, m.point.accuracy);
+      addPoint('validation', m.point);
       break;
-    case 'gridPredictions': renderGrid(m.predictions); break;
+    case 'gridPredictions': showGridPredictions(m.predictions); break;
     case 'fitStart':
       if (!r) break;
       r.steps = m.steps;
       r.t0 = performance.now();
+      st.where = m.thread;
+      st.callerBlocks = m.callerBlocks;
+      if (m.threads !== undefined) st.threads = m.threads;
       byId<HTMLButtonElement>('stop-btn').disabled = false;
       setStatus(`training the ${r.settings.kind.toUpperCase()} on ${r.settings.backend}${m.threads ? ` (${m.threads} threads)` : ''} ${st.where === 'worker' ? 'in a worker' : 'on the main thread'}…`);
       break;
@@ -145,8 +171,7 @@ function onEngine(m: FromEngine): void {
       if (!r) break;
       const { epochs, batchSize, backend } = r.settings;
       st.batches.push(m.point);
-      lossChart.addPoint('train', m.point.x, m.point.loss);
-      accChart.addPoint('train', m.point.x, m.point.accuracy);
+      addPoint('train', m.point);
       const doneSteps = m.epoch * r.steps + m.batch + 1;
       setProgress(doneSteps / (epochs * r.steps));
       const rate = (doneSteps * batchSize) / ((performance.now() - r.t0) / 1000);
@@ -155,11 +180,11 @@ function onEngine(m: FromEngine): void {
     }
     case 'epoch':
       st.validation.push(m.point);
-      lossChart.addPoint('validation', m.point.x, m.point.loss);
-      accChart.addPoint('validation', m.point.x, m.point.accuracy);
+      addPoint('validation', m.point);
       break;
     case 'done': {
       if (!r) break;
+      charts.flush();
       const last = st.validation[st.validation.length - 1];
       const secs = (performance.now() - r.t0) / 1000;
       setStatus(`${r.settings.kind.toUpperCase()} done on ${r.settings.backend} in ${secs.toFixed(1)} s: validation accuracy ${last ? last.accuracy.toFixed(3) : '?'} (from ${st.initial ? st.initial.accuracy.toFixed(3) : '?'} untrained)`, 'done');
@@ -170,6 +195,7 @@ function onEngine(m: FromEngine): void {
     case 'error':
       showError(m.context, new Error(m.message));
       if (m.context === 'training') {
+        charts.flush();
         st.state = 'error';
         st.error = m.message;
         r?.finish();
@@ -217,8 +243,7 @@ async function train(): Promise<void> {
   const stopBtn = byId<HTMLButtonElement>('stop-btn');
   trainBtn.disabled = true;
   clearError();
-  lossChart.clear();
-  accChart.clear();
+  charts.clear();
   st.state = 'running';
   st.validation = [];
   st.batches = [];
@@ -231,11 +256,14 @@ async function train(): Promise<void> {
       backend: byId<HTMLSelectElement>('backend').value as wt.BackendName,
       kind: byId<HTMLSelectElement>('model').value as ModelKind,
       nTrain, nTest, epochs: num('epochs', 1, 100), batchSize: num('batch', 1, 4096), url: digitsUrl(), grid: GRID,
+      threads: Number(queryString('threads') ?? 0) || 0,
     };
     const where = whereFor(settings.backend);
     st.backend = settings.backend;
     st.model = settings.kind;
     st.where = where;
+    delete st.callerBlocks;
+    delete st.threads;
     showWhere(settings.backend);
     setStatus(`starting ${settings.backend} ${where === 'worker' ? 'in a worker' : 'on the main thread'}…`);
     active = where;

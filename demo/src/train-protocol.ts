@@ -18,6 +18,8 @@ export interface TrainSettings {
   url: string;
   /** How many digits of the test set the page shows with their predictions. */
   grid: number;
+  /** wasm threads (0 or absent: the backend's default, one per logical core). */
+  threads?: number;
 }
 
 /** A point on the charts: x in epochs. */
@@ -38,7 +40,11 @@ export type FromEngine =
   | { type: 'initial'; point: Point }
   /** The grid's predicted labels (after `initial` and after each epoch). */
   | { type: 'gridPredictions'; predictions: Int32Array }
-  | { type: 'fitStart'; steps: number; threads?: number }
+  /**
+   * Training begins: where the engine finds itself (a worker has no document) and whether its thread
+   * may block in Atomics.wait (so the wasm pool's caller sleeps rather than spins).
+   */
+  | { type: 'fitStart'; steps: number; threads?: number; thread: 'worker' | 'main'; callerBlocks: boolean }
   | { type: 'batch'; epoch: number; batch: number; point: Point }
   | { type: 'epoch'; point: Point }
   | { type: 'done' }

@@ -13,6 +13,17 @@ import type { FromEngine, Point, ToEngine, TrainSettings } from './train-protoco
 
 const acc = (logs: Record<string, number> | undefined): number => logs?.accuracy ?? logs?.acc ?? NaN;
 
+/** May this thread block in Atomics.wait? Not a page's main thread; a worker of an isolated page, yes. */
+function canBlock(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An engine that answers the page's messages through `post`. */
 export function createTrainer(post: (m: FromEngine, transfer?: Transferable[]) => void): (m: ToEngine) => Promise<void> {
   let model: wt.Sequential | null = null;
@@ -31,6 +42,7 @@ export function createTrainer(post: (m: FromEngine, transfer?: Transferable[]) =
     try {
       if (s.backend === 'gpujs') await provideGpuJs();
       await wt.setBackend(s.backend);
+      if (s.backend === 'wasm' && s.threads) await wt.setWasmThreads(s.threads);
       post({ type: 'status', text: `loading ${s.nTrain + s.nTest} digits…` });
       data = await wt.datasets.mnist({ url: s.url, train: s.nTrain, test: s.nTest, seed: 0 });
       const gx = wt.slice(data.xTest, [0, 0], [s.grid, 784]);
@@ -44,7 +56,7 @@ export function createTrainer(post: (m: FromEngine, transfer?: Transferable[]) =
       await gridPredictions(pixels, s.grid);
       const steps = Math.ceil(s.nTrain / s.batchSize);
       const threads = wt.backendInfo().device['threads'];
-      post({ type: 'fitStart', steps, ...(typeof threads === 'number' ? { threads } : {}) });
+      post({ type: 'fitStart', steps, thread: typeof document === 'undefined' ? 'worker' : 'main', callerBlocks: canBlock(), ...(typeof threads === 'number' ? { threads } : {}) });
       let epochNow = 0;
       await model.fit(data.xTrain, data.yTrain, {
         epochs: s.epochs, batchSize: s.batchSize, validationData: [data.xTest, data.yTest], verbose: 0, seed: 2,
