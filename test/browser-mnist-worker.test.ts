@@ -2,8 +2,8 @@
  * The MNIST page trains in a dedicated worker (demo/src/train-worker.ts), in a cross-origin-isolated
  * Chromium page without WebGPU: the page says where it trains, the CNN on wasm (with the pool's
  * threads) gives the same losses there as the same page training on its main thread (?where=main),
- * the drawing pad's digit is classified by the worker's model, and gpujs trains in the worker too,
- * following the cpu's losses. Frame lengths are measured by bench/page-frames.mjs, not here.
+ * the drawing pad's digit is classified by the worker's model, the Stop button stops the worker's
+ * run, and gpujs trains in the worker too (WebGL on an OffscreenCanvas), following the cpu's losses. Frame lengths are measured by bench/page-frames.mjs, not here.
  * Under CI=true a missing browser fails.
  */
 import type { Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { BROWSER_TESTS_ENABLED, browserSession, CHROMIUM, NO_WEBGPU_ARGS } from 
 if (!BROWSER_TESTS_ENABLED) console.warn(`browser tests: no Chromium at ${CHROMIUM}; nothing to test outside CI`);
 
 interface Point { x: number; loss: number; accuracy: number }
-interface Mnist { state: string; backend?: string; model?: string; where?: string; callerBlocks?: boolean; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string }
+interface Mnist { state: string; backend?: string; model?: string; where?: string; callerBlocks?: boolean; device?: Record<string, unknown>; initial?: Point; validation: Point[]; batches: Point[]; gridCorrect?: number; drawn?: number[]; error?: string }
 
 /** |got - want| within the parity tests' float32 tolerance for a training loss. */
 function expectClose(got: number[], want: number[], what: string, rel = 1e-3): void {
@@ -68,6 +68,23 @@ describe('the MNIST page trains in a worker', () => {
     expect(browser.log.filter((l) => l.startsWith('[pageerror]') || /wasm worker/.test(l))).toEqual([]);
   });
 
+  it('the Stop button reaches the worker between batches', async () => {
+    const { browser, server } = session;
+    if (!browser || !server) return;
+    const { page } = browser;
+    // 20 epochs of 16 batches: far more than run before the click lands
+    await page.goto(`${server.url}/mnist.html?model=cnn&train=512&test=40&epochs=20&batch=32&backend=wasm&autorun=1`);
+    await page.waitForFunction(() => (window.wtMnist?.batches.length ?? 0) >= 2, null, { timeout: 120_000, polling: 100 });
+    await page.click('#stop-btn');
+    await page.waitForFunction(() => ['done', 'error'].includes(window.wtMnist?.state ?? ''), null, { timeout: 120_000, polling: 200 });
+    const st = (await page.evaluate(() => window.wtMnist)) as Mnist;
+    expect(st.state).toBe('done');
+    expect(st.where).toBe('worker');
+    expect(st.batches.length).toBeGreaterThanOrEqual(2);
+    expect(st.batches.length).toBeLessThan(20 * 16);
+    expect(await page.locator('#stop-btn').isDisabled()).toBe(true);
+  });
+
   it('gpujs trains in the worker too, with the cpu\'s losses', async () => {
     const { browser } = session;
     if (!browser) return;
@@ -77,6 +94,9 @@ describe('the MNIST page trains in a worker', () => {
     const gpujs = await train(page, `${q}&backend=gpujs`);
     expect(gpujs.backend).toBe('gpujs');
     expect(gpujs.where).toBe('worker');
+    // gpu.js draws on an OffscreenCanvas there: WebGL, not its CPU mode
+    expect(gpujs.device).toMatchObject({ backend: 'gpujs', deviceResident: true });
+    expect(String(gpujs.device!['mode'])).toMatch(/^webgl/);
     expect(cpu.where).toBe('worker');
     expect(gpujs.batches).toHaveLength(4);
     expectClose(gpujs.batches.map((b) => b.loss), cpu.batches.map((b) => b.loss), 'batch loss');

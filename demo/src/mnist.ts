@@ -35,6 +35,8 @@ interface MnistState {
   callerBlocks?: boolean;
   /** The wasm backend's threads in that run. */
   threads?: number;
+  /** The device facts of the backend that trains, as its engine sees them. */
+  device?: Record<string, string | number | boolean>;
   initial?: Point;
   validation: Point[];
   batches: Point[];
@@ -164,6 +166,7 @@ function onEngine(m: FromEngine): void {
       st.where = m.thread;
       st.callerBlocks = m.callerBlocks;
       if (m.threads !== undefined) st.threads = m.threads;
+      st.device = m.device;
       byId<HTMLButtonElement>('stop-btn').disabled = false;
       setStatus(`training the ${r.settings.kind.toUpperCase()} on ${r.settings.backend}${m.threads ? ` (${m.threads} threads)` : ''} ${st.where === 'worker' ? 'in a worker' : 'on the main thread'}…`);
       break;
@@ -264,6 +267,7 @@ async function train(): Promise<void> {
     st.where = where;
     delete st.callerBlocks;
     delete st.threads;
+    delete st.device;
     showWhere(settings.backend);
     setStatus(`starting ${settings.backend} ${where === 'worker' ? 'in a worker' : 'on the main thread'}…`);
     active = where;

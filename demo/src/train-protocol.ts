@@ -44,7 +44,7 @@ export type FromEngine =
    * Training begins: where the engine finds itself (a worker has no document) and whether its thread
    * may block in Atomics.wait (so the wasm pool's caller sleeps rather than spins).
    */
-  | { type: 'fitStart'; steps: number; threads?: number; thread: 'worker' | 'main'; callerBlocks: boolean }
+  | { type: 'fitStart'; steps: number; threads?: number; thread: 'worker' | 'main'; callerBlocks: boolean; device: Record<string, string | number | boolean> }
   | { type: 'batch'; epoch: number; batch: number; point: Point }
   | { type: 'epoch'; point: Point }
   | { type: 'done' }

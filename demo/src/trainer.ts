@@ -55,8 +55,9 @@ export function createTrainer(post: (m: FromEngine, transfer?: Transferable[]) =
       post({ type: 'initial', point: { x: 0, loss: initial.loss ?? NaN, accuracy: acc(initial) } });
       await gridPredictions(pixels, s.grid);
       const steps = Math.ceil(s.nTrain / s.batchSize);
-      const threads = wt.backendInfo().device['threads'];
-      post({ type: 'fitStart', steps, thread: typeof document === 'undefined' ? 'worker' : 'main', callerBlocks: canBlock(), ...(typeof threads === 'number' ? { threads } : {}) });
+      const device = wt.backendInfo().device;
+      const threads = device['threads'];
+      post({ type: 'fitStart', steps, device, thread: typeof document === 'undefined' ? 'worker' : 'main', callerBlocks: canBlock(), ...(typeof threads === 'number' ? { threads } : {}) });
       let epochNow = 0;
       await model.fit(data.xTrain, data.yTrain, {
         epochs: s.epochs, batchSize: s.batchSize, validationData: [data.xTest, data.yTest], verbose: 0, seed: 2,
