@@ -49,12 +49,6 @@ declare global {
   interface Window { wtMnist?: MnistState }
 }
 
-/**
- * Backends that train on the main thread even without ?where=main: none today (webgpu, wasm, cpu
- * and gpujs, through an OffscreenCanvas, all run in the worker).
- */
-const MAIN_THREAD_ONLY: ReadonlySet<wt.BackendName> = new Set();
-
 /** Chart 0: loss, chart 1: accuracy (drawn in a worker of their own where the browser can). */
 const charts = new PageCharts([
   { canvas: byId<HTMLCanvasElement>('chart-loss'), options: { title: 'loss', xLabel: 'epoch', yLabel: 'categorical cross-entropy', yMin: 0 } },
@@ -229,16 +223,16 @@ function classifyDrawing(pad: DrawPad): void {
   engine(active)({ type: 'predict', id: lastPredict, pixels: px }, [px.buffer]);
 }
 
-function whereFor(backend: wt.BackendName): Where {
-  if (queryString('where') === 'main' || typeof Worker === 'undefined' || MAIN_THREAD_ONLY.has(backend)) return 'main';
-  return 'worker';
+/** Every backend trains in the worker (gpujs too: gpu.js draws on an OffscreenCanvas there). */
+function whereFor(): Where {
+  return queryString('where') === 'main' || typeof Worker === 'undefined' ? 'main' : 'worker';
 }
 
 function showWhere(backend: wt.BackendName): void {
-  const where = whereFor(backend);
+  const where = whereFor();
   byId('where').textContent = where === 'worker'
     ? `The model trains in a dedicated worker on ${backend}: this page only draws what it sends, so it stays responsive while it trains.`
-    : `The model trains on this page's main thread on ${backend}${MAIN_THREAD_ONLY.has(backend) ? ` (${backend} cannot run in a worker here)` : ''}: the page repaints only between batches.`;
+    : `The model trains on this page's main thread on ${backend}: the page repaints only between batches.`;
 }
 
 async function train(): Promise<void> {
@@ -261,7 +255,7 @@ async function train(): Promise<void> {
       nTrain, nTest, epochs: num('epochs', 1, 100), batchSize: num('batch', 1, 4096), url: digitsUrl(), grid: GRID,
       threads: Number(queryString('threads') ?? 0) || 0,
     };
-    const where = whereFor(settings.backend);
+    const where = whereFor();
     st.backend = settings.backend;
     st.model = settings.kind;
     st.where = where;
