@@ -32,6 +32,9 @@ export default defineConfig({
   publicDir: false,
   plugins: [nodeOnlyStubs(), mnistAsset()],
   server: { fs: { allow: [root] }, headers: ISOLATION_HEADERS },
+  // The MNIST page's training worker imports the library (and gpu.js lazily): an ES module worker,
+  // with the same Node-only stubs as the pages.
+  worker: { format: 'es', plugins: () => [nodeOnlyStubs()] },
   optimizeDeps: { include: ['gpu.js', 'chart.js/auto'] },
   build: {
     outDir: join(root, 'demo-dist'),

@@ -2,13 +2,16 @@
  * Is a page responsive while it trains? In headless Chromium, cross-origin isolated (COOP + COEP,
  * so the wasm backend has its worker threads), a requestAnimationFrame loop records every frame's
  * length while the CNN (conv 16, pool, conv 32, pool, dense 64, dense 10, adam) trains on wasm:
- * - `demo`: the MNIST demo page (demo/mnist.html), which trains on its main thread;
+ * - `demo`: the MNIST demo page (demo/mnist.html), which trains in its dedicated worker
+ *   (demo/src/train-worker.ts; the page draws the charts, progress and grid it sends);
+ * - `demo-main`: the same page with ?where=main, training on its main thread (as it did before);
  * - `main`: test/browser/frames/frames.html training the same CNN on its main thread;
- * - `worker`: the same page with the engine in a dedicated worker (test/browser/frames/train-worker.js).
+ * - `worker`: that page with the engine in a dedicated worker (test/browser/frames/train-worker.js).
  * Only frames from the first batch's end to the end of training count; long tasks are main-thread
  * tasks over 50 ms (PerformanceObserver 'longtask'). Goal: no frame longer than 50 ms.
- * Options: --pages=demo,main,worker --batch=64 --steps=8 --threads=N (frames page; default one per core)
- * (demo: --train=512) --chromium=/usr/bin/chromium
+ * Options: --pages=demo,demo-main,main,worker (default demo,demo-main) --batch=64
+ * --threads=N (wasm threads; default one per core) --steps=8 (frames pages) --train=512 --epochs=1
+ * (demo pages) --chromium=/usr/bin/chromium
  * Needs Debian's chromium (playwright-core drives it) and a built dist-browser/ (npm run build).
  */
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -21,11 +24,11 @@ import { parseArgs, round } from './lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseArgs();
-const q = { model: 'cnn', train: Number(args.train ?? 512), test: 100, epochs: 1, batch: Number(args.batch ?? 64), backend: 'wasm' };
+const q = { model: 'cnn', train: Number(args.train ?? 512), test: 100, epochs: Number(args.epochs ?? 1), batch: Number(args.batch ?? 64), backend: 'wasm' };
 const steps = Number(args.steps ?? 8);
-// wasm threads of the frames page (0: one per logical core)
+// wasm threads of both pages (0: one per logical core)
 const threads = Number(args.threads ?? 0);
-const pages = (args.pages ?? 'demo,main,worker').split(',');
+const pages = (args.pages ?? 'demo,demo-main').split(',');
 
 /** Frame statistics of one run: lengths in ms. */
 function stats(ms, long) {
@@ -40,7 +43,7 @@ const out = mkdtempSync(join(tmpdir(), 'wt-frames-'));
 const profile = mkdtempSync(join(tmpdir(), 'wt-frames-profile-'));
 let server, context;
 try {
-  if (pages.includes('demo')) await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+  if (pages.some((p) => p.startsWith('demo'))) await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
   // the bench page beside the library bundle
   cpSync(join(root, 'dist-browser'), join(out, 'frames'), { recursive: true });
   for (const f of readdirSync(join(root, 'test', 'browser', 'frames'))) cpSync(join(root, 'test', 'browser', 'frames', f), join(out, 'frames', f));
@@ -71,15 +74,26 @@ try {
     try {
       new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push({ t: e.startTime, ms: e.duration }); }).observe({ type: 'longtask', buffered: true });
     } catch { /* no long-task timing in this browser */ }
+    // which scripts the long frames ran (Long Animation Frames: Chromium 123+)
+    const loaf = [];
+    globalThis.__loaf = loaf;
+    try {
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) {
+          loaf.push({ t: e.startTime, ms: e.duration, blockingMs: e.blockingDuration, scripts: e.scripts.map((x) => ({ ms: x.duration, what: `${x.invokerType} ${x.invoker}`.slice(0, 80) })) });
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true });
+    } catch { /* no long-animation-frame timing in this browser */ }
   });
   const results = [];
   for (const which of pages) {
     const t0 = Date.now();
     let rec;
-    if (which === 'demo') {
-      await page.goto(`${url}/mnist.html?model=${q.model}&train=${q.train}&test=${q.test}&epochs=${q.epochs}&batch=${q.batch}&backend=${q.backend}&autorun=1`);
+    if (which.startsWith('demo')) {
+      const where = which === 'demo-main' ? '&where=main' : '';
+      await page.goto(`${url}/mnist.html?model=${q.model}&train=${q.train}&test=${q.test}&epochs=${q.epochs}&batch=${q.batch}&backend=${q.backend}&autorun=1${where}${threads ? `&threads=${threads}` : ''}`);
       await page.waitForFunction(() => ['done', 'error'].includes(globalThis.wtMnist?.state ?? ''), null, { timeout: 600_000, polling: 500 });
-      const r = await page.evaluate(() => ({ st: globalThis.wtMnist, frames: globalThis.__frames, long: globalThis.__longTasks, isolated: globalThis.crossOriginIsolated }));
+      const r = await page.evaluate(() => ({ st: globalThis.wtMnist, frames: globalThis.__frames, long: globalThis.__longTasks, loaf: globalThis.__loaf, isolated: globalThis.crossOriginIsolated }));
       if (r.st.state !== 'done') throw new Error(`demo: training failed: ${r.st.error}`);
       // from the frame that saw the first batch end to the last frame before 'done'
       const first = r.frames.findIndex((f) => f.batches > 0);
@@ -87,7 +101,15 @@ try {
       const during = r.frames.slice(first, end === -1 ? undefined : end);
       const tStart = during[0]?.t ?? 0, tEnd = during[during.length - 1]?.t ?? 0;
       const long = r.long.filter((l) => l.t >= tStart - 1000 && l.t <= tEnd).map((l) => l.ms);
-      rec = { page: 'demo', where: 'main', isolated: r.isolated, batch: q.batch, batches: r.st.batches.length, ...stats(during.map((f) => f.ms), long), trainSeconds: round((tEnd - tStart) / 1000) };
+      // the scripts that ran in long frames during training, longest first
+      const scripts = r.loaf.filter((l) => l.t >= tStart - 1000 && l.t <= tEnd).flatMap((l) => l.scripts)
+        .sort((a, b) => b.ms - a.ms).slice(0, 5).map((x) => `${round(x.ms)} ms ${x.what}`);
+      rec = {
+        page: 'demo', where: r.st.where, threads: r.st.threads, isolated: r.isolated, batch: q.batch, batches: r.st.batches.length, epochs: q.epochs, callerBlocks: r.st.callerBlocks,
+        ...stats(during.map((f) => f.ms), long), trainSeconds: round((tEnd - tStart) / 1000), longFrameScripts: scripts,
+        // each frame over 50 ms: its length and how many batches had ended when it began
+        longFrames: during.filter((f) => f.ms > 50).map((f) => `${round(f.ms)} ms after batch ${f.batches}`), losses: r.st.batches.map((b) => round(b.loss, 6)),
+      };
     } else {
       await page.goto(`${url}/frames/frames.html?where=${which}&backend=wasm&threads=${threads}&batch=${q.batch}&steps=${steps}`);
       await page.waitForFunction(() => globalThis.framesResult, null, { timeout: 600_000, polling: 500 });
@@ -101,8 +123,10 @@ try {
   }
   console.log('');
   for (const r of results) console.log(`${r.page}, training on the ${r.where} thread, batch ${r.batch}: longest frame ${r.maxFrameMs} ms (goal <= 50), median ${r.medianFrameMs} ms, ${r.framesOver50} of ${r.frames} frames over 50 ms`);
-  const main = results.find((r) => r.where === 'main' && r.page === 'frames'), worker = results.find((r) => r.where === 'worker');
-  if (main && worker) console.log(`same losses on the main thread and in the worker: ${JSON.stringify(main.losses) === JSON.stringify(worker.losses)}`);
+  for (const p of ['demo', 'frames']) {
+    const main = results.find((r) => r.where === 'main' && r.page === p), worker = results.find((r) => r.where === 'worker' && r.page === p);
+    if (main && worker) console.log(`${p} page: same losses on the main thread and in the worker: ${JSON.stringify(main.losses) === JSON.stringify(worker.losses)}`);
+  }
 } finally {
   await context?.close().catch(() => undefined);
   await server?.close();

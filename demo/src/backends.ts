@@ -21,7 +21,7 @@ const ALL: wt.BackendName[] = ['webgpu', 'wasm', 'gpujs', 'cpu'];
  * npm package, which a browser cannot resolve by name). Vite bundles gpu.js's browser build into a
  * chunk of its own, loaded here only when the gpujs backend is probed.
  */
-async function provideGpuJs(): Promise<void> {
+export async function provideGpuJs(): Promise<void> {
   // A WebGPU browser has a global `GPU` too: the interface of navigator.gpu, not gpu.js.
   const isGpuJs = (x: unknown): boolean => typeof x === 'function' && typeof (x as { prototype?: { createKernel?: unknown } }).prototype?.createKernel === 'function';
   const g = globalThis as { GPU?: unknown };

@@ -24,19 +24,27 @@ export interface LineOptions {
   logY?: boolean;
   yMin?: number;
   yMax?: number;
+  /**
+   * For an OffscreenCanvas (a chart drawn in a worker): the page's devicePixelRatio. Such a chart
+   * is not responsive; its owner calls `resize` with the element's CSS size.
+   */
+  pixelRatio?: number;
 }
 
 /** A line chart with numeric x; add points with `addPoint(series, x, y)`. */
 export class LineChart {
   readonly chart: Chart<'line', { x: number; y: number }[]>;
 
-  constructor(canvas: HTMLCanvasElement, opts: LineOptions) {
-    this.chart = new Chart(canvas, {
+  constructor(canvas: HTMLCanvasElement | OffscreenCanvas, opts: LineOptions) {
+    const offscreen = typeof HTMLCanvasElement === 'undefined' || !(canvas instanceof HTMLCanvasElement);
+    // Chart.js draws on an OffscreenCanvas through its basic platform (no DOM events, no resizing).
+    this.chart = new Chart(canvas as HTMLCanvasElement, {
       type: 'line',
       data: { datasets: [] },
       options: {
         animation: false,
-        responsive: true,
+        responsive: !offscreen,
+        ...(offscreen ? { devicePixelRatio: opts.pixelRatio ?? 1, events: [] } : {}),
         maintainAspectRatio: false,
         parsing: false,
         plugins: { title: { display: true, text: opts.title }, legend: { position: 'bottom' } },
@@ -87,6 +95,56 @@ export class LineChart {
   clear(): void {
     this.chart.data.datasets = [];
     this.chart.update();
+  }
+}
+
+/**
+ * Redraws charts whose points came in without an update, at most one chart per animation frame and
+ * each at most every `intervalMs`: a Chart.js redraw costs the page's main thread 10-90 ms on a busy
+ * CPU, so redrawing both charts on every batch's message would make frames longer than 50 ms.
+ */
+export class RedrawQueue {
+  private readonly dirty = new Set<LineChart>();
+  private readonly last = new Map<LineChart, number>();
+  private scheduled = false;
+
+  constructor(private readonly intervalMs = 250) {}
+
+  /** Redraw `chart` soon (once, however often this is called before it happens). */
+  request(chart: LineChart): void {
+    this.dirty.add(chart);
+    this.schedule();
+  }
+
+  /** Redraw every pending chart now (at the end of a run, so its final state shows at once). */
+  flush(): void {
+    for (const c of this.dirty) this.draw(c);
+    this.dirty.clear();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.dirty.size === 0) return;
+    this.scheduled = true;
+    // a dedicated worker has requestAnimationFrame in Chromium and Firefox; elsewhere, a 16 ms timer
+    const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (cb: () => void) => setTimeout(cb, 16);
+    frame(() => {
+      this.scheduled = false;
+      const now = performance.now();
+      // the chart that has waited longest, if its interval is over
+      const due = [...this.dirty].sort((a, b) => (this.last.get(a) ?? 0) - (this.last.get(b) ?? 0))[0];
+      if (due && now - (this.last.get(due) ?? -Infinity) >= this.intervalMs) {
+        this.dirty.delete(due);
+        this.draw(due);
+        this.schedule();
+      } else {
+        setTimeout(() => this.schedule(), this.intervalMs - (now - (this.last.get(due!) ?? 0)));
+      }
+    });
+  }
+
+  private draw(c: LineChart): void {
+    c.chart.update();
+    this.last.set(c, performance.now());
   }
 }
 
