@@ -48,6 +48,7 @@ export default defineConfig({
         index: join(root, 'demo/index.html'),
         bench: join(root, 'demo/bench.html'),
         mnist: join(root, 'demo/mnist.html'),
+        models: join(root, 'demo/models.html'),
       },
     },
   },
