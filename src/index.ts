@@ -23,6 +23,7 @@ export type {
 export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory } from './engine.js';
 export { setWasmThreads, getWasmThreads } from './wasm.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { Reduction } from './ops/losses.js';
 export { setMemoryLimit, getMemoryLimit } from './limits.js';
 export { grad, valueAndGrad, type GradFunction, type ValueAndGradFunction, type GradResult } from './autograd.js';
 export { nextFrame } from './next-frame.js';

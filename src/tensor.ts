@@ -102,8 +102,9 @@ export class Tensor {
   /** Read the values back to the host (waits for all queued GPU work that produces them). */
   async data(): Promise<TypedArray> {
     const h = this.handle;
+    // The read was queued before any dispose() could run, so it completes even if the tensor is
+    // disposed meanwhile (as in TensorFlow.js); the backend keeps a freed buffer until queued work is done.
     const out = await this.backend.read(h);
-    if (this.isDisposed) throw new Error(`tensor #${this.id} was disposed while it was being read`);
     return out.length === this.size ? out : out.slice(0, this.size);
   }
 
@@ -192,8 +193,8 @@ export class Tensor {
   relu(): Tensor { return ops.relu(this); }
   /** this where positive, alpha * this elsewhere (see {@link leakyRelu}). */
   leakyRelu(alpha?: number): Tensor { return ops.leakyRelu(this, alpha); }
-  /** 1 where positive, else 0 (see {@link step}). */
-  step(): Tensor { return ops.step(this); }
+  /** 1 where positive, else alpha (default 0) (see {@link step}). */
+  step(alpha?: number): Tensor { return ops.step(this, alpha); }
   /** Values limited to [lo, hi] (see {@link clip}). */
   clip(lo: number, hi: number): Tensor { return ops.clip(this, lo, hi); }
   /** softmax along `axis` (default the last; see {@link softmax}). */
@@ -208,7 +209,7 @@ export class Tensor {
   max(axis?: Axis, keepDims?: boolean): Tensor { return ops.max(this, axis, keepDims); }
   /** The minimum along `axis` (default all; see {@link min}). */
   min(axis?: Axis, keepDims?: boolean): Tensor { return ops.min(this, axis, keepDims); }
-  /** int32 indices of the maximum along `axis` (see {@link argMax}). */
+  /** int32 indices of the maximum along `axis` (default 0; see {@link argMax}). */
   argMax(axis?: number): Tensor { return ops.argMax(this, axis); }
   /** this @ b (see {@link matmul}). */
   matmul(b: TensorLike, opts?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, opts); }

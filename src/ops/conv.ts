@@ -5,12 +5,12 @@
  * pools run one window kernel each way. Every argument is checked before any tensor is created,
  * so a call that throws leaves memory as it was.
  */
-import type { Activation, WindowAttrs } from '../backend/backend.js';
+import type { WindowAttrs } from '../backend/backend.js';
 import { checkAlloc } from '../limits.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { argDType, argShape as shapeOrNull, backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
-import { fusedMatmul } from './matmul.js';
+import { EPILOGUE_ACTIVATIONS, fusedMatmul, type EpilogueActivation } from './matmul.js';
 import { reshape, transpose } from './movement.js';
 
 /**
@@ -21,7 +21,7 @@ import { reshape, transpose } from './movement.js';
 export type PadMode = 'valid' | 'same' | number | readonly (readonly [number, number])[];
 
 /** TensorFlow.js's fused activations, as conv2d and matMul accept them. */
-export type FusedActivation = Activation | 'leakyrelu';
+export type FusedActivation = EpilogueActivation | 'leakyrelu';
 
 /** A shape or stride given as one number for both spatial dims, or as [height, width]. */
 export type Pair = number | readonly [number, number];
@@ -136,7 +136,7 @@ function colsAreX(at: WindowAttrs): boolean {
   return pointwise || whole;
 }
 
-const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
+const ACTIVATIONS: readonly string[] = EPILOGUE_ACTIVATIONS;
 
 /** The arguments of {@link fusedConv2d} (TensorFlow.js's tf.fused.conv2d takes the same object). */
 export interface FusedConv2dArgs {
@@ -158,6 +158,8 @@ export interface FusedConv2dArgs {
   activation?: FusedActivation;
   /** The negative slope of leakyRelu (default 0.2). */
   leakyreluAlpha?: number;
+  /** prelu's slopes, broadcast against the [.., outChannels] output (required with 'prelu'). */
+  preluActivationWeights?: TensorLike;
 }
 
 /**
@@ -202,7 +204,7 @@ export const fusedConv2d = defineOp('conv2d', (args: FusedConv2dArgs): Tensor =>
   return asNHWC(x, dataFormat, (x4) => {
     const cols = direct ? reshape(x4, [rows, K]) : im2col(x4, at);
     const bias = b && b.rank !== 1 ? reshape(b, [outC]) : b;
-    const y = fusedMatmul(cols, reshape(w, [K, outC]), { bias, activation: act, alpha });
+    const y = fusedMatmul(cols, reshape(w, [K, outC]), { bias, activation: act, alpha, preluActivationWeights: args.preluActivationWeights });
     return reshape(y, [at.batch, at.outH, at.outW, outC]);
   });
 });
@@ -256,8 +258,8 @@ export const fused = {
   /** activation(conv2d(x, filter) + bias) in one kernel (see {@link fusedConv2d}). */
   conv2d: fusedConv2d,
   /** act(a @ b + bias), TensorFlow.js's tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation }). */
-  matMul(args: { a: TensorLike; b: TensorLike; transposeA?: boolean; transposeB?: boolean; bias?: Tensor; activation?: FusedActivation; leakyreluAlpha?: number }): Tensor {
+  matMul(args: { a: TensorLike; b: TensorLike; transposeA?: boolean; transposeB?: boolean; bias?: Tensor; activation?: FusedActivation; leakyreluAlpha?: number; preluActivationWeights?: TensorLike }): Tensor {
     const activation = args.activation === 'leakyrelu' ? 'leakyRelu' : args.activation;
-    return fusedMatmul(args.a, args.b, { transposeA: args.transposeA, transposeB: args.transposeB, bias: args.bias, activation, alpha: args.leakyreluAlpha });
+    return fusedMatmul(args.a, args.b, { transposeA: args.transposeA, transposeB: args.transposeB, bias: args.bias, activation, alpha: args.leakyreluAlpha, preluActivationWeights: args.preluActivationWeights });
   },
 };

@@ -194,6 +194,20 @@ export function record(name: string, inputs: readonly Tensor[], output: Tensor, 
   return output;
 }
 
+/**
+ * Run `fn` with the gradient tape paused, so that an op composed of other ops can record itself
+ * once with its own backward rule (the inner ops would otherwise record their own as well).
+ */
+export function untaped<T>(fn: () => T): T {
+  const tape = engine.tape;
+  engine.tape = null;
+  try {
+    return fn();
+  } finally {
+    engine.tape = tape;
+  }
+}
+
 export function assertFloat(op: string, t: Tensor): void {
   if (t.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${t.dtype} ${fmt(t.shape)} (use .cast('float32'))`);
 }

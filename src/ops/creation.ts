@@ -48,9 +48,9 @@ export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | rea
   return fromData(toTypedArray(flat, dt), s, dt);
 });
 
-/** A rank-0 tensor. @function */
+/** A rank-0 tensor; NaN and the infinities are values like any other, as in TensorFlow.js. @function */
 export const scalar = defineOp('scalar', (value: number, dtype: DType = 'float32'): Tensor => {
-  checkNumber('scalar', 'value', value);
+  if (typeof value !== 'number') throw new Error(`scalar: value must be a number, got ${value === null ? 'null' : typeof value}`);
   return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
 });
 
@@ -136,14 +136,24 @@ export const arange = defineOp('arange', (start: number, stop?: number, step: nu
   return fromData(data, [n], dtype);
 });
 
-/** The n x m identity (m defaults to n). @function */
-export const eye = defineOp('eye', (n: number, m: number = n, dtype: DType = 'float32'): Tensor => {
-  checkInt('eye', 'n', n);
-  checkInt('eye', 'm', m);
-  checkAlloc('eye', [n, m], checkDType('eye', dtype), activeBackend());
-  const data = makeArray(dtype, n * m);
-  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromData(data, [n, m], dtype);
+/**
+ * The numRows x numColumns identity (numColumns defaults to numRows), TensorFlow.js's signature:
+ * with `batchShape` the result is [...batchShape, numRows, numColumns], one identity per entry.
+ * @function
+ */
+export const eye = defineOp('eye', (numRows: number, numColumns: number = numRows, batchShape?: readonly number[], dtype: DType = 'float32'): Tensor => {
+  checkInt('eye', 'numRows', numRows);
+  checkInt('eye', 'numColumns', numColumns);
+  if (batchShape !== undefined && !Array.isArray(batchShape)) {
+    throw new Error(`eye: batchShape must be an array of dimensions, got ${typeof batchShape === 'string' ? `'${batchShape}' (the dtype is the fourth argument)` : String(batchShape)}`);
+  }
+  const batch = checkShape('eye', batchShape ?? []);
+  const shape = [...batch, numRows, numColumns];
+  checkAlloc('eye', shape, checkDType('eye', dtype), activeBackend());
+  const data = makeArray(dtype, sizeOf(shape));
+  const plane = numRows * numColumns;
+  for (let b = 0; b < sizeOf(batch); b++) for (let i = 0; i < Math.min(numRows, numColumns); i++) data[b * plane + i * numColumns + i] = 1;
+  return fromData(data, shape, dtype);
 });
 
 /** Options of the seeded random ops (rand, randn). */

@@ -154,10 +154,18 @@ export const sign = unary('sign', () => null);
 export const tanh = unary('tanh', (dy, _x, y) => tanhGrad(dy, y));
 /** The logistic function 1 / (1 + e^-x) elementwise, same shape, float32. @function */
 export const sigmoid = unary('sigmoid', (dy, _x, y) => sigmoidGrad(dy, y));
-/** max(x, 0) elementwise, same shape, float32. @function */
+/** max(x, 0) elementwise, same shape, float32; NaN stays NaN, as in TensorFlow.js. @function */
 export const relu = unary('relu', (dy, x) => reluGrad(dy, x));
-/** Heaviside step: 1 where x > 0, else 0. Its gradient is zero almost everywhere. @function */
-export const step = unary('step', () => null);
+/**
+ * Heaviside step: 1 where x > 0, else `alpha` (default 0); NaN stays NaN, as in TensorFlow.js.
+ * Its gradient is zero almost everywhere.
+ * @function
+ */
+export const step = defineOp('step', (a: TensorLike, alpha: number = 0): Tensor => {
+  const x = toTensor('step', a);
+  checkNumber('step', 'alpha', alpha);
+  return unaryRaw('step', x, alpha);
+});
 
 /** x * x. @function */
 export const square = defineOp('square', (a: TensorLike): Tensor => {

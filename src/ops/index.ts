@@ -7,3 +7,4 @@ export * from './matmul.js';
 export * from './softmax.js';
 export * from './optim.js';
 export * from './conv.js';
+export * from './activations.js';

@@ -83,8 +83,8 @@ export const max = extreme('max');
 /** Smallest value over `axis` (all axes when omitted). @function */
 export const min = extreme('min');
 
-/** Index (int32) of the largest value along one axis (default: the last); the first one wins ties. @function */
-export const argMax = defineOp('argMax', (a: TensorLike, axis: number = -1): Tensor => {
+/** Index (int32) of the largest value along one axis (default 0, as in TensorFlow.js); the first one wins ties. @function */
+export const argMax = defineOp('argMax', (a: TensorLike, axis: number = 0): Tensor => {
   const x = toTensor('argMax', a);
   if (x.rank === 0) throw new Error('argMax: expected a tensor of rank >= 1, got a scalar');
   const ax = normAxis('argMax', axis, x.rank);

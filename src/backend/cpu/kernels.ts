@@ -47,9 +47,10 @@ function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
     case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
     case 'tanh': return Math.tanh;
     case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
-    case 'relu': return (x) => (x > 0 ? x : 0);
+    // NaN passes through relu and step, as in TensorFlow.js; step's alpha is its value at x <= 0.
+    case 'relu': return (x) => (x > 0 || x !== x ? x : 0);
     case 'leakyRelu': return (x) => (x > 0 ? x : alpha * x);
-    case 'step': return (x) => (x > 0 ? 1 : 0);
+    case 'step': return (x) => (x > 0 ? 1 : x !== x ? x : alpha);
   }
 }
 

@@ -64,6 +64,9 @@ export function unaryExpr(op: UnaryOp, x: string, alpha: number): string {
     case 'sqrt': return `Math.sqrt(${x})`;
     case 'abs': return `Math.abs(${x})`;
     case 'sign': return `(${x} > 0 ? 1 : (${x} < 0 ? -1 : 0))`;
+    // NaN passes through relu and step, as in TensorFlow.js; step's alpha is its value at x <= 0.
+    case 'relu': return `((${x} > 0 || ${x} !== ${x}) ? ${x} : 0)`;
+    case 'step': return `(${x} > 0 ? 1 : (${x} !== ${x} ? ${x} : ${lit(alpha)}))`;
     default: return activationExpr(op, x, alpha);
   }
 }

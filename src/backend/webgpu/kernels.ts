@@ -26,7 +26,7 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
     const n = out.size;
     const vec = n % 4 === 0;
     const units = vec ? n / 4 : n;
-    ctx.dispatch(kernel, shader, { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32' }, new Words().u(units).f(alpha).done(), ins, [out], grid(units));
+    ctx.dispatch(kernel, shader, { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32', U: vec ? 'vec4<u32>' : 'u32', B: vec ? 'vec4<bool>' : 'bool' }, new Words().u(units).f(alpha).done(), ins, [out], grid(units));
   };
 
   return {

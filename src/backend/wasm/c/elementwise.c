@@ -3,7 +3,7 @@
  * binary ops with broadcasting. Same-size kernels run over whole f32x4 vectors, tail included:
  * every buffer is a whole number of 64-byte blocks (see alloc.ts), so the last vector's spare
  * lanes read and write the buffer's own padding. Each matches the cpu reference's definition,
- * NaN handling included (relu and step send NaN to 0, max and min propagate it).
+ * NaN handling included (relu, step, max and min propagate it, as TensorFlow.js does).
  */
 #include "vmath.h"
 
@@ -28,9 +28,9 @@ TASK(unary) {
     case U_SIGN: LOOP(wasm_f32x4_sub(wasm_v128_and(gt0(v), one), wasm_v128_and(wasm_f32x4_lt(v, F4(0.0f)), one)));
     case U_TANH: LOOP(v_tanh(v));
     case U_SIGMOID: LOOP(v_sigmoid(v));
-    case U_RELU: LOOP(wasm_v128_and(v, gt0(v)));
+    case U_RELU: LOOP(wasm_v128_and(v, wasm_v128_or(gt0(v), wasm_f32x4_ne(v, v))));
     case U_LEAKY: LOOP(wasm_v128_bitselect(v, wasm_f32x4_mul(v, al), gt0(v)));
-    case U_STEP: LOOP(wasm_v128_and(gt0(v), one));
+    case U_STEP: LOOP(wasm_v128_bitselect(v, wasm_v128_bitselect(one, al, gt0(v)), wasm_f32x4_ne(v, v)));
 #undef LOOP
   }
 }

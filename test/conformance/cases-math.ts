@@ -1,0 +1,45 @@
+/**
+ * Conformance cases of the TensorFlow.js math and activation ops: the unary kernel on NaN and the
+ * infinities (relu and step keep NaN, step's alpha), the composed activations (relu6, elu, selu,
+ * prelu, softplus, logSigmoid, softsign) and the fused epilogues that use them, with gradients.
+ * Pushed onto CASES by cases.ts.
+ */
+import type { Case, Tensor, Wt } from './cases.ts';
+
+type Out = Tensor | readonly Out[];
+export const MATH_CASES: Case[] = [];
+const add = (name: string, tol: number, fn: (wt: Wt) => Out): void => {
+  MATH_CASES.push({ name, tol, fn });
+};
+const rn = (wt: Wt, shape: number[], seed: number, scale = 1): Tensor => wt.randn(shape, { seed, std: scale });
+const weigh = (wt: Wt, y: Tensor): Tensor => y.mul(wt.randn(y.shape as number[], { seed: 4343 })).sum();
+const vg = (wt: Wt, f: (...x: Tensor[]) => Tensor, ...xs: Tensor[]): Out =>
+  wt.valueAndGrad((...t: Tensor[]) => weigh(wt, f(...t)))(xs) as unknown as Out;
+
+const SPECIAL = [NaN, -Infinity, -3, -1, -0.25, 0, 0.25, 1, 3, 7, Infinity];
+// WGSL lets a compiler assume no NaN, so only the unary kernel's relu and step promise NaN on
+// webgpu (they test its bits); the composed activations are held to the infinities.
+const EXTREME = SPECIAL.slice(1);
+
+add('relu, step and leakyRelu on NaN and the infinities', 0, (wt) => {
+  const x = wt.tensor(SPECIAL);
+  return [wt.relu(x), wt.step(x), wt.step(x, 0.5), wt.leakyRelu(x, 0.1)];
+});
+add('step alpha -2 [4,4] (vec4)', 0, (wt) => wt.step(rn(wt, [4, 4], 5001), -2));
+
+const ACTS = ['relu6', 'elu', 'selu', 'softplus', 'logSigmoid', 'softsign'] as const;
+let seed = 5100;
+for (const op of ACTS) {
+  const s = (seed += 3);
+  add(`${op} [3,5]`, 1e-5, (wt) => wt[op](rn(wt, [3, 5], s, 4)));
+  add(`${op} on the infinities`, 1e-5, (wt) => wt[op](wt.tensor(EXTREME)));
+  add(`grad ${op}`, 1e-4, (wt) => vg(wt, (x) => wt[op](x), rn(wt, [3, 5], s + 1, 4)));
+}
+add('prelu with per-channel alpha', 1e-5, (wt) => wt.prelu(rn(wt, [3, 4], 5201, 2), wt.tensor([0.1, 0.2, -0.3, 0.5])));
+add('grad prelu', 1e-4, (wt) => vg(wt, (x, a) => wt.prelu(x, a), rn(wt, [3, 4], 5202, 2), rn(wt, [4], 5203)));
+for (const activation of ['relu6', 'elu', 'prelu'] as const) {
+  add(`fusedMatmul bias + ${activation}`, 1e-4, (wt) =>
+    wt.fusedMatmul(rn(wt, [9, 12], 5301, 2), rn(wt, [12, 10], 5302), { bias: rn(wt, [10], 5303), activation, preluActivationWeights: rn(wt, [10], 5304) }));
+  add(`grad fusedMatmul ${activation}`, 1e-4, (wt) =>
+    vg(wt, (a, b, p) => wt.fusedMatmul(a, b, { activation, preluActivationWeights: p }), rn(wt, [5, 6], 5305, 2), rn(wt, [6, 4], 5306), rn(wt, [4], 5307)));
+}
