@@ -3,7 +3,7 @@
  * the op of the same name in src/ops, so `a.add(b)` and `wt.add(a, b)` are the same call.
  */
 import type { Backend, Handle } from './backend/backend.js';
-import type { DType, TypedArray } from './dtype.js';
+import { type DType, type TypedArray, fromStorage, storageOf } from './dtype.js';
 import { engine } from './engine.js';
 import { checkAlloc, describeBytes } from './limits.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
@@ -18,7 +18,7 @@ export interface Storage {
 }
 
 /** Nested arrays of numbers, as `tensor` takes them and `array()` returns them (a number for rank 0). */
-export type NestedArray = number | NestedArray[];
+export type NestedArray = number | boolean | NestedArray[];
 
 /**
  * An n-dimensional array of float32 or int32 values in a buffer on one backend. Tensors are made by
@@ -31,7 +31,7 @@ export class Tensor {
   readonly id: number;
   /** The length of each dimension ([] for a scalar). */
   readonly shape: readonly number[];
-  /** 'float32' or 'int32'. */
+  /** 'float32', 'int32' or 'bool'. */
   readonly dtype: DType;
   /** The number of elements: the product of the shape. */
   readonly size: number;
@@ -66,7 +66,7 @@ export class Tensor {
     const bytes = checkAlloc(op, shape, dtype, backend);
     let handle: Handle;
     try {
-      handle = backend.alloc(sizeOf(shape), dtype);
+      handle = backend.alloc(sizeOf(shape), storageOf(dtype));
     } catch (e) {
       throw new Error(`${op}: allocating a ${dtype} tensor of shape ${fmt(shape)} (${describeBytes(bytes)}) on ${backend.name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -104,8 +104,9 @@ export class Tensor {
     const h = this.handle;
     // The read was queued before any dispose() could run, so it completes even if the tensor is
     // disposed meanwhile (as in TensorFlow.js); the backend keeps a freed buffer until queued work is done.
-    const out = await this.backend.read(h);
-    return out.length === this.size ? out : out.slice(0, this.size);
+    const raw = await this.backend.read(h);
+    const out = fromStorage(raw.length === this.size ? raw : raw.slice(0, this.size), this.dtype);
+    return out;
   }
 
   /** The values as nested arrays in the tensor's shape (a plain number for a scalar). */
@@ -139,6 +140,12 @@ export class Tensor {
     return new Tensor(shape, this.dtype, this.backend, this.liveStorage());
   }
 
+  /** @internal The same buffer read as another dtype of the same storage (bool <-> int32). */
+  viewAs(dtype: DType): Tensor {
+    if (storageOf(dtype) !== storageOf(this.dtype)) throw new Error(`viewAs: ${this.dtype} and ${dtype} are stored differently`);
+    return new Tensor(this.shape, dtype, this.backend, this.liveStorage());
+  }
+
   /** A short description for logs: id, shape, dtype, backend. */
   toString(): string {
     return `Tensor#${this.id}(${fmt(this.shape)}, ${this.dtype}, ${this.backend.name}${this.isDisposed ? ', disposed' : ''})`;
@@ -159,18 +166,26 @@ export class Tensor {
   maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
   /** The smaller of this and b elementwise, with broadcasting (see {@link minimum}). */
   minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  /** A float32 mask of this == b, with broadcasting (see {@link equal}). */
+  /** A bool mask of this == b, with broadcasting (see {@link equal}). */
   equal(b: TensorLike): Tensor { return ops.equal(this, b); }
-  /** A float32 mask of this != b, with broadcasting (see {@link notEqual}). */
+  /** A bool mask of this != b, with broadcasting (see {@link notEqual}). */
   notEqual(b: TensorLike): Tensor { return ops.notEqual(this, b); }
-  /** A float32 mask of this < b, with broadcasting (see {@link less}). */
+  /** A bool mask of this < b, with broadcasting (see {@link less}). */
   less(b: TensorLike): Tensor { return ops.less(this, b); }
-  /** A float32 mask of this <= b, with broadcasting (see {@link lessEqual}). */
+  /** A bool mask of this <= b, with broadcasting (see {@link lessEqual}). */
   lessEqual(b: TensorLike): Tensor { return ops.lessEqual(this, b); }
-  /** A float32 mask of this > b, with broadcasting (see {@link greater}). */
+  /** A bool mask of this > b, with broadcasting (see {@link greater}). */
   greater(b: TensorLike): Tensor { return ops.greater(this, b); }
-  /** A float32 mask of this >= b, with broadcasting (see {@link greaterEqual}). */
+  /** A bool mask of this >= b, with broadcasting (see {@link greaterEqual}). */
   greaterEqual(b: TensorLike): Tensor { return ops.greaterEqual(this, b); }
+  /** this AND b, bool (see {@link logicalAnd}). */
+  logicalAnd(b: TensorLike): Tensor { return ops.logicalAnd(this, b); }
+  /** this OR b, bool (see {@link logicalOr}). */
+  logicalOr(b: TensorLike): Tensor { return ops.logicalOr(this, b); }
+  /** this XOR b, bool (see {@link logicalXor}). */
+  logicalXor(b: TensorLike): Tensor { return ops.logicalXor(this, b); }
+  /** NOT this, bool (see {@link logicalNot}). */
+  logicalNot(): Tensor { return ops.logicalNot(this); }
   /** -this (see {@link neg}). */
   neg(): Tensor { return ops.neg(this); }
   /** e^this elementwise (see {@link exp}). */

@@ -83,9 +83,9 @@ describe.each(backends)('bad input on %s', (backend) => {
       expect(() => wt.add(wt.zeros([2]), bad({ a: 1 }))).toThrow(/add: expected a Tensor, number or array, got object/);
     });
     it('bad dtype', () => {
-      expect(() => wt.tensor([1], [1], bad('float64'))).toThrow(/tensor: unknown dtype 'float64' \(expected float32 or int32\)/);
-      expect(() => wt.zeros([2], bad('bool'))).toThrow(/zeros: unknown dtype 'bool'/);
-      expect(() => wt.full([2], 1, bad('bool'))).toThrow(/full: unknown dtype 'bool'/);
+      expect(() => wt.tensor([1], [1], bad('float64'))).toThrow(/tensor: unknown dtype 'float64' \(expected float32, int32 or bool\)/);
+      expect(() => wt.zeros([2], bad('bool8'))).toThrow(/zeros: unknown dtype 'bool8'/);
+      expect(() => wt.full([2], 1, bad('uint16'))).toThrow(/full: unknown dtype 'uint16'/);
       expect(() => wt.cast(wt.zeros([1]), bad('uint8'))).toThrow(/cast: unknown dtype 'uint8'/);
       expect(() => wt.arange(3, 4, 1, bad('f16'))).toThrow(/arange: unknown dtype 'f16'/);
       expect(() => wt.eye(2, 2, undefined, bad('x'))).toThrow(/eye: unknown dtype 'x'/);

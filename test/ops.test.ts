@@ -392,7 +392,7 @@ describe('reductions', () => {
 describe('comparisons and where', () => {
   const a = () => wt.tensor([1, 2, 3]);
   const b = () => wt.tensor([3, 2, 1]);
-  it('each comparison, function and method, broadcasting to 1/0 float32 masks', async () => {
+  it('each comparison, function and method, broadcasting to bool masks of 1/0', async () => {
     const cases: [string, (x: wt.Tensor, y: wt.Tensor) => wt.Tensor, (x: wt.Tensor, y: wt.Tensor) => wt.Tensor, number[]][] = [
       ['equal', wt.equal, (x, y) => x.equal(y), [0, 1, 0]],
       ['notEqual', wt.notEqual, (x, y) => x.notEqual(y), [1, 0, 1]],
@@ -403,7 +403,7 @@ describe('comparisons and where', () => {
     ];
     for (const [name, f, m, want] of cases) {
       const y = f(a(), b());
-      expect(y.dtype, name).toBe('float32');
+      expect(y.dtype, name).toBe('bool');
       await expectExact(y, want);
       await expectExact(m(a(), b()), want);
     }

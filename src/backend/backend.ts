@@ -3,7 +3,7 @@
  * it never sees ops, tensors or gradients. Output buffers are allocated by the caller and passed in.
  * Completeness is a compile error: each backend exports a `KernelTable` covering every `KernelName`.
  */
-import type { DType, TypedArray } from '../dtype.js';
+import type { StorageDType as DType, StorageArray as TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
 /** The backends this library knows, by name. */

@@ -4,10 +4,10 @@ import { activeBackend } from '../engine.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
 import type { Tensor, NestedArray } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
-import { checkInt, checkNumber, defineOp, flattenNested, fromData, inferShape, runKernel } from './core.js';
+import { argDType, checkInt, checkNumber, defineOp, type TensorLike, flattenNested, fromData, inferShape, runKernel } from './core.js';
 
 function checkDType(op: string, dtype: unknown): DType {
-  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32, int32 or bool)`);
   return dtype;
 }
 
@@ -18,14 +18,14 @@ function checkDType(op: string, dtype: unknown): DType {
  * backend (or wt.setMemoryLimit) allows throw an Error.
  * @function
  */
-export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor => {
-  const dt = checkDType('tensor', dtype ?? (values instanceof Int32Array ? 'int32' : 'float32'));
-  let flat: ArrayLike<number>;
+export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[] | readonly boolean[], shape?: readonly number[], dtype?: DType): Tensor => {
+  const dt = checkDType('tensor', dtype ?? argDType(values as TensorLike));
+  let flat: ArrayLike<number | boolean>;
   let inferred: number[];
-  if (values instanceof Float32Array || values instanceof Int32Array) {
+  if (values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array) {
     flat = values;
     inferred = [values.length];
-  } else if (typeof values === 'number') {
+  } else if (typeof values === 'number' || typeof values === 'boolean') {
     flat = [values];
     inferred = [];
   } else if (Array.isArray(values)) {
@@ -35,7 +35,7 @@ export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | rea
     throw new Error(`tensor: expected a number, nested arrays or a typed array, got ${values === null ? 'null' : typeof values}`);
   }
   for (let i = 0; i < flat.length; i++) {
-    if (typeof flat[i] !== 'number') throw new Error(`tensor: element ${i} is ${typeof flat[i]}, expected a number`);
+    if (typeof flat[i] !== 'number' && typeof flat[i] !== 'boolean') throw new Error(`tensor: element ${i} is ${typeof flat[i]}, expected a number or a boolean`);
   }
   let s = inferred;
   if (shape !== undefined) {

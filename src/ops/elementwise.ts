@@ -6,6 +6,7 @@ import type { ActivationGradOp, BinaryOp, UnaryOp } from '../backend/backend.js'
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
+import { storageOf } from '../dtype.js';
 import { argDType, argShape, assertFloat, backendOf, checkNumber, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
@@ -20,7 +21,15 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const y = runKernel('binary', [af, bf], outShape, 'float32', { op, aShape: a.shape, bShape: b.shape, outShape });
   if (af !== a) af.dispose();
   if (bf !== b) bf.dispose();
-  if (a.dtype === 'int32' && b.dtype === 'int32' && INT_PRESERVING.has(op)) {
+  if (COMPARISONS.has(op)) {
+    // The kernel's 1/0 mask becomes the int32 0/1 that bool is stored as.
+    const yi = runKernel('cast', [y], outShape, 'int32', { from: 'float32', to: 'int32' });
+    const yb = yi.viewAs('bool');
+    y.dispose();
+    yi.dispose();
+    return yb;
+  }
+  if (a.dtype !== 'float32' && b.dtype !== 'float32' && INT_PRESERVING.has(op)) {
     const yi = cast(y, 'int32');
     y.dispose();
     return yi;
@@ -28,9 +37,11 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return y;
 }
 
-/** A number beside an int32 tensor stays int32 only when it is a whole number. */
+const COMPARISONS = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
+
+/** A number beside an int32 (or bool) tensor stays int32 only when it is a whole number. */
 function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && other instanceof Object && 'dtype' in other && other.dtype === 'int32' ? 'int32' : undefined;
+  return typeof v === 'number' && Number.isInteger(v) && other instanceof Tensor && other.dtype !== 'float32' ? 'int32' : undefined;
 }
 
 function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
@@ -101,20 +112,21 @@ function compare(op: BinaryOp) {
   });
 }
 /**
- * a == b elementwise with broadcasting, as a float32 mask: 1 where true, 0 where false. The
- * comparisons have no gradient; shapes that do not broadcast throw an Error naming both.
+ * a == b elementwise with broadcasting, as a bool tensor (read back as a Uint8Array of 1 and 0, as
+ * in TensorFlow.js; arithmetic on it counts true as 1). The comparisons have no gradient; shapes
+ * that do not broadcast throw an Error naming both.
  * @function
  */
 export const equal = compare('equal');
-/** a != b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
+/** a != b elementwise with broadcasting, as a bool tensor (no gradient). @function */
 export const notEqual = compare('notEqual');
-/** a < b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
+/** a < b elementwise with broadcasting, as a bool tensor (no gradient). @function */
 export const less = compare('less');
-/** a <= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
+/** a <= b elementwise with broadcasting, as a bool tensor (no gradient). @function */
 export const lessEqual = compare('lessEqual');
-/** a > b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
+/** a > b elementwise with broadcasting, as a bool tensor (no gradient). @function */
 export const greater = compare('greater');
-/** a >= b elementwise with broadcasting, as a float32 mask of 1 and 0 (no gradient). @function */
+/** a >= b elementwise with broadcasting, as a bool tensor (no gradient). @function */
 export const greaterEqual = compare('greaterEqual');
 
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
@@ -215,7 +227,7 @@ export const where = defineOp('where', (cond: TensorLike, a: TensorLike, b: Tens
   const full = (t: Tensor): Tensor => (sameShape(t.shape, shape) ? t : broadcastTo(t, shape));
   const cf0 = c.dtype === 'float32' ? c : cast(c, 'float32');
   const [cf, xf, yf] = [full(cf0), full(x), full(y)];
-  const out = runKernel('where', [cf, xf, yf], shape, x.dtype, { dtype: x.dtype }, backend);
+  const out = runKernel('where', [cf, xf, yf], shape, x.dtype, { dtype: storageOf(x.dtype) }, backend);
   for (const t of [cf0, cf, xf, yf]) if (t !== c && t !== x && t !== y) t.dispose();
   return record('where', [x, y], out, (dy) => {
     const zero = toTensor('where', 0, backend);

@@ -8,3 +8,4 @@ export * from './softmax.js';
 export * from './optim.js';
 export * from './conv.js';
 export * from './activations.js';
+export * from './logical.js';

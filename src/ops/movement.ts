@@ -3,7 +3,7 @@
  * expandDims, squeeze, cast, clone, and copies between backends. Gradients beside each op.
  */
 import type { BackendName } from '../backend/backend.js';
-import type { DType } from '../dtype.js';
+import { type DType, isDType, storageOf } from '../dtype.js';
 import { getBackendInstance } from '../engine.js';
 import { broadcastShapes, broadcastStrides, checkShape, fmt, normAxis, sameShape, sizeOf, splitAt, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -39,7 +39,7 @@ export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly n
   const shape = p.map((i) => x.shape[i]!);
   const y = p.every((v, i) => v === i)
     ? x.view(x.shape)
-    : runKernel('strided', [x], shape, x.dtype, { shape, strides: p.map((i) => st[i]!), offset: 0, dtype: x.dtype });
+    : runKernel('strided', [x], shape, x.dtype, { shape, strides: p.map((i) => st[i]!), offset: 0, dtype: storageOf(x.dtype) });
   const inv = new Array<number>(p.length);
   p.forEach((v, i) => (inv[v] = i));
   return record('transpose', [x], y, (dy) => [transpose(dy, inv)]);
@@ -53,7 +53,7 @@ export const pad = defineOp('pad', (x: Tensor, outShape: readonly number[], begi
     throw new Error(`pad: ${fmt(x.shape)} placed at [${String(begin)}] does not fit in ${fmt(outShape)}`);
   }
   checkAlloc('pad', outShape, x.dtype, x.backend);
-  const y = runKernel('pad', [x], outShape, x.dtype, { xShape: x.shape, outShape, begin, dtype: x.dtype });
+  const y = runKernel('pad', [x], outShape, x.dtype, { xShape: x.shape, outShape, begin, dtype: storageOf(x.dtype) });
   return record('pad', [x], y, (dy) => [slice(dy, begin, x.shape)]);
 });
 
@@ -76,7 +76,7 @@ export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] 
   });
   const st = stridesOf(x.shape);
   const offset = start.reduce((acc, v, i) => acc + v * st[i]!, 0);
-  const y = runKernel('strided', [x], len, x.dtype, { shape: len, strides: st, offset, dtype: x.dtype });
+  const y = runKernel('strided', [x], len, x.dtype, { shape: len, strides: st, offset, dtype: storageOf(x.dtype) });
   return record('slice', [x], y, (dy) => [pad(dy, x.shape, start)]);
 });
 
@@ -101,7 +101,7 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
   const idx = toTensor('gather', indices, backend, 'int32');
   const { outer, size: axisLen, inner } = splitAt(x.shape, ax);
   const attrs = { outer, axisLen, inner, numIdx: idx.size };
-  const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: x.dtype });
+  const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: storageOf(x.dtype) });
   return record('gather', [x], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs)]);
 });
 
@@ -131,7 +131,7 @@ export const concat = defineOp('concat', (list: readonly TensorLike[], axis: num
     const b = ts[i]!;
     const { outer, inner } = splitAt(acc.shape, ax);
     const shape = acc.shape.map((d, j) => (j === ax ? d + b.shape[ax]! : d));
-    const next = runKernel('concat', [acc, b], shape, first.dtype, { outer, aLen: acc.shape[ax]!, bLen: b.shape[ax]!, inner, dtype: first.dtype });
+    const next = runKernel('concat', [acc, b], shape, first.dtype, { outer, aLen: acc.shape[ax]!, bLen: b.shape[ax]!, inner, dtype: storageOf(first.dtype) });
     if (acc !== ts[0]) acc.dispose();
     acc = next;
   }
@@ -186,7 +186,7 @@ export const broadcastTo = defineOp('broadcastTo', (a: TensorLike, shape: readon
   const x = toTensor('broadcastTo', a, backend);
   const y = sameShape(x.shape, shape)
     ? x.view(shape)
-    : runKernel('strided', [x], shape, x.dtype, { shape, strides: broadcastStrides(x.shape, shape), offset: 0, dtype: x.dtype });
+    : runKernel('strided', [x], shape, x.dtype, { shape, strides: broadcastStrides(x.shape, shape), offset: 0, dtype: storageOf(x.dtype) });
   return record('broadcastTo', [x], y, (dy) => [sumTo(dy, x.shape)]);
 });
 
@@ -207,19 +207,36 @@ export const squeeze = defineOp('squeeze', (a: TensorLike, axis?: number | reado
   return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
 });
 
-/** Convert to another dtype (float32 -> int32 truncates toward zero). @function */
+/**
+ * Convert to another dtype: float32 -> int32 truncates toward zero; to bool is x != 0 (NaN is
+ * true, as in TensorFlow.js); bool reads as 0 and 1. Only float32 -> float32 has a gradient path.
+ * @function
+ */
 export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
   const x = toTensor('cast', a);
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  if (!isDType(dtype)) throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32, int32 or bool)`);
   if (x.dtype === dtype) return reshape(x, x.shape);
-  const y = runKernel('cast', [x], x.shape, dtype, { from: x.dtype, to: dtype });
-  return record('cast', [x], y, (dy) => [dy]);
+  if (dtype === 'bool') return notEqualZero(x);
+  const from = storageOf(x.dtype);
+  if (from === dtype) return x.viewAs(dtype); // bool -> int32: the same 0/1 buffer
+  const y = runKernel('cast', [x], x.shape, dtype, { from, to: dtype });
+  return x.dtype === 'bool' ? y : record('cast', [x], y, (dy) => [dy]);
 });
+
+/** x != 0 as bool: the binary kernel's float32 mask, converted to the int32 0/1 that bool is stored as. */
+function notEqualZero(x: Tensor): Tensor {
+  const xf = x.dtype === 'float32' ? x : runKernel('cast', [x], x.shape, 'float32', { from: 'int32', to: 'float32' });
+  const zero = fromData(new Float32Array(1), [], 'float32', x.backend);
+  const m = runKernel('binary', [xf, zero], x.shape, 'float32', { op: 'notEqual', aShape: x.shape, bShape: [], outShape: x.shape });
+  const mi = runKernel('cast', [m], x.shape, 'int32', { from: 'float32', to: 'int32' });
+  for (const t of [zero, m, ...(xf === x ? [] : [xf])]) t.dispose();
+  return mi.viewAs('bool');
+}
 
 /** A copy with its own buffer. @function */
 export const clone = defineOp('clone', (a: TensorLike): Tensor => {
   const x = toTensor('clone', a);
-  const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: x.dtype });
+  const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: storageOf(x.dtype) });
   return record('clone', [x], y, (dy) => [dy]);
 });
 

@@ -48,7 +48,8 @@ export const sum = defineOp('sum', (a: TensorLike, axis?: Axis, keepDims: boolea
   const x = toTensor('sum', a);
   const axes = normAxes('sum', axis, x.rank);
   let y = finish(reduceRaw('sum', x, axes), x, axes, keepDims);
-  if (x.dtype === 'int32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
+  // int32 sums stay int32 and bool sums count the trues, as in TensorFlow.js.
+  if (x.dtype !== 'float32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
   return record('sum', [x], y, (dy) => [broadcastTo(reshape(dy, keptShape(x.shape, axes)), x.shape)]);
 });
 
@@ -70,7 +71,7 @@ function extreme(op: 'max' | 'min') {
     const axes = normAxes(op, axis, x.rank);
     let y = finish(reduceRaw(op, x, axes), x, axes, keepDims);
     // The largest of some int32 values is one of them: keep the dtype, as sum does.
-    if (x.dtype === 'int32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
+    if (x.dtype !== 'float32') { const yi = cast(y, x.dtype); y.dispose(); y = yi; }
     return record(op, [x], y, (dy) => {
       const ks = keptShape(x.shape, axes);
       const mask = equal(x, reshape(y, ks));

@@ -43,3 +43,21 @@ for (const activation of ['relu6', 'elu', 'prelu'] as const) {
   add(`grad fusedMatmul ${activation}`, 1e-4, (wt) =>
     vg(wt, (a, b, p) => wt.fusedMatmul(a, b, { activation, preluActivationWeights: p }), rn(wt, [5, 6], 5305, 2), rn(wt, [6, 4], 5306), rn(wt, [4], 5307)));
 }
+
+// ---- bool: comparisons and logical ops give bool, cast and where take it ----
+add('comparisons give bool [3,5] vs [5]', 0, (wt) => {
+  const a = rn(wt, [3, 5], 5401), b = rn(wt, [5], 5402);
+  return [wt.equal(a, a), wt.less(a, b), wt.greaterEqual(a, b), wt.notEqual(a, b)];
+});
+add('logical ops with broadcasting', 0, (wt) => {
+  const a = wt.greater(rn(wt, [4, 3], 5403), 0), b = wt.tensor([true, false, true]);
+  return [wt.logicalAnd(a, b), wt.logicalOr(a, b), wt.logicalXor(a, b), wt.logicalNot(a)];
+});
+add('cast to and from bool, where on bool, sum of bool', 0, (wt) => {
+  const m = wt.cast(wt.tensor([0, 2, -1, 0, 0.5]), 'bool');
+  return [m, wt.cast(m, 'float32'), wt.cast(m, 'int32'), wt.where(m, wt.tensor([1, 2, 3, 4, 5]), 0), wt.sum(m), wt.cast(wt.tensor([3, 0], [2], 'int32'), 'bool')];
+});
+add('bool through slice, concat, transpose, gather, reshape', 0, (wt) => {
+  const m = wt.greater(rn(wt, [3, 4], 5404), 0);
+  return [wt.slice(m, [1, 1], [2, 2]), wt.concat([m, m], 1), wt.transpose(m), wt.gather(m, wt.tensor([2, 0], [2], 'int32')), m.reshape([4, 3])];
+});

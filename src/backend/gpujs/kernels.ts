@@ -5,7 +5,7 @@
  * has run, so a failing step leaves the outputs untouched for the cpu fallback.
  */
 import type { KernelAttrs, KernelName } from '../backend.js';
-import type { DType } from '../../dtype.js';
+import type { StorageDType as DType } from '../../dtype.js';
 import { stridesOf } from '../../shape.js';
 import { activationExpr, axisBase, binaryExpr, coords, dot, fn, gradExpr, lit, unaryExpr } from './sources.js';
 import { randomKey, randomSource } from './random-source.js';
