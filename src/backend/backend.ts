@@ -16,7 +16,15 @@ export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 
 /** The elementwise operations of the `binary` kernel. */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow'
-  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
+  | 'floorDiv' | 'mod';
+
+/** The binary ops the kernel runs on int32 (exactly, wrapping as two's complement; x / 0 and x mod 0 give 0). */
+export const INT_BINARY_OPS: readonly BinaryOp[] = [
+  'add', 'sub', 'mul', 'max', 'min', 'floorDiv', 'mod', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+];
+/** The unary ops the kernel runs on int32. */
+export const INT_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign'];
 
 /** The elementwise operations of the `unary` kernel. */
 export type UnaryOp =
@@ -145,10 +153,16 @@ export interface KernelAttrs {
    * avg: each window's dy / (its count of real taps) goes to each real tap.
    */
   poolGrad: PoolAttrs;
-  /** inputs [a, b] (float32) broadcast to outShape; output float32 (comparisons give 1 or 0). */
+  /**
+   * inputs [a, b] of `dtype` broadcast to outShape; output of `dtype` (comparisons give 1 or 0).
+   * int32 takes only INT_BINARY_OPS. floorDiv is floor(a / b); mod is a - floorDiv(a, b) * b
+   * (the sign of b, as TensorFlow.js's floor mod).
+   */
   binary: {
     /** The operation. */
     op: BinaryOp;
+    /** The inputs' and the output's dtype. */
+    dtype: DType;
     /** a's shape. */
     aShape: Shape;
     /** b's shape. */
@@ -156,10 +170,12 @@ export interface KernelAttrs {
     /** The broadcast shape of both, the output's. */
     outShape: Shape;
   };
-  /** inputs [x] float32; output float32, same size. alpha is leakyRelu's negative slope. */
+  /** inputs [x] of `dtype`; output of `dtype`, same size (int32 takes only INT_UNARY_OPS). alpha is leakyRelu's negative slope. */
   unary: {
     /** The operation. */
     op: UnaryOp;
+    /** The input's and the output's dtype. */
+    dtype: DType;
     /** leakyRelu's negative slope (unused by the others). */
     alpha: number;
   };
@@ -170,10 +186,15 @@ export interface KernelAttrs {
     /** leakyRelu's negative slope. */
     alpha: number;
   };
-  /** inputs [x] float32 seen as [outer, size, inner]; output [outer, inner] (argmax: int32 index). */
+  /**
+   * inputs [x] of `dtype` seen as [outer, size, inner]; output [outer, inner] of `dtype` (argmax: int32
+   * index). int32 sums wrap as two's complement.
+   */
   reduce: AxisAttrs & {
     /** The reduction. */
     op: ReduceOp;
+    /** The input's dtype (and the output's, but for argmax). */
+    dtype: DType;
   };
   /** inputs [x] float32 [outer, size, inner]; softmax (or logSoftmax) along size, max-subtracted. */
   softmax: AxisAttrs & {

@@ -2,7 +2,7 @@
  * Elementwise ops: broadcasting binary arithmetic and comparisons, unary math and activations,
  * the activation derivatives, where and clip. Each op's gradient is written beside it.
  */
-import type { ActivationGradOp, BinaryOp, UnaryOp } from '../backend/backend.js';
+import { INT_BINARY_OPS, INT_UNARY_OPS, type ActivationGradOp, type BinaryOp, type UnaryOp } from '../backend/backend.js';
 import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
@@ -11,14 +11,25 @@ import { argDType, argShape, assertFloat, backendOf, checkNumber, defineOp, reco
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
 
-/** Ops whose int32 result stays exact in float32 up to 2^24; they keep int32 when both inputs are int32. */
-const INT_PRESERVING = new Set<BinaryOp>(['add', 'sub', 'mul', 'max', 'min']);
+/**
+ * Two int32 (or bool) operands run these in the kernel's int32 form, exactly over the whole int32
+ * range (wrapping as two's complement); div and pow go through float32 (div is always float32).
+ */
+const INT_OPS = new Set<BinaryOp>(INT_BINARY_OPS);
 
-function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+/** @internal The binary kernel on two tensors: int32 forms for int operands, float32 otherwise; comparisons give bool. */
+export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(op, a.shape, b.shape);
+  if (a.dtype !== 'float32' && b.dtype !== 'float32' && INT_OPS.has(op)) {
+    const y = runKernel('binary', [a, b], outShape, 'int32', { op, dtype: 'int32', aShape: a.shape, bShape: b.shape, outShape });
+    if (!COMPARISONS.has(op)) return y;
+    const yb = y.viewAs('bool');
+    y.dispose();
+    return yb;
+  }
   const af = a.dtype === 'float32' ? a : cast(a, 'float32');
   const bf = b.dtype === 'float32' ? b : cast(b, 'float32');
-  const y = runKernel('binary', [af, bf], outShape, 'float32', { op, aShape: a.shape, bShape: b.shape, outShape });
+  const y = runKernel('binary', [af, bf], outShape, 'float32', { op, dtype: 'float32', aShape: a.shape, bShape: b.shape, outShape });
   if (af !== a) af.dispose();
   if (bf !== b) bf.dispose();
   if (COMPARISONS.has(op)) {
@@ -28,11 +39,6 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
     y.dispose();
     yi.dispose();
     return yb;
-  }
-  if (a.dtype !== 'float32' && b.dtype !== 'float32' && INT_PRESERVING.has(op)) {
-    const yi = cast(y, 'int32');
-    y.dispose();
-    return yi;
   }
   return y;
 }
@@ -44,7 +50,8 @@ function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
   return typeof v === 'number' && Number.isInteger(v) && other instanceof Tensor && other.dtype !== 'float32' ? 'int32' : undefined;
 }
 
-function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+/** @internal Both operands of a binary op as tensors on one backend, broadcasting and size checked first. */
+export function binaryArgs(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const backend = backendOf(op, [a, b]);
   // Check broadcasting and the output's size before numbers or arrays become tensors, so a bad call leaves nothing behind.
   const sa = argShape(op, a), sb = argShape(op, b);
@@ -54,32 +61,32 @@ function args(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 /** a + b with broadcasting. @function */
 export const add = defineOp('add', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('add', a, b);
+  const [x, y] = binaryArgs('add', a, b);
   return record('add', [x, y], binaryRaw('add', x, y), (dy) => [sumTo(dy, x.shape), sumTo(dy, y.shape)]);
 });
 
 /** a - b with broadcasting. @function */
 export const sub = defineOp('sub', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('sub', a, b);
+  const [x, y] = binaryArgs('sub', a, b);
   return record('sub', [x, y], binaryRaw('sub', x, y), (dy) => [sumTo(dy, x.shape), sumTo(neg(dy), y.shape)]);
 });
 
 /** a * b with broadcasting. @function */
 export const mul = defineOp('mul', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('mul', a, b);
+  const [x, y] = binaryArgs('mul', a, b);
   return record('mul', [x, y], binaryRaw('mul', x, y), (dy) => [sumTo(mul(dy, y), x.shape), sumTo(mul(dy, x), y.shape)]);
 });
 
 /** a / b with broadcasting (always float32). @function */
 export const div = defineOp('div', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('div', a, b);
+  const [x, y] = binaryArgs('div', a, b);
   const out = binaryRaw('div', x, y);
   return record('div', [x, y], out, (dy) => [sumTo(div(dy, y), x.shape), sumTo(neg(div(mul(dy, out), y)), y.shape)]);
 });
 
 /** a ** b with broadcasting. d/db uses log(a), so it is only meaningful where a > 0. @function */
 export const pow = defineOp('pow', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('pow', a, b);
+  const [x, y] = binaryArgs('pow', a, b);
   const out = binaryRaw('pow', x, y);
   return record('pow', [x, y], out, (dy) => [
     sumTo(mul(dy, mul(y, binaryRaw('pow', x, sub(y, 1)))), x.shape),
@@ -89,7 +96,7 @@ export const pow = defineOp('pow', (a: TensorLike, b: TensorLike): Tensor => {
 
 /** Elementwise maximum; the gradient goes to a where a >= b. @function */
 export const maximum = defineOp('maximum', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('maximum', a, b);
+  const [x, y] = binaryArgs('maximum', a, b);
   return record('maximum', [x, y], binaryRaw('max', x, y), (dy) => {
     const m = greaterEqual(x, y);
     return [sumTo(mul(dy, m), x.shape), sumTo(mul(dy, sub(1, m)), y.shape)];
@@ -98,7 +105,7 @@ export const maximum = defineOp('maximum', (a: TensorLike, b: TensorLike): Tenso
 
 /** Elementwise minimum; the gradient goes to a where a <= b. @function */
 export const minimum = defineOp('minimum', (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = args('minimum', a, b);
+  const [x, y] = binaryArgs('minimum', a, b);
   return record('minimum', [x, y], binaryRaw('min', x, y), (dy) => {
     const m = lessEqual(x, y);
     return [sumTo(mul(dy, m), x.shape), sumTo(mul(dy, sub(1, m)), y.shape)];
@@ -107,7 +114,7 @@ export const minimum = defineOp('minimum', (a: TensorLike, b: TensorLike): Tenso
 
 function compare(op: BinaryOp) {
   return defineOp(op, (a: TensorLike, b: TensorLike): Tensor => {
-    const [x, y] = args(op, a, b);
+    const [x, y] = binaryArgs(op, a, b);
     return binaryRaw(op, x, y);
   });
 }
@@ -130,8 +137,9 @@ export const greater = compare('greater');
 export const greaterEqual = compare('greaterEqual');
 
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
+  if (x.dtype !== 'float32' && INT_UNARY_OPS.includes(op)) return runKernel('unary', [x], x.shape, 'int32', { op, dtype: 'int32', alpha });
   const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
-  const y = runKernel('unary', [xf], x.shape, 'float32', { op, alpha });
+  const y = runKernel('unary', [xf], x.shape, 'float32', { op, dtype: 'float32', alpha });
   if (xf !== x) xf.dispose();
   return y;
 }
@@ -147,10 +155,7 @@ function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor |
 /** -x elementwise, same shape; int32 stays int32. @function */
 export const neg = defineOp('neg', (a: TensorLike): Tensor => {
   const x = toTensor('neg', a);
-  const y = unaryRaw('neg', x);
-  const out = x.dtype === 'int32' ? cast(y, 'int32') : y;
-  if (out !== y) y.dispose();
-  return record('neg', [x], out, (dy) => [neg(dy)]);
+  return record('neg', [x], unaryRaw('neg', x), (dy) => [neg(dy)]);
 });
 /** e^x elementwise, same shape, float32 (int32 input is cast). @function */
 export const exp = unary('exp', (dy, _x, y) => mul(dy, y));
@@ -158,9 +163,9 @@ export const exp = unary('exp', (dy, _x, y) => mul(dy, y));
 export const log = unary('log', (dy, x) => div(dy, x));
 /** Square root elementwise, same shape, float32 (NaN for negative values). @function */
 export const sqrt = unary('sqrt', (dy, _x, y) => div(dy, mul(y, 2)));
-/** |x| elementwise, same shape, float32. @function */
+/** |x| elementwise, same shape; int32 stays int32 (exact; |-2^31| wraps to -2^31 as in TensorFlow.js). @function */
 export const abs = unary('abs', (dy, x) => mul(dy, sign(x)));
-/** -1, 0 or 1 by the sign of x. Its gradient is zero almost everywhere. @function */
+/** -1, 0 or 1 by the sign of x (int32 stays int32). Its gradient is zero almost everywhere. @function */
 export const sign = unary('sign', () => null);
 /** Hyperbolic tangent elementwise, same shape, float32. @function */
 export const tanh = unary('tanh', (dy, _x, y) => tanhGrad(dy, y));

@@ -9,3 +9,4 @@ export * from './optim.js';
 export * from './conv.js';
 export * from './activations.js';
 export * from './logical.js';
+export * from './math.js';

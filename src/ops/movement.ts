@@ -227,7 +227,7 @@ export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
 function notEqualZero(x: Tensor): Tensor {
   const xf = x.dtype === 'float32' ? x : runKernel('cast', [x], x.shape, 'float32', { from: 'int32', to: 'float32' });
   const zero = fromData(new Float32Array(1), [], 'float32', x.backend);
-  const m = runKernel('binary', [xf, zero], x.shape, 'float32', { op: 'notEqual', aShape: x.shape, bShape: [], outShape: x.shape });
+  const m = runKernel('binary', [xf, zero], x.shape, 'float32', { op: 'notEqual', dtype: 'float32', aShape: x.shape, bShape: [], outShape: x.shape });
   const mi = runKernel('cast', [m], x.shape, 'int32', { from: 'float32', to: 'int32' });
   for (const t of [zero, m, ...(xf === x ? [] : [xf])]) t.dispose();
   return mi.viewAs('bool');

@@ -61,3 +61,28 @@ add('bool through slice, concat, transpose, gather, reshape', 0, (wt) => {
   const m = wt.greater(rn(wt, [3, 4], 5404), 0);
   return [wt.slice(m, [1, 1], [2, 2]), wt.concat([m, m], 1), wt.transpose(m), wt.gather(m, wt.tensor([2, 0], [2], 'int32')), m.reshape([4, 3])];
 });
+
+// ---- int32 in the kernels' int forms (values below 2^24, so gpujs's float textures agree) ----
+const ints = (wt: Wt, shape: number[], seed: number, lo = -5000, hi = 5000): Tensor => wt.cast(wt.rand(shape, { seed, lo, hi }), 'int32');
+add('int32 add sub mul max min floorDiv mod, broadcast', 0, (wt) => {
+  const a = ints(wt, [3, 5], 5501), b = wt.add(ints(wt, [5], 5502, -20, 20), 0);
+  return [wt.add(a, b), wt.sub(a, b), wt.mul(a, b), wt.maximum(a, b), wt.minimum(a, b), wt.floorDiv(a, b), wt.mod(a, b), wt.mod(a, 7)];
+});
+add('int32 [4,4] (vec4) same shape, with zero divisors', 0, (wt) => {
+  const a = ints(wt, [4, 4], 5503), b = ints(wt, [4, 4], 5504, -3, 3);
+  return [wt.add(a, b), wt.mul(a, b), wt.floorDiv(a, b), wt.mod(a, b), wt.less(a, b), wt.equal(b, 0)];
+});
+add('int32 neg abs sign', 0, (wt) => {
+  const a = ints(wt, [3, 5], 5505);
+  return [wt.neg(a), wt.abs(a), wt.sign(a), wt.neg(ints(wt, [8], 5506))];
+});
+add('int32 sum max min argMax along each axis', 0, (wt) => {
+  const a = ints(wt, [3, 4, 5], 5507);
+  return [wt.sum(a), wt.sum(a, 1), wt.max(a, 0), wt.min(a, 2), wt.argMax(a, 1), wt.max(a), wt.sum(a, [0, 2])];
+});
+// mod as a - b floor(a / b) on the gpu backends loses a few bits to cancellation against JavaScript's exact %.
+add('float32 floorDiv and mod', 1e-4, (wt) => {
+  const a = rn(wt, [3, 5], 5508, 10), b = rn(wt, [5], 5509, 3);
+  return [wt.floorDiv(a, b), wt.mod(a, b)];
+});
+add('grad mod', 1e-4, (wt) => vg(wt, (a, b) => wt.mod(a, b), rn(wt, [3, 5], 5510, 10), wt.add(wt.abs(rn(wt, [5], 5511)), 1)));

@@ -34,6 +34,24 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'lessEqual': return (a, b) => (a <= b ? 1 : 0);
     case 'greater': return (a, b) => (a > b ? 1 : 0);
     case 'greaterEqual': return (a, b) => (a >= b ? 1 : 0);
+    case 'floorDiv': return (a, b) => Math.floor(a / b);
+    // TensorFlow.js's floor mod: the remainder takes the divisor's sign.
+    case 'mod': return (a, b) => { const r = a % b; return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? r : (r + b) % b; };
+  }
+}
+
+/**
+ * int32 forms: exact, wrapping as two's complement when stored into the Int32Array (mul through
+ * Math.imul, whose product a double could not hold). Division by 0 gives 0. Math.floor(a / b) is
+ * exact for int32 operands: the double quotient's error is below 1 / |b|, the smallest distance
+ * of a non-whole quotient from a whole one.
+ */
+function intBinaryFn(op: BinaryOp): (a: number, b: number) => number {
+  switch (op) {
+    case 'mul': return Math.imul;
+    case 'floorDiv': return (a, b) => (b === 0 ? 0 : Math.floor(a / b));
+    case 'mod': return (a, b) => { if (b === 0) return 0; const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
+    default: return binaryFn(op);
   }
 }
 
@@ -106,8 +124,8 @@ export const KERNELS: KernelTable<CpuHandle> = {
     }
   },
 
-  binary([a, b], [out], { op, aShape, bShape, outShape }) {
-    const f = binaryFn(op);
+  binary([a, b], [out], { op, dtype, aShape, bShape, outShape }) {
+    const f = dtype === 'int32' ? intBinaryFn(op) : binaryFn(op);
     const x = a!.data, y = b!.data, o = out!.data;
     if (x.length === o.length && y.length === o.length) {
       for (let i = 0; i < o.length; i++) o[i] = f(x[i]!, y[i]!);
@@ -131,7 +149,7 @@ export const KERNELS: KernelTable<CpuHandle> = {
     for (let i = 0; i < o.length; i++) o[i] = f(d[i]!, f32(w[i]!));
   },
 
-  reduce([x], [out], { op, outer, size, inner }) {
+  reduce([x], [out], { op, dtype, outer, size, inner }) {
     const a = x!.data, o = out!.data;
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
@@ -139,7 +157,8 @@ export const KERNELS: KernelTable<CpuHandle> = {
         if (op === 'sum') {
           // Pairwise-free but in float64, rounded once: the most accurate reference.
           let s = 0;
-          for (let i = 0; i < size; i++) s += a[base + i * inner]!;
+          if (dtype === 'int32') for (let i = 0; i < size; i++) s = (s + a[base + i * inner]!) | 0;
+          else for (let i = 0; i < size; i++) s += a[base + i * inner]!;
           o[p * inner + q] = s;
         } else if (op === 'argmax') {
           let best = -Infinity, bi = 0;

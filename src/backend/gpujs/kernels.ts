@@ -107,16 +107,16 @@ export const GPUJS_KERNELS: GpuJsKernelTable = {
     rt.assign(out!, rt.launch(fn(bias ? ['a', 'b', 'bias'] : ['a', 'b'], lines.join('\n')), out!.size, args));
   },
 
-  binary(rt, [a, b], [out], { op, aShape, bShape, outShape }) {
+  binary(rt, [a, b], [out], { op, dtype, aShape, bShape, outShape }) {
     const size = out!.size;
     let body: string;
-    if (a!.size === size && b!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[i]')};`;
-    else if (b!.size === 1 && a!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[0]')};`;
+    if (a!.size === size && b!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[i]', dtype)};`;
+    else if (b!.size === 1 && a!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[0]', dtype)};`;
     else {
       body = `${coords(outShape, 'c', 'i')}
 const x = a[${dot(outShape, bstrides(aShape, outShape), 'c')}];
 const y = b[${dot(outShape, bstrides(bShape, outShape), 'c')}];
-return ${binaryExpr(op, 'x', 'y')};`;
+return ${binaryExpr(op, 'x', 'y', dtype)};`;
     }
     rt.assign(out!, rt.launch(fn(['a', 'b'], body), size, [a!, b!]));
   },

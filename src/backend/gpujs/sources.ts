@@ -71,7 +71,12 @@ export function unaryExpr(op: UnaryOp, x: string, alpha: number): string {
   }
 }
 
-export function binaryExpr(op: BinaryOp, x: string, y: string): string {
+/**
+ * A binary op's expression. gpu.js textures hold float32, so int32 operands are whole floats: the
+ * int32 forms are exact while values stay below 2^24 (no 32-bit wrap-around), and divide by 0 gives 0.
+ */
+export function binaryExpr(op: BinaryOp, x: string, y: string, dtype: 'float32' | 'int32' = 'float32'): string {
+  if (dtype === 'int32' && (op === 'floorDiv' || op === 'mod')) return `(${y} === 0 ? 0 : ${binaryExpr(op, x, y)})`;
   switch (op) {
     case 'add': return `${x} + ${y}`;
     case 'sub': return `${x} - ${y}`;
@@ -88,6 +93,9 @@ export function binaryExpr(op: BinaryOp, x: string, y: string): string {
     case 'lessEqual': return `(${x} <= ${y} ? 1 : 0)`;
     case 'greater': return `(${x} > ${y} ? 1 : 0)`;
     case 'greaterEqual': return `(${x} >= ${y} ? 1 : 0)`;
+    case 'floorDiv': return `Math.floor(${x} / ${y})`;
+    // Floor mod (the divisor's sign), as TensorFlow.js's.
+    case 'mod': return `(${x} - ${y} * Math.floor(${x} / ${y}))`;
   }
 }
 

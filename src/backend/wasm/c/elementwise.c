@@ -7,7 +7,9 @@
  */
 #include "vmath.h"
 
-enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_LEAKY, U_STEP };
+enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_LEAKY, U_STEP,
+       /* int32 forms (wrapping: -(-2^31) and |-2^31| stay -2^31, as in TensorFlow.js) */
+       U_INEG = 32, U_IABS, U_ISIGN };
 
 typedef struct { const f4 *x; f4 *out; int32_t op; float alpha; } UnaryArgs;
 
@@ -31,6 +33,9 @@ TASK(unary) {
     case U_RELU: LOOP(wasm_v128_and(v, wasm_v128_or(gt0(v), wasm_f32x4_ne(v, v))));
     case U_LEAKY: LOOP(wasm_v128_bitselect(v, wasm_f32x4_mul(v, al), gt0(v)));
     case U_STEP: LOOP(wasm_v128_bitselect(v, wasm_v128_bitselect(one, al, gt0(v)), wasm_f32x4_ne(v, v)));
+    case U_INEG: LOOP(wasm_i32x4_neg(v));
+    case U_IABS: LOOP(wasm_i32x4_abs(v));
+    case U_ISIGN: LOOP(wasm_v128_or(wasm_v128_and(wasm_i32x4_gt(v, I4(0)), I4(1)), wasm_i32x4_shr(v, 31)));
 #undef LOOP
   }
 }
@@ -73,7 +78,9 @@ TASK(cast) {
 
 /* ---- binary ops ---- */
 
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_FLOORDIV, B_MOD };
+/* An op code of B_INT or more is the int32 form of op - B_INT. */
+#define B_INT 32
 
 /* a ** b as the cpu reference (Math.pow) defines it, in float32: |a|^b = exp(b log|a|), a negative
  * base allowed only with a whole exponent (odd: negative result), x ** 0 = 1 even for NaN. */
@@ -107,7 +114,50 @@ INLINE f4 apply(int32_t op, f4 a, f4 b) {
     case B_LT: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
     case B_LE: return wasm_v128_and(wasm_f32x4_le(a, b), one);
     case B_GT: return wasm_v128_and(wasm_f32x4_gt(a, b), one);
+    case B_FLOORDIV: return wasm_f32x4_floor(wasm_f32x4_div(a, b));
+    /* floor mod, the divisor's sign (TensorFlow.js's) */
+    case B_MOD: return wasm_f32x4_sub(a, wasm_f32x4_mul(b, wasm_f32x4_floor(wasm_f32x4_div(a, b))));
     default: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+  }
+}
+
+/* int32 floor division and floor mod of one pair; x / 0 and x mod 0 give 0, INT_MIN / -1 wraps. */
+static int32_t floor_div_i(int32_t a, int32_t b) {
+  if (b == 0) return 0;
+  if (b == -1) return (int32_t)(0u - (uint32_t)a);
+  int32_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+static int32_t floor_mod_i(int32_t a, int32_t b) {
+  if (b == 0 || b == -1) return 0;
+  int32_t r = a % b;
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
+
+INLINE v128_t lanes_i(int32_t op, v128_t a, v128_t b) {
+  int32_t x[4], y[4];
+  wasm_v128_store(x, a);
+  wasm_v128_store(y, b);
+  for (int k = 0; k < 4; k++) x[k] = op == B_FLOORDIV ? floor_div_i(x[k], y[k]) : floor_mod_i(x[k], y[k]);
+  return wasm_v128_load(x);
+}
+
+/* The int32 forms, exact and wrapping (C leaves signed overflow undefined; the SIMD ops wrap). */
+INLINE v128_t apply_i(int32_t op, v128_t a, v128_t b) {
+  const v128_t one = I4(1);
+  switch (op) {
+    case B_ADD: return wasm_i32x4_add(a, b);
+    case B_SUB: return wasm_i32x4_sub(a, b);
+    case B_MUL: return wasm_i32x4_mul(a, b);
+    case B_MAX: return wasm_i32x4_max(a, b);
+    case B_MIN: return wasm_i32x4_min(a, b);
+    case B_EQ: return wasm_v128_and(wasm_i32x4_eq(a, b), one);
+    case B_NE: return wasm_v128_and(wasm_i32x4_ne(a, b), one);
+    case B_LT: return wasm_v128_and(wasm_i32x4_lt(a, b), one);
+    case B_LE: return wasm_v128_and(wasm_i32x4_le(a, b), one);
+    case B_GT: return wasm_v128_and(wasm_i32x4_gt(a, b), one);
+    case B_GE: return wasm_v128_and(wasm_i32x4_ge(a, b), one);
+    default: return lanes_i(op, a, b);
   }
 }
 
@@ -144,7 +194,25 @@ typedef struct {
     for (int32_t j = 0; j < n; j++) o[j] = v; \
   }
 
+#define ROW_LOOPS_I(OP) \
+  for (int32_t j = 0; j + 4 <= n || j < n; j += 4) { \
+    if (j + 4 <= n && sa && sb) { wasm_v128_store(o + j, apply_i(OP, wasm_v128_load(x + j), wasm_v128_load(y + j))); continue; } \
+    const int32_t m = n - j < 4 ? n - j : 4; \
+    for (int32_t k = 0; k < m; k++) \
+      o[j + k] = wasm_i32x4_extract_lane(apply_i(OP, wasm_i32x4_splat(x[(j + k) * sa]), wasm_i32x4_splat(y[(j + k) * sb])), 0); \
+  }
+
+static void binary_rows_i(int32_t op, const int32_t *x, const int32_t *y, int32_t *o, int32_t n, int32_t sa, int32_t sb) {
+  switch (op) {
+    case B_ADD: ROW_LOOPS_I(B_ADD) break;
+    case B_SUB: ROW_LOOPS_I(B_SUB) break;
+    case B_MUL: ROW_LOOPS_I(B_MUL) break;
+    default: ROW_LOOPS_I(op) break;
+  }
+}
+
 static void binary_rows(int32_t op, const float *x, const float *y, float *o, int32_t n, int32_t sa, int32_t sb) {
+  if (op >= B_INT) { binary_rows_i(op - B_INT, (const int32_t *)x, (const int32_t *)y, (int32_t *)o, n, sa, sb); return; }
   switch (op) {
     case B_ADD: ROW_LOOPS(B_ADD) break;
     case B_SUB: ROW_LOOPS(B_SUB) break;
