@@ -27,6 +27,8 @@ export { Reduction } from './ops/losses.js';
 export { setMemoryLimit, getMemoryLimit } from './limits.js';
 export { grad, valueAndGrad, type GradFunction, type ValueAndGradFunction, type GradResult } from './autograd.js';
 export { nextFrame } from './next-frame.js';
+export { Variable, variable, disposeVariables, variableGrads, grads, valueAndGrads, customGrad, type CustomGradientResult } from './variable.js';
+export { TensorBuffer, buffer } from './buffer.js';
 export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';
 export * from './data/index.js';

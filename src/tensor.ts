@@ -8,6 +8,7 @@ import { engine } from './engine.js';
 import { checkAlloc, describeBytes } from './limits.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
 import * as ops from './ops/index.js';
+import { TensorBuffer } from './buffer.js';
 import type { TensorLike, Axis } from './ops/core.js';
 
 /** @internal A backend buffer shared by a tensor and its reshaped views; freed when the last view is disposed. */
@@ -41,7 +42,7 @@ export class Tensor {
   kept = false;
   /** @internal Set while a gradient tape still needs this tensor for its backward pass. */
   onTape = false;
-  private storage: Storage | null;
+  protected storage: Storage | null;
 
   /** @internal Use the creation ops (wt.tensor, wt.zeros, ...) instead. */
   constructor(shape: Shape, dtype: DType, backend: Backend, storage: Storage) {
@@ -71,6 +72,7 @@ export class Tensor {
       throw new Error(`${op}: allocating a ${dtype} tensor of shape ${fmt(shape)} (${describeBytes(bytes)}) on ${backend.name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     engine.numBytes += bytes;
+    engine.numBuffers++;
     return { handle, refs: 0, bytes };
   }
 
@@ -109,9 +111,28 @@ export class Tensor {
     return out;
   }
 
+  /**
+   * The values now, on backends whose memory the host can read directly (cpu, wasm); on webgpu and
+   * gpujs it throws an Error naming `await t.data()`, since their buffers are read asynchronously.
+   */
+  dataSync(): TypedArray {
+    const h = this.handle;
+    if (!this.backend.readSync) throw new Error(`dataSync: the ${this.backend.name} backend reads its buffers asynchronously; use \`await t.data()\` (or \`await t.array()\`)`);
+    const raw = this.backend.readSync(h);
+    return fromStorage(raw.length === this.size ? raw : raw.slice(0, this.size), this.dtype);
+  }
+
+  /** The values as nested arrays now (cpu, wasm; see dataSync). */
+  arraySync(): NestedArray {
+    return this.nest(this.dataSync());
+  }
+
   /** The values as nested arrays in the tensor's shape (a plain number for a scalar). */
   async array(): Promise<NestedArray> {
-    const d = await this.data();
+    return this.nest(await this.data());
+  }
+
+  private nest(d: TypedArray): NestedArray {
     const build = (axis: number, offset: number): NestedArray => {
       if (axis === this.shape.length) return d[offset]!;
       const n = this.shape[axis]!;
@@ -123,6 +144,36 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** The values in a TensorBuffer (after the backend's asynchronous read). */
+  async buffer(): Promise<TensorBuffer> {
+    return new TensorBuffer(this.shape, this.dtype, await this.data());
+  }
+
+  /** The values in a TensorBuffer now (cpu, wasm; see dataSync). */
+  bufferSync(): TensorBuffer {
+    return new TensorBuffer(this.shape, this.dtype, this.dataSync());
+  }
+
+  /** @internal Take `from`'s buffer in place of this one's (Variable.assign). */
+  adoptStorage(from: Tensor): void {
+    const s = from.liveStorage();
+    const old = this.liveStorage();
+    s.refs++;
+    this.storage = s;
+    if (--old.refs === 0) {
+      engine.numBytes -= old.bytes;
+      engine.numBuffers--;
+      this.backend.free(old.handle);
+    }
+  }
+
+  /** Print the tensor and its values to the console (TensorFlow.js's print; values read synchronously where the backend can, else after the read). */
+  print(verbose = false): void {
+    const head = verbose ? `${this.toString()}\n` : '';
+    if (this.backend.readSync) console.log(`${head}${JSON.stringify(this.arraySync())}`);
+    else void this.array().then((v) => console.log(`${head}${JSON.stringify(v)}`));
+  }
+
   /** Free the buffer (when no reshaped view still shares it). Disposing twice is harmless. */
   dispose(): void {
     const s = this.storage;
@@ -131,6 +182,7 @@ export class Tensor {
     engine.numTensors--;
     if (--s.refs === 0) {
       engine.numBytes -= s.bytes;
+      engine.numBuffers--;
       this.backend.free(s.handle);
     }
   }

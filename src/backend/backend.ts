@@ -403,6 +403,8 @@ export interface Backend<H extends Handle = Handle> {
   write(handle: H, data: TypedArray): void;
   /** Read a buffer back to the host once all work queued before the call has finished. */
   read(handle: H): Promise<TypedArray>;
+  /** Read a buffer now, where the backend's memory is the host's (cpu, wasm); absent on GPU backends. */
+  readSync?(handle: H): TypedArray;
   /** Run one kernel; it may be queued and run later, in order. */
   run<K extends KernelName>(kernel: K, inputs: readonly H[], outputs: readonly H[], attrs: KernelAttrs[K]): void;
   /** Submit queued work. */

@@ -10,3 +10,8 @@ export * from './conv.js';
 export * from './activations.js';
 export * from './logical.js';
 export * from './math.js';
+export * from './arrange.js';
+export * from './reduce-math.js';
+export * from './random.js';
+export * from './aliases.js';
+export * from './engine-api.js';

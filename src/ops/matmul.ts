@@ -44,6 +44,11 @@ export const matmul = defineOp('matmul', (a: TensorLike, b: TensorLike, opts: Ma
   return product('matmul', a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
 });
 
+/** a @ b with TensorFlow.js's argument order, matMul(a, b, transposeA?, transposeB?); errors name matMul. @function */
+export const matMul = defineOp('matMul', (a: TensorLike, b: TensorLike, transposeA: boolean = false, transposeB: boolean = false): Tensor => {
+  return product('matMul', a, b, { transposeA, transposeB });
+});
+
 /** act(a @ b + bias) in one kernel: the dense layer's forward pass. @function */
 export const fusedMatmul = defineOp('fusedMatmul', (a: TensorLike, b: TensorLike, opts: FusedMatmulOptions = {}): Tensor => {
   return product('fusedMatmul', a, b, opts);

@@ -61,6 +61,10 @@ export class CpuBackend implements Backend<CpuHandle> {
     return handle.data.slice();
   }
 
+  readSync(handle: CpuHandle): TypedArray {
+    return handle.data.slice();
+  }
+
   run<K extends KernelName>(kernel: K, inputs: readonly CpuHandle[], outputs: readonly CpuHandle[], attrs: KernelAttrs[K]): void {
     CPU_KERNELS[kernel](inputs, outputs, attrs);
   }
