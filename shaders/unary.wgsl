@@ -23,6 +23,55 @@ fn is_nan(x: T) -> B { return (bitcast<U>(x) & U(0x7fffffffu)) > U(0x7f800000u);
 fn op_relu(x: T, a: f32) -> T { return select(T(0.0), x, (x > T(0.0)) | is_nan(x)); }
 fn op_leakyRelu(x: T, a: f32) -> T { return select(x * a, x, x > T(0.0)); }
 fn op_step(x: T, a: f32) -> T { return select(select(T(a), T(1.0), x > T(0.0)), x, is_nan(x)); }
+fn op_ceil(x: T, a: f32) -> T { return ceil(x); }
+fn op_floor(x: T, a: f32) -> T { return floor(x); }
+// WGSL's round takes ties to even, as TensorFlow.js.
+fn op_round(x: T, a: f32) -> T { return round(x); }
+// sin and cos of our own (WGSL promises only 2^-11 absolute, which SwiftShader uses): x = j pi/2 + r,
+// |r| <= pi/4, then Cephes's single-precision polynomials, as the wasm kernels.
+fn sincos(x: T, shift: f32) -> T {
+  let j = round(x * T(0.63661977236758134));
+  let r = ((x - j * T(1.5703125)) - j * T(4.837512969970703125e-4)) - j * T(7.54978995489188216e-8);
+  let q = j + T(shift);
+  let z = r * r;
+  let s = ((z * T(-1.9515295891e-4) + T(8.3321608736e-3)) * z + T(-1.6666654611e-1)) * z * r + r;
+  let c = z * z * ((z * T(2.443315711809948e-5) + T(-1.388731625493765e-3)) * z + T(4.166664568298827e-2)) - z * T(0.5) + T(1.0);
+  let h = q - T(4.0) * floor(q * T(0.25)); // q mod 4, in 0..3
+  let y = select(s, c, (h == T(1.0)) | (h == T(3.0)));
+  return select(y, -y, h >= T(2.0));
+}
+fn op_sin(x: T, a: f32) -> T { return sincos(x, 0.0); }
+fn op_cos(x: T, a: f32) -> T { return sincos(x, 1.0); }
+fn op_tan(x: T, a: f32) -> T { return sincos(x, 0.0) / sincos(x, 1.0); }
+// asin x = atan(x / sqrt(1 - x^2)): the built-in asin and acos are looser than atan on SwiftShader.
+fn op_asin(x: T, a: f32) -> T { return atan(x / sqrt(T(1.0) - x * x)); }
+fn op_acos(x: T, a: f32) -> T { return T(1.5707963267948966) - atan(x / sqrt(T(1.0) - x * x)); }
+fn op_atan(x: T, a: f32) -> T { return atan(x); }
+fn op_sinh(x: T, a: f32) -> T { return sinh(x); }
+fn op_cosh(x: T, a: f32) -> T { return cosh(x); }
+fn op_asinh(x: T, a: f32) -> T { return asinh(x); }
+fn op_acosh(x: T, a: f32) -> T { return acosh(x); }
+fn op_atanh(x: T, a: f32) -> T { return atanh(x); }
+// Abramowitz and Stegun 7.1.26, as the cpu reference and TensorFlow.js.
+fn op_erf(x: T, a: f32) -> T {
+  let v = abs(x);
+  let t = T(1.0) / (T(1.0) + T(0.3275911) * v);
+  let p = t * (T(0.254829592) + t * (T(-0.284496736) + t * (T(1.421413741) + t * (T(-1.453152027) + t * T(1.061405429)))));
+  return sign(x) * (T(1.0) - p * exp(-v * v));
+}
+fn op_expm1(x: T, a: f32) -> T {
+  let s = x * (T(1.0) + x * (T(0.5) + x * (T(1.0 / 6.0) + x * T(1.0 / 24.0))));
+  return select(exp(x) - T(1.0), s, abs(x) < T(1e-2));
+}
+// log(u) * x / (u - 1) with u = 1 + x rounded: exact where u rounds to 1.
+fn op_log1p(x: T, a: f32) -> T {
+  let u = T(1.0) + x;
+  let d = u - T(1.0);
+  return select(log(u) * x / d, x, d == T(0.0));
+}
+fn op_isNaN(x: T, a: f32) -> T { return select(T(0.0), T(1.0), is_nan(x)); }
+fn op_isInf(x: T, a: f32) -> T { return select(T(0.0), T(1.0), (bitcast<U>(x) & U(0x7fffffffu)) == U(0x7f800000u)); }
+fn op_isFinite(x: T, a: f32) -> T { return select(T(0.0), T(1.0), (bitcast<U>(x) & U(0x7f800000u)) != U(0x7f800000u)); }
 //#else
 // int32: exact, wrapping (-(-2^31) and abs(-2^31) stay -2^31, as in TensorFlow.js).
 fn op_neg(x: T, a: f32) -> T { return -x; }

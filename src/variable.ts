@@ -66,11 +66,27 @@ export function disposeVariables(): void {
   for (const v of [...registry.values()]) v.dispose();
 }
 
+/** What variableGrads returns. */
+export interface VariableGradsResult {
+  /** f's value. */
+  value: Tensor;
+  /** The gradient of each variable, by name. */
+  grads: Record<string, Tensor>;
+}
+
+/** What valueAndGrads' function returns. */
+export interface ValueAndGradsResult {
+  /** f's value. */
+  value: Tensor;
+  /** One gradient per argument. */
+  grads: Tensor[];
+}
+
 /**
  * The value of f() and its gradients with respect to `varList` (default: every trainable
  * variable), keyed by variable name: { value, grads }.
  */
-export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): VariableGradsResult {
   const vars = varList ?? [...registry.values()].filter((v) => v.trainable && v.dtype === 'float32');
   if (vars.length === 0) throw new Error('variableGrads: no trainable variables to differentiate with respect to');
   const [value, gs] = valueAndGrad(() => f())(vars);
@@ -86,7 +102,7 @@ export function grads(f: (...args: Tensor[]) => Tensor): (args: readonly Tensor[
 }
 
 /** TensorFlow.js's valueAndGrads: { value, grads } of f with respect to each of its arguments. */
-export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
+export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: readonly Tensor[], dy?: Tensor) => ValueAndGradsResult {
   const vg = valueAndGrad<readonly Tensor[]>(f) as (xs: readonly Tensor[], dy?: Tensor) => [Tensor, Tensor[]];
   return (args, dy) => {
     const [value, g] = vg(args, dy);

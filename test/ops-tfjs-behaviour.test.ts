@@ -194,6 +194,21 @@ describe('fused relu6, elu and prelu', () => {
   });
 });
 
+describe('the unary kernel\'s math members', () => {
+  it('have gradients that match finite differences', async () => {
+    const domains: [keyof typeof wt, number, number][] = [
+      ['sin', -3, 3], ['cos', -3, 3], ['tan', -1.2, 1.2], ['asin', -0.9, 0.9], ['acos', -0.9, 0.9], ['atan', -3, 3], ['sinh', -2, 2],
+      ['cosh', -2, 2], ['asinh', -3, 3], ['acosh', 1.2, 4], ['atanh', -0.8, 0.8], ['erf', -2, 2], ['expm1', -2, 2], ['log1p', -0.5, 3],
+    ];
+    for (const [op, lo, hi] of domains) {
+      const f = wt[op] as (x: wt.Tensor) => wt.Tensor;
+      await checkGrad((x) => f(x), [input([2, 5], 21, randData(10, 22, lo, hi))]);
+    }
+    // Rounding has zero gradient, as TensorFlow.js's.
+    for (const op of ['ceil', 'floor', 'round'] as const) expect(Array.from(await wt.grad((x: wt.Tensor) => wt[op](x).sum())(wt.tensor([0.3, 1.7])).data())).toEqual([0, 0]);
+  });
+});
+
 describe('a read that outlives its tensor', () => {
   it('completes when the tensor is disposed while data() is pending, as in TF.js', async () => {
     for (const name of ['cpu', 'wasm'] as const) {

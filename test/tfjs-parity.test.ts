@@ -20,9 +20,8 @@ beforeAll(async () => {
 const NOT_YET = [
   // optimizer classes (wt.train has the optimizers as functions)
   'AdadeltaOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamaxOptimizer', 'MomentumOptimizer', 'Optimizer', 'RMSPropOptimizer', 'SGDOptimizer',
-  // elementwise: to become members of the unary / binary kernels
-  'acos', 'acosh', 'asin', 'asinh', 'atan', 'atan2', 'atanh', 'ceil', 'cos', 'cosh', 'erf', 'expm1', 'floor', 'isFinite', 'isInf', 'isNaN',
-  'log1p', 'round', 'sin', 'sinh', 'tan', 'bitwiseAnd',
+  // elementwise: to become members of the binary kernel
+  'atan2', 'bitwiseAnd',
   // reductions, scans, sorting, segments
   'prod', 'cumprod', 'cumsum', 'topk', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
   // movement and indexing (pad: ours is pad(x, outShape, begin), TF.js's pad(x, paddings, value))
@@ -124,6 +123,17 @@ both('logicalNot', () => wt.logicalNot(wt.tensor(B)), () => tf.logicalNot(tf.ten
 for (const op of ['neg', 'exp', 'abs', 'sign', 'square', 'tanh', 'sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'logSigmoid', 'step'] as const) {
   both(op, () => wt[op](w([4, 6])), () => tf[op](t([4, 6])), 1e-5);
 }
+const DOMAINS: [string, number, number][] = [
+  ['ceil', -5, 5], ['floor', -5, 5], ['round', -5, 5], ['sin', -10, 10], ['cos', -10, 10], ['tan', -1.4, 1.4], ['asin', -0.99, 0.99], ['acos', -0.99, 0.99],
+  ['atan', -20, 20], ['sinh', -5, 5], ['cosh', -5, 5], ['asinh', -50, 50], ['acosh', 1.01, 50], ['atanh', -0.95, 0.95], ['erf', -3, 3], ['expm1', -3, 3], ['log1p', -0.9, 5],
+];
+for (const [op, lo, hi] of DOMAINS) {
+  const d = randData(24, 9, lo, hi);
+  const o = (wt as unknown as Record<string, (x: wt.Tensor) => wt.Tensor>)[op]!, th = (tf as unknown as Record<string, (x: tf.Tensor) => tf.Tensor>)[op]!;
+  both(op, () => o(w([4, 6], d)), () => th(t([4, 6], d)), 1e-5);
+}
+both('round halves to even', () => wt.round(wt.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])), () => tf.round(tf.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])));
+for (const op of ['isNaN', 'isInf', 'isFinite'] as const) both(op, () => wt[op](wt.tensor([NaN, Infinity, -Infinity, 0, 2])), () => tf[op](tf.tensor([NaN, Infinity, -Infinity, 0, 2])));
 for (const op of ['log', 'sqrt', 'reciprocal', 'rsqrt'] as const) both(op, () => wt[op](w([4, 6], P)), () => tf[op](t([4, 6], P)), 1e-5);
 for (const op of ['neg', 'abs', 'sign'] as const) both(`${op} int32`, () => wt[op](w([24], I, 'int32')), () => tf[op](t([24], I, 'int32')));
 both('leakyRelu', () => wt.leakyRelu(w([24]), 0.3), () => tf.leakyRelu(t([24]), 0.3));

@@ -29,7 +29,11 @@ export const INT_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign'];
 /** The elementwise operations of the `unary` kernel. */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign'
-  | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu' | 'step';
+  | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu' | 'step'
+  | 'ceil' | 'floor' | 'round' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan'
+  | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh' | 'erf' | 'expm1' | 'log1p'
+  // masks of 1 and 0 (the op turns them into bool)
+  | 'isNaN' | 'isInf' | 'isFinite';
 
 /**
  * Derivative kernels, inputs [dy, v] of equal size, output dy * f'(.):

@@ -136,7 +136,8 @@ export const greater = compare('greater');
 /** a >= b elementwise with broadcasting, as a bool tensor (no gradient). @function */
 export const greaterEqual = compare('greaterEqual');
 
-function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
+/** @internal The unary kernel on a tensor (int32 forms for int32 input where they exist, else float32). */
+export function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   if (x.dtype !== 'float32' && INT_UNARY_OPS.includes(op)) return runKernel('unary', [x], x.shape, 'int32', { op, dtype: 'int32', alpha });
   const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
   const y = runKernel('unary', [xf], x.shape, 'float32', { op, dtype: 'float32', alpha });
@@ -144,7 +145,8 @@ function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   return y;
 }
 
-function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor | null) {
+/** @internal An op of one unary kernel member with its gradient. */
+export function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor | null) {
   return defineOp(op, (a: TensorLike): Tensor => {
     const x = toTensor(op, a);
     const y = unaryRaw(op, x);

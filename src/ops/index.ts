@@ -15,3 +15,4 @@ export * from './reduce-math.js';
 export * from './random.js';
 export * from './aliases.js';
 export * from './engine-api.js';
+export * from './unary-math.js';

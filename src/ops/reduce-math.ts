@@ -67,8 +67,16 @@ export const norm = defineOp('norm', (a: TensorLike, ord: NormOrder = 'euclidean
   return keepDims ? y : reshape(y, x.shape.filter((_, i) => !axes.includes(i)));
 });
 
+/** What moments returns. */
+export interface Moments {
+  /** The mean along the axes. */
+  mean: Tensor;
+  /** The (biased) variance along the axes. */
+  variance: Tensor;
+}
+
 /** The mean and variance of `x` along `axis` (all axes when omitted): { mean, variance }. @function */
-export const moments = defineOp('moments', (a: TensorLike, axis?: Axis, keepDims: boolean = false): { mean: Tensor; variance: Tensor } => {
+export const moments = defineOp('moments', (a: TensorLike, axis?: Axis, keepDims: boolean = false): Moments => {
   const x = toTensor('moments', a);
   const m = mean(x, axis, true);
   const variance = mean(square(sub(x, m)), axis, keepDims);

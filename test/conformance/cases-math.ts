@@ -86,3 +86,27 @@ add('float32 floorDiv and mod', 1e-4, (wt) => {
   return [wt.floorDiv(a, b), wt.mod(a, b)];
 });
 add('grad mod', 1e-4, (wt) => vg(wt, (a, b) => wt.mod(a, b), rn(wt, [3, 5], 5510, 10), wt.add(wt.abs(rn(wt, [5], 5511)), 1)));
+
+// ---- unary kernel members: rounding, trigonometric, hyperbolic, erf, expm1, log1p, NaN / Inf tests ----
+const DOMAIN: Record<string, [number, number]> = {
+  ceil: [-5, 5], floor: [-5, 5], round: [-5, 5], sin: [-10, 10], cos: [-10, 10], tan: [-1.4, 1.4], asin: [-0.99, 0.99], acos: [-0.99, 0.99],
+  atan: [-20, 20], sinh: [-5, 5], cosh: [-5, 5], asinh: [-50, 50], acosh: [1.01, 50], atanh: [-0.95, 0.95], erf: [-3, 3], expm1: [-3, 3], log1p: [-0.9, 5],
+};
+let useed = 5600;
+for (const [op, [lo, hi]] of Object.entries(DOMAIN) as [keyof typeof DOMAIN & keyof Wt, [number, number]][]) {
+  const s = (useed += 3);
+  const f = (wt: Wt, x: Tensor): Tensor => (wt[op] as (t: Tensor) => Tensor)(x);
+  // WGSL's built-in asinh is a few float32 ulps looser than the others (SwiftShader).
+  const tol = op === 'asinh' ? 6e-5 : 2e-5;
+  add(`${op} [3,5]`, tol, (wt) => f(wt, wt.rand([3, 5], { seed: s, lo, hi })));
+  add(`${op} [4,4] (vec4)`, tol, (wt) => f(wt, wt.rand([4, 4], { seed: s + 1, lo, hi })));
+  if (op !== 'ceil' && op !== 'floor' && op !== 'round') add(`grad ${op}`, 3 * tol > 1e-4 ? 3 * tol : 1e-4, (wt) => vg(wt, (x) => f(wt, x), wt.rand([3, 5], { seed: s + 2, lo, hi })));
+}
+add('round halves to even; expm1 and log1p near 0', 1e-6, (wt) => [
+  wt.round(wt.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 2.4, -2.6])),
+  wt.expm1(wt.tensor([1e-3, -1e-4, 1e-7, 0])), wt.log1p(wt.tensor([1e-3, -1e-4, 1e-7, 0])),
+]);
+add('isNaN isInf isFinite', 0, (wt) => {
+  const x = wt.tensor([NaN, Infinity, -Infinity, 0, -3.5, 1e38, 5]);
+  return [wt.isNaN(x), wt.isInf(x), wt.isFinite(x)];
+});

@@ -69,7 +69,36 @@ function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
     case 'relu': return (x) => (x > 0 || x !== x ? x : 0);
     case 'leakyRelu': return (x) => (x > 0 ? x : alpha * x);
     case 'step': return (x) => (x > 0 ? 1 : x !== x ? x : alpha);
+    case 'ceil': return Math.ceil;
+    case 'floor': return Math.floor;
+    // half to even, as TensorFlow.js
+    case 'round': return (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
+    case 'sin': return Math.sin;
+    case 'cos': return Math.cos;
+    case 'tan': return Math.tan;
+    case 'asin': return Math.asin;
+    case 'acos': return Math.acos;
+    case 'atan': return Math.atan;
+    case 'sinh': return Math.sinh;
+    case 'cosh': return Math.cosh;
+    case 'asinh': return Math.asinh;
+    case 'acosh': return Math.acosh;
+    case 'atanh': return Math.atanh;
+    case 'erf': return erf;
+    case 'expm1': return Math.expm1;
+    case 'log1p': return Math.log1p;
+    case 'isNaN': return (x) => (x !== x ? 1 : 0);
+    case 'isInf': return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
+    case 'isFinite': return (x) => (Number.isFinite(x) ? 1 : 0);
   }
+}
+
+/** erf by Abramowitz and Stegun 7.1.26, the approximation TensorFlow.js's cpu backend uses (error below 1.5e-7). */
+function erf(v: number): number {
+  const x = Math.abs(v);
+  const t = 1 / (1 + 0.3275911 * x);
+  const y = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return v < 0 ? -y : y;
 }
 
 function gradFn(op: ActivationGradOp, alpha: number): (dy: number, v: number) => number {

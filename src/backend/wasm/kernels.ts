@@ -10,7 +10,11 @@ import { stridesOf } from '../../shape.js';
 import type { WasmContext, WasmHandle } from './context.js';
 import { matmul } from './matmul.js';
 
-const UNARY: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, tanh: 6, sigmoid: 7, relu: 8, leakyRelu: 9, step: 10 };
+const UNARY: Record<UnaryOp, number> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, tanh: 6, sigmoid: 7, relu: 8, leakyRelu: 9, step: 10,
+  ceil: 11, floor: 12, round: 13, sin: 14, cos: 15, tan: 16, asin: 17, acos: 18, atan: 19, sinh: 20, cosh: 21, asinh: 22, acosh: 23,
+  atanh: 24, erf: 25, expm1: 26, log1p: 27, isNaN: 28, isInf: 29, isFinite: 30,
+};
 const GRAD: Record<ActivationGradOp, number> = { tanhGrad: 0, sigmoidGrad: 1, reluGrad: 2, leakyReluGrad: 3 };
 const BINARY: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6, equal: 7, notEqual: 8, less: 9, lessEqual: 10, greater: 11, greaterEqual: 12,
@@ -87,7 +91,7 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
     },
 
     unary([x], [out], { op, dtype, alpha }) {
-      const cost = op === 'exp' || op === 'log' || op === 'tanh' || op === 'sigmoid' ? NS.transcendental : NS.simple;
+      const cost = UNARY[op] >= 11 && UNARY[op] <= 27 ? NS.transcendental : op === 'exp' || op === 'log' || op === 'tanh' || op === 'sigmoid' ? NS.transcendental : NS.simple;
       const code = dtype === 'int32' ? UNARY_INT[op] : UNARY[op];
       if (code === undefined) throw new Error(`wasm: unary '${op}' has no int32 form`);
       ctx.exec('unary', ctx.args().p(x).p(out).i(code).f(alpha), vectors(out!.size), 4 * cost);

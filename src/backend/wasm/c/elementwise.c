@@ -6,8 +6,11 @@
  * NaN handling included (relu, step, max and min propagate it, as TensorFlow.js does).
  */
 #include "vmath.h"
+#include "vtrig.h"
 
 enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_LEAKY, U_STEP,
+       U_CEIL, U_FLOOR, U_ROUND, U_SIN, U_COS, U_TAN, U_ASIN, U_ACOS, U_ATAN, U_SINH, U_COSH, U_ASINH, U_ACOSH,
+       U_ATANH, U_ERF, U_EXPM1, U_LOG1P, U_ISNAN, U_ISINF, U_ISFINITE,
        /* int32 forms (wrapping: -(-2^31) and |-2^31| stay -2^31, as in TensorFlow.js) */
        U_INEG = 32, U_IABS, U_ISIGN };
 
@@ -33,6 +36,29 @@ TASK(unary) {
     case U_RELU: LOOP(wasm_v128_and(v, wasm_v128_or(gt0(v), wasm_f32x4_ne(v, v))));
     case U_LEAKY: LOOP(wasm_v128_bitselect(v, wasm_f32x4_mul(v, al), gt0(v)));
     case U_STEP: LOOP(wasm_v128_bitselect(v, wasm_v128_bitselect(one, al, gt0(v)), wasm_f32x4_ne(v, v)));
+    case U_CEIL: LOOP(wasm_f32x4_ceil(v));
+    case U_FLOOR: LOOP(wasm_f32x4_floor(v));
+    case U_ROUND: LOOP(wasm_f32x4_nearest(v)); /* ties to even */
+    case U_SIN: LOOP(v_sincos(v, 0));
+    case U_COS: LOOP(v_sincos(v, 1));
+    case U_TAN: LOOP(wasm_f32x4_div(v_sincos(v, 0), v_sincos(v, 1)));
+    case U_ASIN: LOOP(v_asin(v));
+    case U_ACOS: LOOP(wasm_f32x4_sub(F4(1.5707963267948966f), v_asin(v)));
+    case U_ATAN: LOOP(v_atan(v));
+    case U_SINH: LOOP(wasm_f32x4_mul(F4(0.5f), wasm_f32x4_sub(v_exp(v), v_exp(wasm_f32x4_neg(v)))));
+    case U_COSH: LOOP(wasm_f32x4_mul(F4(0.5f), wasm_f32x4_add(v_exp(v), v_exp(wasm_f32x4_neg(v)))));
+    case U_ASINH: { for (int32_t i = begin; i < end; i++) { f4 v = x[i], a = wasm_f32x4_abs(v);
+        f4 r = v_log1p(wasm_f32x4_add(a, wasm_f32x4_div(wasm_f32x4_mul(a, a), wasm_f32x4_add(one, wasm_f32x4_sqrt(wasm_f32x4_add(wasm_f32x4_mul(a, a), one))))));
+        r = wasm_v128_bitselect(wasm_f32x4_add(v_log(a), F4(0.69314718055994531f)), r, wasm_f32x4_gt(a, F4(1e8f))); /* a^2 would overflow */
+        o[i] = wasm_v128_or(r, wasm_v128_and(v, I4((int32_t)0x80000000))); } break; }
+    case U_ACOSH: LOOP(v_log(wasm_f32x4_add(v, wasm_f32x4_sqrt(wasm_f32x4_sub(wasm_f32x4_mul(v, v), one)))));
+    case U_ATANH: LOOP(wasm_f32x4_mul(F4(0.5f), wasm_f32x4_sub(v_log1p(v), v_log1p(wasm_f32x4_neg(v)))));
+    case U_ERF: LOOP(v_erf(v));
+    case U_EXPM1: LOOP(v_expm1(v));
+    case U_LOG1P: LOOP(v_log1p(v));
+    case U_ISNAN: LOOP(wasm_v128_and(wasm_f32x4_ne(v, v), one));
+    case U_ISINF: LOOP(wasm_v128_and(wasm_f32x4_eq(wasm_f32x4_abs(v), F4(__builtin_inff())), one));
+    case U_ISFINITE: LOOP(wasm_v128_and(wasm_f32x4_lt(wasm_f32x4_abs(v), F4(__builtin_inff())), one));
     case U_INEG: LOOP(wasm_i32x4_neg(v));
     case U_IABS: LOOP(wasm_i32x4_abs(v));
     case U_ISIGN: LOOP(wasm_v128_or(wasm_v128_and(wasm_i32x4_gt(v, I4(0)), I4(1)), wasm_i32x4_shr(v, 31)));
