@@ -43,6 +43,7 @@ fn op_mod(a: T, b: T) -> T {
 fn op_floorDiv(a: T, b: T) -> T { return floor(a / b); }
 // Floor mod: the divisor's sign, as TensorFlow.js's.
 fn op_mod(a: T, b: T) -> T { return a - b * floor(a / b); }
+fn op_atan2(a: T, b: T) -> T { return select(atan2(a, b), T(0.0), (a == T(0.0)) & (b == T(0.0))); }
 // pow for negative bases with whole exponents (the hardware pow is only defined for a >= 0),
 // and x^0 = 1 everywhere.
 fn op_pow(a: T, b: T) -> T {

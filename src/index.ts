@@ -15,6 +15,7 @@ registerBackend('wasm', async () => new (await import('./backend/wasm/index.js')
 registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js')).GpuJsBackend());
 
 export { Tensor, type NestedArray } from './tensor.js';
+import './tensor-methods.js';
 export type { DType, TypedArray, StorageDType, StorageArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type {

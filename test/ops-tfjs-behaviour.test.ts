@@ -204,6 +204,7 @@ describe('the unary kernel\'s math members', () => {
       const f = wt[op] as (x: wt.Tensor) => wt.Tensor;
       await checkGrad((x) => f(x), [input([2, 5], 21, randData(10, 22, lo, hi))]);
     }
+    await checkGrad((a, b) => wt.atan2(a, b), [input([2, 5], 23), input([5], 24)]);
     // Rounding has zero gradient, as TensorFlow.js's.
     for (const op of ['ceil', 'floor', 'round'] as const) expect(Array.from(await wt.grad((x: wt.Tensor) => wt[op](x).sum())(wt.tensor([0.3, 1.7])).data())).toEqual([0, 0]);
   });

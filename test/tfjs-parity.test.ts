@@ -21,7 +21,7 @@ const NOT_YET = [
   // optimizer classes (wt.train has the optimizers as functions)
   'AdadeltaOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamaxOptimizer', 'MomentumOptimizer', 'Optimizer', 'RMSPropOptimizer', 'SGDOptimizer',
   // elementwise: to become members of the binary kernel
-  'atan2', 'bitwiseAnd',
+  'bitwiseAnd',
   // reductions, scans, sorting, segments
   'prod', 'cumprod', 'cumsum', 'topk', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
   // movement and indexing (pad: ours is pad(x, outShape, begin), TF.js's pad(x, paddings, value))
@@ -132,6 +132,12 @@ for (const [op, lo, hi] of DOMAINS) {
   const o = (wt as unknown as Record<string, (x: wt.Tensor) => wt.Tensor>)[op]!, th = (tf as unknown as Record<string, (x: tf.Tensor) => tf.Tensor>)[op]!;
   both(op, () => o(w([4, 6], d)), () => th(t([4, 6], d)), 1e-5);
 }
+both('atan2', () => wt.atan2(w([4, 6]), w([6], Y)), () => tf.atan2(t([4, 6]), t([6], Y)), 1e-5);
+both('atan2 axes and origin', () => wt.atan2(wt.tensor([0, 1, -1, 0, 0, 2]), wt.tensor([0, 0, 0, 1, -1, -2])), () => tf.atan2(tf.tensor([0, 1, -1, 0, 0, 2]), tf.tensor([0, 0, 0, 1, -1, -2])), 1e-6);
+both('Tensor methods of the added ops', () => [w([6]).sin(), w([6], P).log1p(), w([4, 6]).reverse(1), w([6]).toInt(), w([6]).toBool(), w([2, 3]).as1D(),
+  w([24]).as2D(4, 6).argMin(1), w([4, 6]).floorDiv(w([6], Y)), w([4, 6]).relu6(), w([4, 6]).logSumExp(1), w([2, 3]).tile([1, 2]), w([1]).asScalar(), w([4, 6]).matMul(w([4, 6], Y), false, true)],
+() => [t([6]).sin(), t([6], P).log1p(), t([4, 6]).reverse(1), t([6]).toInt(), t([6]).toBool(), t([2, 3]).as1D(),
+  t([24]).as2D(4, 6).argMin(1), t([4, 6]).floorDiv(t([6], Y)), t([4, 6]).relu6(), t([4, 6]).logSumExp(1), t([2, 3]).tile([1, 2]), t([1]).asScalar(), t([4, 6]).matMul(t([4, 6], Y), false, true)], 1e-5);
 both('round halves to even', () => wt.round(wt.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])), () => tf.round(tf.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])));
 for (const op of ['isNaN', 'isInf', 'isFinite'] as const) both(op, () => wt[op](wt.tensor([NaN, Infinity, -Infinity, 0, 2])), () => tf[op](tf.tensor([NaN, Infinity, -Infinity, 0, 2])));
 for (const op of ['log', 'sqrt', 'reciprocal', 'rsqrt'] as const) both(op, () => wt[op](w([4, 6], P)), () => tf[op](t([4, 6], P)), 1e-5);

@@ -17,7 +17,7 @@ export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow'
   | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
-  | 'floorDiv' | 'mod';
+  | 'floorDiv' | 'mod' | 'atan2';
 
 /** The binary ops the kernel runs on int32 (exactly, wrapping as two's complement; x / 0 and x mod 0 give 0). */
 export const INT_BINARY_OPS: readonly BinaryOp[] = [

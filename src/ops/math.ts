@@ -1,6 +1,6 @@
 /**
  * TensorFlow.js's arithmetic beyond the basic binary ops: floorDiv and mod (members of the binary
- * kernel, exact on int32), and compositions: squaredDifference, divNoNan, addN, clipByValue,
+ * kernel, exact on int32), atan2 (a binary member too), and compositions: squaredDifference, divNoNan, addN, clipByValue,
  * reciprocal, rsqrt.
  */
 import { fmt, sameShape } from '../shape.js';
@@ -32,6 +32,16 @@ export const floorDiv = defineOp('floorDiv', (a: TensorLike, b: TensorLike): Ten
 export const mod = defineOp('mod', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = binaryArgs('mod', a, b);
   return record('mod', [x, y], binaryRaw('mod', x, y), (dy) => [sumTo(dy, x.shape), sumTo(mul(dy, neg(binaryRaw('floorDiv', x, y))), y.shape)]);
+});
+
+/** The angle of the point (b, a) in (-pi, pi], with broadcasting; atan2(0, 0) is 0. @function */
+export const atan2 = defineOp('atan2', (a: TensorLike, b: TensorLike): Tensor => {
+  const [x, y] = binaryArgs('atan2', a, b);
+  const xf = x.dtype === 'float32' ? x : cast(x, 'float32'), yf = y.dtype === 'float32' ? y : cast(y, 'float32');
+  return record('atan2', [xf, yf], binaryRaw('atan2', xf, yf), (dy) => {
+    const r2 = add(square(xf), square(yf));
+    return [sumTo(div(mul(dy, yf), r2), xf.shape), sumTo(neg(div(mul(dy, xf), r2)), yf.shape)];
+  });
 });
 
 /** (a - b)^2 with broadcasting. @function */

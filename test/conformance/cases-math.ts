@@ -110,3 +110,8 @@ add('isNaN isInf isFinite', 0, (wt) => {
   const x = wt.tensor([NaN, Infinity, -Infinity, 0, -3.5, 1e38, 5]);
   return [wt.isNaN(x), wt.isInf(x), wt.isFinite(x)];
 });
+add('atan2 broadcast, quadrants and axes', 2e-5, (wt) => [
+  wt.atan2(rn(wt, [3, 5], 5700), rn(wt, [5], 5701)),
+  wt.atan2(wt.tensor([0, 1, -1, 0, 0, 2, -2, 1, -1]), wt.tensor([0, 0, 0, 1, -1, -2, -2, 1, -1])),
+]);
+add('grad atan2', 1e-4, (wt) => vg(wt, (a, b) => wt.atan2(a, b), rn(wt, [3, 5], 5702), rn(wt, [5], 5703)));

@@ -116,6 +116,7 @@ export function binaryExpr(op: BinaryOp, x: string, y: string, dtype: 'float32' 
     case 'greater': return `(${x} > ${y} ? 1 : 0)`;
     case 'greaterEqual': return `(${x} >= ${y} ? 1 : 0)`;
     case 'floorDiv': return `Math.floor(${x} / ${y})`;
+    case 'atan2': return `Math.atan2(${x}, ${y})`;
     // Floor mod (the divisor's sign), as TensorFlow.js's.
     case 'mod': return `(${x} - ${y} * Math.floor(${x} / ${y}))`;
   }

@@ -104,7 +104,16 @@ TASK(cast) {
 
 /* ---- binary ops ---- */
 
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_FLOORDIV, B_MOD };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_FLOORDIV, B_MOD, B_ATAN2 };
+
+/* atan2(a, b): the angle of (b, a). atan(a / b), moved by +-pi when b < 0; (0, 0) gives 0. */
+INLINE f4 v_atan2(f4 a, f4 b) {
+  f4 r = v_atan(wasm_f32x4_div(a, b));
+  v128_t left = wasm_f32x4_lt(b, F4(0.0f));
+  f4 pi = wasm_v128_or(F4(3.14159265358979f), wasm_v128_and(a, I4((int32_t)0x80000000)));
+  r = wasm_v128_bitselect(wasm_f32x4_add(r, pi), r, left);
+  return wasm_v128_bitselect(F4(0.0f), r, wasm_v128_and(wasm_f32x4_eq(a, F4(0.0f)), wasm_f32x4_eq(b, F4(0.0f))));
+}
 /* An op code of B_INT or more is the int32 form of op - B_INT. */
 #define B_INT 32
 
@@ -143,6 +152,7 @@ INLINE f4 apply(int32_t op, f4 a, f4 b) {
     case B_FLOORDIV: return wasm_f32x4_floor(wasm_f32x4_div(a, b));
     /* floor mod, the divisor's sign (TensorFlow.js's) */
     case B_MOD: return wasm_f32x4_sub(a, wasm_f32x4_mul(b, wasm_f32x4_floor(wasm_f32x4_div(a, b))));
+    case B_ATAN2: return v_atan2(a, b);
     default: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
   }
 }
