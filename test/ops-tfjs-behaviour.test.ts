@@ -210,6 +210,19 @@ describe('the unary kernel\'s math members', () => {
   });
 });
 
+describe('mirrorPad gradient', () => {
+  it('ours sums every mirrored copy (finite differences agree); TF.js\'s only slices dy', async () => {
+    for (const mode of ['reflect', 'symmetric'] as const) {
+      await checkGrad((x) => wt.mirrorPad(x, [[1, 2], [0, 1]], mode), [input([3, 3], 31)]);
+    }
+    // All-ones dy on a [3] reflected by 1 on each side: [x1, x0, x1, x2, x1] sends 1 + 1 + 1 to x1.
+    const ours = await wt.grad((x: wt.Tensor) => wt.mirrorPad(x, [[1, 1]], 'reflect').sum())(wt.tensor([1, 2, 3])).data();
+    const theirs = await tf.grad((x: tf.Tensor) => tf.sum(tf.mirrorPad(x as tf.Tensor1D, [[1, 1]], 'reflect')))(tf.tensor([1, 2, 3])).data();
+    expect(Array.from(ours)).toEqual([1, 3, 1]);
+    expect(Array.from(theirs)).toEqual([1, 1, 1]);
+  });
+});
+
 describe('a read that outlives its tensor', () => {
   it('completes when the tensor is disposed while data() is pending, as in TF.js', async () => {
     for (const name of ['cpu', 'wasm'] as const) {

@@ -24,8 +24,8 @@ const NOT_YET = [
   'bitwiseAnd',
   // reductions, scans, sorting, segments
   'prod', 'cumprod', 'cumsum', 'topk', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
-  // movement and indexing (pad: ours is pad(x, outShape, begin), TF.js's pad(x, paddings, value))
-  'pad1d', 'pad2d', 'pad3d', 'pad4d', 'mirrorPad', 'stridedSlice', 'gatherND', 'scatterND', 'tensorScatterUpdate', 'sparseToDense',
+  // movement and indexing
+  'stridedSlice', 'gatherND', 'scatterND', 'tensorScatterUpdate', 'sparseToDense',
   'spaceToBatchND', 'batchToSpaceND', 'depthToSpace', 'ensureShape', 'broadcastArgs', 'booleanMaskAsync', 'whereAsync', 'setdiff1dAsync',
   'raggedGather', 'raggedRange', 'raggedTensorToTensor',
   // convolution, pooling, normalization
@@ -138,6 +138,18 @@ both('Tensor methods of the added ops', () => [w([6]).sin(), w([6], P).log1p(), 
   w([24]).as2D(4, 6).argMin(1), w([4, 6]).floorDiv(w([6], Y)), w([4, 6]).relu6(), w([4, 6]).logSumExp(1), w([2, 3]).tile([1, 2]), w([1]).asScalar(), w([4, 6]).matMul(w([4, 6], Y), false, true)],
 () => [t([6]).sin(), t([6], P).log1p(), t([4, 6]).reverse(1), t([6]).toInt(), t([6]).toBool(), t([2, 3]).as1D(),
   t([24]).as2D(4, 6).argMin(1), t([4, 6]).floorDiv(t([6], Y)), t([4, 6]).relu6(), t([4, 6]).logSumExp(1), t([2, 3]).tile([1, 2]), t([1]).asScalar(), t([4, 6]).matMul(t([4, 6], Y), false, true)], 1e-5);
+both('pad', () => wt.pad(w([2, 3]), [[1, 0], [2, 1]]), () => tf.pad(t([2, 3]), [[1, 0], [2, 1]]));
+both('pad constant', () => wt.pad(w([2, 3], I, 'int32'), [[0, 2], [1, 1]], 7), () => tf.pad(t([2, 3], I, 'int32'), [[0, 2], [1, 1]], 7));
+both('pad1d', () => wt.pad1d(w([3]), [2, 1], -1.5), () => tf.pad1d(t([3]) as tf.Tensor1D, [2, 1], -1.5));
+both('pad2d', () => wt.pad2d(w([2, 3]), [[1, 1], [0, 2]]), () => tf.pad2d(t([2, 3]) as tf.Tensor2D, [[1, 1], [0, 2]]));
+both('pad3d', () => wt.pad3d(w([1, 2, 3]), [[1, 0], [0, 1], [1, 1]], 2), () => tf.pad3d(t([1, 2, 3]) as tf.Tensor3D, [[1, 0], [0, 1], [1, 1]], 2));
+both('pad4d', () => wt.pad4d(w([1, 2, 2, 1]), [[0, 0], [1, 1], [1, 1], [0, 0]]), () => tf.pad4d(t([1, 2, 2, 1]) as tf.Tensor4D, [[0, 0], [1, 1], [1, 1], [0, 0]]));
+for (const mode of ['reflect', 'symmetric'] as const) {
+  both(`mirrorPad ${mode}`, () => wt.mirrorPad(w([3, 4]), [[2, 1], [3, 2]], mode), () => tf.mirrorPad(t([3, 4]), [[2, 1], [3, 2]], mode));
+}
+both('grad of pad', () => wt.grad((x: wt.Tensor) => wt.pad(x, [[1, 2], [0, 1]], 3).mul(w([6, 4], Y)).sum())(w([3, 3])),
+  () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.pad(x, [[1, 2], [0, 1]], 3), t([6, 4], Y))))(t([3, 3])));
+// mirrorPad's gradient differs on purpose: test/ops-tfjs-behaviour.test.ts.
 both('round halves to even', () => wt.round(wt.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])), () => tf.round(tf.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])));
 for (const op of ['isNaN', 'isInf', 'isFinite'] as const) both(op, () => wt[op](wt.tensor([NaN, Infinity, -Infinity, 0, 2])), () => tf[op](tf.tensor([NaN, Infinity, -Infinity, 0, 2])));
 for (const op of ['log', 'sqrt', 'reciprocal', 'rsqrt'] as const) both(op, () => wt[op](w([4, 6], P)), () => tf[op](t([4, 6], P)), 1e-5);
@@ -254,7 +266,7 @@ const COMPARED_ELSEWHERE: Record<string, string> = {
   losses: 'namespace: meanSquaredError, computeWeightedLoss above; the rest in test/ops-tfjs-behaviour.test.ts', train: 'namespace: test/tfjs-names.test.ts',
   fused: 'namespace: matMul above, conv2d in test/ops-tfjs-behaviour.test.ts', Tensor: 'the class', Reduction: 'the enum: test/ops-tfjs-behaviour.test.ts',
   rand: 'ours is rand(shape, { seed, lo, hi }) on the seeded generator; TF.js\'s rand(shape, randFunction) calls a JavaScript function per element',
-  step: 'above', leakyRelu: 'above', pad: 'our pad(x, outShape, begin) is not TF.js\'s pad(x, paddings, value) (NOT_YET: pad1d..4d)',
+  step: 'above', leakyRelu: 'above',
 };
 
 async function flat(o: Out | TOut): Promise<{ shape: number[]; dtype: string; data: number[] }[]> {

@@ -8,7 +8,7 @@ import { fmt } from '../shape.js';
 import { checkInt, checkNumber, defineOp, toTensor, type TensorLike } from './core.js';
 import { arange, full, tensor } from './creation.js';
 import { matmul } from './matmul.js';
-import { concat, reshape, slice } from './movement.js';
+import { concat, pad, reshape, slice } from './movement.js';
 import { reverse } from './arrange.js';
 
 /** start, start + step, ... below stop (TensorFlow.js's range; our arange). */
@@ -102,3 +102,16 @@ export function upcastType(a: DType, b: DType): DType {
 export function sumOutType(dtype: DType): DType {
   return dtype === 'float32' ? 'float32' : 'int32';
 }
+
+/** pad for rank 1: [before, after] zeros (or constantValue). @function */
+export const pad1d = defineOp('pad1d', (x: TensorLike, paddings: readonly [number, number], constantValue: number = 0): Tensor =>
+  pad(ranked('pad1d', 1, toTensor('pad1d', x)), [paddings], constantValue));
+/** pad for rank 2. @function */
+export const pad2d = defineOp('pad2d', (x: TensorLike, paddings: readonly [readonly [number, number], readonly [number, number]], constantValue: number = 0): Tensor =>
+  pad(ranked('pad2d', 2, toTensor('pad2d', x)), paddings, constantValue));
+/** pad for rank 3. @function */
+export const pad3d = defineOp('pad3d', (x: TensorLike, paddings: readonly (readonly [number, number])[], constantValue: number = 0): Tensor =>
+  pad(ranked('pad3d', 3, toTensor('pad3d', x)), paddings, constantValue));
+/** pad for rank 4. @function */
+export const pad4d = defineOp('pad4d', (x: TensorLike, paddings: readonly (readonly [number, number])[], constantValue: number = 0): Tensor =>
+  pad(ranked('pad4d', 4, toTensor('pad4d', x)), paddings, constantValue));

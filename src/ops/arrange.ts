@@ -98,3 +98,28 @@ export const meshgrid = defineOp('meshgrid', (xa: TensorLike, ya?: TensorLike, {
   return [broadcastTo(reshape(x, [x.size, 1]), [x.size, y.size]), broadcastTo(reshape(y, [1, y.size]), [x.size, y.size])];
 });
 
+
+/**
+ * Pad with mirrored copies of `x`'s own border (TensorFlow.js's mirrorPad): 'reflect' leaves the
+ * edge out of the copy (at most size - 1 per side), 'symmetric' repeats it (at most size).
+ * @function
+ */
+export const mirrorPad = defineOp('mirrorPad', (a: TensorLike, paddings: readonly (readonly [number, number])[], mode: 'reflect' | 'symmetric'): Tensor => {
+  let y = toTensor('mirrorPad', a);
+  if (mode !== 'reflect' && mode !== 'symmetric') throw new Error(`mirrorPad: mode must be 'reflect' or 'symmetric', got ${String(mode)}`);
+  if (!Array.isArray(paddings) || paddings.length !== y.rank) throw new Error(`mirrorPad: paddings must have one [before, after] pair per axis of ${fmt(y.shape)}`);
+  const shift = mode === 'reflect' ? 1 : 0;
+  paddings.forEach(([before, after], ax) => {
+    const n = y.shape[ax]!;
+    for (const p of [before, after]) {
+      if (!Number.isInteger(p) || p < 0 || p > n - shift) throw new Error(`mirrorPad: padding ${p} of axis ${ax} must be a whole number in [0, ${n - shift}] for ${mode} mode on ${fmt(y.shape)}`);
+    }
+    if (before === 0 && after === 0) return;
+    const idx = Array.from({ length: n + before + after }, (_, k) => {
+      const i = k - before;
+      return i < 0 ? -i - 1 + shift : i >= n ? 2 * n - i - 1 - shift : i;
+    });
+    y = gather(y, indexTensor(y, idx), ax);
+  });
+  return y === a ? reshape(y, y.shape) : y;
+});

@@ -236,9 +236,11 @@ export const where = defineOp('where', (cond: TensorLike, a: TensorLike, b: Tens
   const [cf, xf, yf] = [full(cf0), full(x), full(y)];
   const out = runKernel('where', [cf, xf, yf], shape, x.dtype, { dtype: storageOf(x.dtype) }, backend);
   for (const t of [cf0, cf, xf, yf]) if (t !== c && t !== x && t !== y) t.dispose();
-  return record('where', [x, y], out, (dy) => {
+  // c is listed (with no gradient) so that the tape keeps it alive for the backward pass even
+  // when this op made it from an array.
+  return record('where', [x, y, c], out, (dy) => {
     const zero = toTensor('where', 0, backend);
-    return [sumTo(where(c, dy, zero), x.shape), sumTo(where(c, zero, dy), y.shape)];
+    return [sumTo(where(c, dy, zero), x.shape), sumTo(where(c, zero, dy), y.shape), null];
   });
 });
 

@@ -10,6 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
 import { argDType, argShape, backendOf, checkInt, defineOp, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
+import { add, mul, sub } from './elementwise.js';
 
 /** Same data, new shape (no copy). One dimension may be -1 and is inferred. @function */
 export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly number[]): Tensor => {
@@ -45,8 +46,31 @@ export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly n
   return record('transpose', [x], y, (dy) => [transpose(dy, inv)]);
 });
 
-/** Zero-pad `x` into `outShape` with x's first element at `begin` (the gradient of slice). @function */
-export const pad = defineOp('pad', (x: Tensor, outShape: readonly number[], begin: readonly number[]): Tensor => {
+/**
+ * Pad `x`. TensorFlow.js's form: pad(x, paddings, constantValue = 0) with one [before, after] pair
+ * per axis. Also pad(x, outShape, begin): zeros of outShape with x's first element at `begin` (the
+ * gradient of slice).
+ * @function
+ */
+export const pad = defineOp('pad', (a: TensorLike, shapeOrPaddings: readonly number[] | readonly (readonly [number, number])[], beginOrValue: readonly number[] | number = 0): Tensor => {
+  const x = toTensor('pad', a);
+  if (shapeOrPaddings.length > 0 && Array.isArray(shapeOrPaddings[0])) {
+    const pads = shapeOrPaddings as readonly (readonly [number, number])[];
+    if (pads.length !== x.rank || pads.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+      throw new Error(`pad: paddings must be one [before, after] pair of whole numbers >= 0 per axis of ${fmt(x.shape)}, got ${JSON.stringify(pads)}`);
+    }
+    const value = typeof beginOrValue === 'number' ? beginOrValue : 0;
+    const outShape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+    const begin = pads.map((p) => p[0]);
+    const y = pad(x, outShape, begin);
+    if (value === 0) return y;
+    // Outside x: value * (1 - mask), exact, where mask is 1 over x's place and 0 in the padding.
+    const ones = x.dtype === 'float32' ? new Float32Array(x.size).fill(1) : new Int32Array(x.size).fill(1);
+    const mask = pad(fromData(ones, x.shape, x.dtype === 'float32' ? 'float32' : 'int32', x.backend), outShape, begin);
+    return add(y, mul(sub(1, mask), value));
+  }
+  const outShape = shapeOrPaddings as readonly number[];
+  const begin = beginOrValue as readonly number[];
   checkShape('pad', outShape);
   if (outShape.length !== x.rank || !Array.isArray(begin) || begin.length !== x.rank
     || x.shape.some((d, i) => !Number.isInteger(begin[i]) || begin[i]! < 0 || begin[i]! + d > outShape[i]!)) {
@@ -102,7 +126,9 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
   const { outer, size: axisLen, inner } = splitAt(x.shape, ax);
   const attrs = { outer, axisLen, inner, numIdx: idx.size };
   const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: storageOf(x.dtype) });
-  return record('gather', [x], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs)]);
+  // idx is listed (with no gradient) so that the tape keeps it alive for the backward pass even
+  // when this op, or a composite such as reverse or tile, made it.
+  return record('gather', [x, idx], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs), null]);
 });
 
 /** Join tensors along `axis`; all other dimensions must agree. @function */
