@@ -11,6 +11,7 @@ alias T = {{T}};
 @group(0) @binding(2) var<storage, read> B: array<{{TB}}>;
 @group(0) @binding(3) var<storage, read_write> Y: array<T>;
 
+// With INT, T is i32 or vec4<i32>: + - * wrap as two's complement, as WGSL defines for i32.
 fn op_add(a: T, b: T) -> T { return a + b; }
 fn op_sub(a: T, b: T) -> T { return a - b; }
 fn op_mul(a: T, b: T) -> T { return a * b; }
@@ -18,6 +19,31 @@ fn op_div(a: T, b: T) -> T { return a / b; }
 // NaN in a wins, as in the cpu reference.
 fn op_max(a: T, b: T) -> T { return select(b, a, (a >= b) | (a != a)); }
 fn op_min(a: T, b: T) -> T { return select(b, a, (a <= b) | (a != a)); }
+//#if INT
+fn op_equal(a: T, b: T) -> T { return select(T(0), T(1), a == b); }
+fn op_notEqual(a: T, b: T) -> T { return select(T(0), T(1), a != b); }
+fn op_less(a: T, b: T) -> T { return select(T(0), T(1), a < b); }
+fn op_lessEqual(a: T, b: T) -> T { return select(T(0), T(1), a <= b); }
+fn op_greater(a: T, b: T) -> T { return select(T(0), T(1), a > b); }
+fn op_greaterEqual(a: T, b: T) -> T { return select(T(0), T(1), a >= b); }
+// Floor division and floor mod from WGSL's truncating ones (which give a for a / 0 and wrap
+// -2^31 / -1); x / 0 and x mod 0 give 0, as the cpu reference.
+fn op_floorDiv(a: T, b: T) -> T {
+  let q = a / b;
+  let r = a - q * b;
+  let fix = (r != T(0)) & ((r < T(0)) != (b < T(0)));
+  return select(select(q, q - T(1), fix), T(0), b == T(0));
+}
+fn op_mod(a: T, b: T) -> T {
+  let r = a - (a / b) * b;
+  let fix = (r != T(0)) & ((r < T(0)) != (b < T(0)));
+  return select(select(r, r + b, fix), T(0), b == T(0));
+}
+//#else
+fn op_floorDiv(a: T, b: T) -> T { return floor(a / b); }
+// Floor mod: the divisor's sign, as TensorFlow.js's.
+fn op_mod(a: T, b: T) -> T { return a - b * floor(a / b); }
+fn op_atan2(a: T, b: T) -> T { return select(atan2(a, b), T(0.0), (a == T(0.0)) & (b == T(0.0))); }
 // pow for negative bases with whole exponents (the hardware pow is only defined for a >= 0),
 // and x^0 = 1 everywhere.
 fn op_pow(a: T, b: T) -> T {
@@ -34,6 +60,7 @@ fn op_less(a: T, b: T) -> T { return select(T(0.0), T(1.0), a < b); }
 fn op_lessEqual(a: T, b: T) -> T { return select(T(0.0), T(1.0), a <= b); }
 fn op_greater(a: T, b: T) -> T { return select(T(0.0), T(1.0), a > b); }
 fn op_greaterEqual(a: T, b: T) -> T { return select(T(0.0), T(1.0), a >= b); }
+//#endif
 
 @compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {

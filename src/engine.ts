@@ -61,6 +61,8 @@ export const engine = {
   nextId: 0,
   numTensors: 0,
   numBytes: 0,
+  /** Live backend buffers (reshaped views share one). */
+  numBuffers: 0,
   scopes: [] as Set<Tensor>[],
   tape: null as Tape | null,
   /** The user's cap on the bytes of all live tensors (wt.setMemoryLimit); null: none. */

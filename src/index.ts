@@ -19,7 +19,8 @@ registerBackend('wasm', async () => new (await import('./backend/wasm/index.js')
 registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js')).GpuJsBackend());
 
 export { Tensor, type NestedArray } from './tensor.js';
-export type { DType, TypedArray } from './dtype.js';
+import './tensor-methods.js';
+export type { DType, TypedArray, StorageDType, StorageArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type {
   Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, WindowAttrs, PoolAttrs, Conv2dAttrs, DepthwiseAttrs, ConvMode, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,
@@ -27,9 +28,12 @@ export type {
 export { setBackend, getBackend, init, backendInfo, registerBackend, type BackendAttempt, type BackendInfo, type BackendFactory, type BackendProbe } from './engine.js';
 export { setWasmThreads, getWasmThreads, setWasmSimd, type WasmSimd } from './wasm.js';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory.js';
+export { Reduction } from './ops/losses.js';
 export { setMemoryLimit, getMemoryLimit } from './limits.js';
 export { grad, valueAndGrad, type GradFunction, type ValueAndGradFunction, type GradResult } from './autograd.js';
 export { nextFrame } from './next-frame.js';
+export { Variable, variable, disposeVariables, variableGrads, grads, valueAndGrads, customGrad, type CustomGradientResult, type VariableGradsResult, type ValueAndGradsResult } from './variable.js';
+export { TensorBuffer, buffer } from './buffer.js';
 export * from './ops/index.js';
 export type { TensorLike, Axis } from './ops/core.js';
 export * from './data/index.js';

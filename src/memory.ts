@@ -75,16 +75,20 @@ export interface MemoryInfo {
   numTensors: number;
   /** Bytes their buffers hold (views of one buffer count once). */
   numBytes: number;
+  /** Backend buffers behind them (TensorFlow.js's field: views of one buffer share it). */
+  numDataBuffers: number;
+  /** TensorFlow.js's field: false, the figures are exact here. */
+  unreliable: boolean;
   /** The active backend's name. */
   backend: string;
   /** The active backend's own figures, such as a GPU buffer pool's bytes. */
-  [key: string]: number | string;
+  [key: string]: number | string | boolean;
 }
 
 /** Live tensors and their bytes across all backends, plus the active backend's own figures. */
 export function memory(): MemoryInfo {
   const b = engine.backend ?? engine.instances.get('cpu');
-  return { numTensors: engine.numTensors, numBytes: engine.numBytes, backend: b?.name ?? 'none', ...(b ? b.memory() : {}) };
+  return { numTensors: engine.numTensors, numBytes: engine.numBytes, numDataBuffers: engine.numBuffers, unreliable: false, backend: b?.name ?? 'none', ...(b ? b.memory() : {}) };
 }
 
 void activeBackend;

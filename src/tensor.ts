@@ -3,11 +3,12 @@
  * the op of the same name in src/ops, so `a.add(b)` and `wt.add(a, b)` are the same call.
  */
 import type { Backend, Handle } from './backend/backend.js';
-import type { DType, TypedArray } from './dtype.js';
+import { type DType, type TypedArray, fromStorage, storageOf } from './dtype.js';
 import { engine } from './engine.js';
 import { checkAlloc, describeBytes } from './limits.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
 import * as ops from './ops/index.js';
+import { TensorBuffer } from './buffer.js';
 import type { TensorLike, Axis } from './ops/core.js';
 
 /** @internal A backend buffer shared by a tensor and its reshaped views; freed when the last view is disposed. */
@@ -18,7 +19,7 @@ export interface Storage {
 }
 
 /** Nested arrays of numbers, as `tensor` takes them and `array()` returns them (a number for rank 0). */
-export type NestedArray = number | NestedArray[];
+export type NestedArray = number | boolean | NestedArray[];
 
 /**
  * An n-dimensional array of float32 or int32 values in a buffer on one backend. Tensors are made by
@@ -31,7 +32,7 @@ export class Tensor {
   readonly id: number;
   /** The length of each dimension ([] for a scalar). */
   readonly shape: readonly number[];
-  /** 'float32' or 'int32'. */
+  /** 'float32', 'int32' or 'bool'. */
   readonly dtype: DType;
   /** The number of elements: the product of the shape. */
   readonly size: number;
@@ -41,7 +42,7 @@ export class Tensor {
   kept = false;
   /** @internal Set while a gradient tape still needs this tensor for its backward pass. */
   onTape = false;
-  private storage: Storage | null;
+  protected storage: Storage | null;
 
   /** @internal Use the creation ops (wt.tensor, wt.zeros, ...) instead. */
   constructor(shape: Shape, dtype: DType, backend: Backend, storage: Storage) {
@@ -66,11 +67,12 @@ export class Tensor {
     const bytes = checkAlloc(op, shape, dtype, backend);
     let handle: Handle;
     try {
-      handle = backend.alloc(sizeOf(shape), dtype);
+      handle = backend.alloc(sizeOf(shape), storageOf(dtype));
     } catch (e) {
       throw new Error(`${op}: allocating a ${dtype} tensor of shape ${fmt(shape)} (${describeBytes(bytes)}) on ${backend.name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     engine.numBytes += bytes;
+    engine.numBuffers++;
     return { handle, refs: 0, bytes };
   }
 
@@ -102,14 +104,35 @@ export class Tensor {
   /** Read the values back to the host (waits for all queued GPU work that produces them). */
   async data(): Promise<TypedArray> {
     const h = this.handle;
-    const out = await this.backend.read(h);
-    if (this.isDisposed) throw new Error(`tensor #${this.id} was disposed while it was being read`);
-    return out.length === this.size ? out : out.slice(0, this.size);
+    // The read was queued before any dispose() could run, so it completes even if the tensor is
+    // disposed meanwhile (as in TensorFlow.js); the backend keeps a freed buffer until queued work is done.
+    const raw = await this.backend.read(h);
+    const out = fromStorage(raw.length === this.size ? raw : raw.slice(0, this.size), this.dtype);
+    return out;
+  }
+
+  /**
+   * The values now, on backends whose memory the host can read directly (cpu, wasm); on webgpu and
+   * gpujs it throws an Error naming `await t.data()`, since their buffers are read asynchronously.
+   */
+  dataSync(): TypedArray {
+    const h = this.handle;
+    if (!this.backend.readSync) throw new Error(`dataSync: the ${this.backend.name} backend reads its buffers asynchronously; use \`await t.data()\` (or \`await t.array()\`)`);
+    const raw = this.backend.readSync(h);
+    return fromStorage(raw.length === this.size ? raw : raw.slice(0, this.size), this.dtype);
+  }
+
+  /** The values as nested arrays now (cpu, wasm; see dataSync). */
+  arraySync(): NestedArray {
+    return this.nest(this.dataSync());
   }
 
   /** The values as nested arrays in the tensor's shape (a plain number for a scalar). */
   async array(): Promise<NestedArray> {
-    const d = await this.data();
+    return this.nest(await this.data());
+  }
+
+  private nest(d: TypedArray): NestedArray {
     const build = (axis: number, offset: number): NestedArray => {
       if (axis === this.shape.length) return d[offset]!;
       const n = this.shape[axis]!;
@@ -121,6 +144,36 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** The values in a TensorBuffer (after the backend's asynchronous read). */
+  async buffer(): Promise<TensorBuffer> {
+    return new TensorBuffer(this.shape, this.dtype, await this.data());
+  }
+
+  /** The values in a TensorBuffer now (cpu, wasm; see dataSync). */
+  bufferSync(): TensorBuffer {
+    return new TensorBuffer(this.shape, this.dtype, this.dataSync());
+  }
+
+  /** @internal Take `from`'s buffer in place of this one's (Variable.assign). */
+  adoptStorage(from: Tensor): void {
+    const s = from.liveStorage();
+    const old = this.liveStorage();
+    s.refs++;
+    this.storage = s;
+    if (--old.refs === 0) {
+      engine.numBytes -= old.bytes;
+      engine.numBuffers--;
+      this.backend.free(old.handle);
+    }
+  }
+
+  /** Print the tensor and its values to the console (TensorFlow.js's print; values read synchronously where the backend can, else after the read). */
+  print(verbose = false): void {
+    const head = verbose ? `${this.toString()}\n` : '';
+    if (this.backend.readSync) console.log(`${head}${JSON.stringify(this.arraySync())}`);
+    else void this.array().then((v) => console.log(`${head}${JSON.stringify(v)}`));
+  }
+
   /** Free the buffer (when no reshaped view still shares it). Disposing twice is harmless. */
   dispose(): void {
     const s = this.storage;
@@ -129,6 +182,7 @@ export class Tensor {
     engine.numTensors--;
     if (--s.refs === 0) {
       engine.numBytes -= s.bytes;
+      engine.numBuffers--;
       this.backend.free(s.handle);
     }
   }
@@ -136,6 +190,12 @@ export class Tensor {
   /** @internal A new tensor of another shape over the same buffer (used by reshape). */
   view(shape: Shape): Tensor {
     return new Tensor(shape, this.dtype, this.backend, this.liveStorage());
+  }
+
+  /** @internal The same buffer read as another dtype of the same storage (bool <-> int32). */
+  viewAs(dtype: DType): Tensor {
+    if (storageOf(dtype) !== storageOf(this.dtype)) throw new Error(`viewAs: ${this.dtype} and ${dtype} are stored differently`);
+    return new Tensor(this.shape, dtype, this.backend, this.liveStorage());
   }
 
   /** A short description for logs: id, shape, dtype, backend. */
@@ -158,18 +218,26 @@ export class Tensor {
   maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
   /** The smaller of this and b elementwise, with broadcasting (see {@link minimum}). */
   minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  /** A float32 mask of this == b, with broadcasting (see {@link equal}). */
+  /** A bool mask of this == b, with broadcasting (see {@link equal}). */
   equal(b: TensorLike): Tensor { return ops.equal(this, b); }
-  /** A float32 mask of this != b, with broadcasting (see {@link notEqual}). */
+  /** A bool mask of this != b, with broadcasting (see {@link notEqual}). */
   notEqual(b: TensorLike): Tensor { return ops.notEqual(this, b); }
-  /** A float32 mask of this < b, with broadcasting (see {@link less}). */
+  /** A bool mask of this < b, with broadcasting (see {@link less}). */
   less(b: TensorLike): Tensor { return ops.less(this, b); }
-  /** A float32 mask of this <= b, with broadcasting (see {@link lessEqual}). */
+  /** A bool mask of this <= b, with broadcasting (see {@link lessEqual}). */
   lessEqual(b: TensorLike): Tensor { return ops.lessEqual(this, b); }
-  /** A float32 mask of this > b, with broadcasting (see {@link greater}). */
+  /** A bool mask of this > b, with broadcasting (see {@link greater}). */
   greater(b: TensorLike): Tensor { return ops.greater(this, b); }
-  /** A float32 mask of this >= b, with broadcasting (see {@link greaterEqual}). */
+  /** A bool mask of this >= b, with broadcasting (see {@link greaterEqual}). */
   greaterEqual(b: TensorLike): Tensor { return ops.greaterEqual(this, b); }
+  /** this AND b, bool (see {@link logicalAnd}). */
+  logicalAnd(b: TensorLike): Tensor { return ops.logicalAnd(this, b); }
+  /** this OR b, bool (see {@link logicalOr}). */
+  logicalOr(b: TensorLike): Tensor { return ops.logicalOr(this, b); }
+  /** this XOR b, bool (see {@link logicalXor}). */
+  logicalXor(b: TensorLike): Tensor { return ops.logicalXor(this, b); }
+  /** NOT this, bool (see {@link logicalNot}). */
+  logicalNot(): Tensor { return ops.logicalNot(this); }
   /** -this (see {@link neg}). */
   neg(): Tensor { return ops.neg(this); }
   /** e^this elementwise (see {@link exp}). */
@@ -192,8 +260,8 @@ export class Tensor {
   relu(): Tensor { return ops.relu(this); }
   /** this where positive, alpha * this elsewhere (see {@link leakyRelu}). */
   leakyRelu(alpha?: number): Tensor { return ops.leakyRelu(this, alpha); }
-  /** 1 where positive, else 0 (see {@link step}). */
-  step(): Tensor { return ops.step(this); }
+  /** 1 where positive, else alpha (default 0) (see {@link step}). */
+  step(alpha?: number): Tensor { return ops.step(this, alpha); }
   /** Values limited to [lo, hi] (see {@link clip}). */
   clip(lo: number, hi: number): Tensor { return ops.clip(this, lo, hi); }
   /** softmax along `axis` (default the last; see {@link softmax}). */
@@ -208,7 +276,7 @@ export class Tensor {
   max(axis?: Axis, keepDims?: boolean): Tensor { return ops.max(this, axis, keepDims); }
   /** The minimum along `axis` (default all; see {@link min}). */
   min(axis?: Axis, keepDims?: boolean): Tensor { return ops.min(this, axis, keepDims); }
-  /** int32 indices of the maximum along `axis` (see {@link argMax}). */
+  /** int32 indices of the maximum along `axis` (default 0; see {@link argMax}). */
   argMax(axis?: number): Tensor { return ops.argMax(this, axis); }
   /** this @ b (see {@link matmul}). */
   matmul(b: TensorLike, opts?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, opts); }

@@ -83,18 +83,18 @@ describe.each(backends)('bad input on %s', (backend) => {
       expect(() => wt.add(wt.zeros([2]), bad({ a: 1 }))).toThrow(/add: expected a Tensor, number or array, got object/);
     });
     it('bad dtype', () => {
-      expect(() => wt.tensor([1], [1], bad('float64'))).toThrow(/tensor: unknown dtype 'float64' \(expected float32 or int32\)/);
-      expect(() => wt.zeros([2], bad('bool'))).toThrow(/zeros: unknown dtype 'bool'/);
-      expect(() => wt.full([2], 1, bad('bool'))).toThrow(/full: unknown dtype 'bool'/);
+      expect(() => wt.tensor([1], [1], bad('float64'))).toThrow(/tensor: unknown dtype 'float64' \(expected float32, int32 or bool\)/);
+      expect(() => wt.zeros([2], bad('bool8'))).toThrow(/zeros: unknown dtype 'bool8'/);
+      expect(() => wt.full([2], 1, bad('uint16'))).toThrow(/full: unknown dtype 'uint16'/);
       expect(() => wt.cast(wt.zeros([1]), bad('uint8'))).toThrow(/cast: unknown dtype 'uint8'/);
       expect(() => wt.arange(3, 4, 1, bad('f16'))).toThrow(/arange: unknown dtype 'f16'/);
-      expect(() => wt.eye(2, 2, bad('x'))).toThrow(/eye: unknown dtype 'x'/);
+      expect(() => wt.eye(2, 2, undefined, bad('x'))).toThrow(/eye: unknown dtype 'x'/);
       expect(() => wt.softmax(wt.zeros([2], 'int32'))).toThrow(/softmax: expected a float32 tensor, got int32/);
     });
     it('bad numbers in creation ops', () => {
       expect(() => wt.full([2], NaN)).toThrow(/full: value must be a number, got NaN/);
       expect(() => wt.arange(0, 5, 0)).toThrow(/arange: step must not be 0/);
-      expect(() => wt.eye(-1)).toThrow(/eye: n must be an integer >= 0, got -1/);
+      expect(() => wt.eye(-1)).toThrow(/eye: numRows must be an integer >= 0, got -1/);
       expect(() => wt.randn([2], { seed: 1.5 })).toThrow(/randn: seed must be an integer, got 1.5/);
       expect(() => wt.rand([2], { lo: bad('0') })).toThrow(/rand: lo must be a number/);
       expect(() => wt.clip(wt.zeros([1]), 2, 1)).toThrow(/clip: lo \(2\) must not exceed hi \(1\)/);

@@ -3,7 +3,7 @@
  * it never sees ops, tensors or gradients. Output buffers are allocated by the caller and passed in.
  * Completeness is a compile error: each backend exports a `KernelTable` covering every `KernelName`.
  */
-import type { DType, TypedArray } from '../dtype.js';
+import type { StorageDType as DType, StorageArray as TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 
 /** The backends this library knows, by name. */
@@ -16,12 +16,24 @@ export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 
 /** The elementwise operations of the `binary` kernel. */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow'
-  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+  | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
+  | 'floorDiv' | 'mod' | 'atan2';
+
+/** The binary ops the kernel runs on int32 (exactly, wrapping as two's complement; x / 0 and x mod 0 give 0). */
+export const INT_BINARY_OPS: readonly BinaryOp[] = [
+  'add', 'sub', 'mul', 'max', 'min', 'floorDiv', 'mod', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+];
+/** The unary ops the kernel runs on int32. */
+export const INT_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign'];
 
 /** The elementwise operations of the `unary` kernel. */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign'
-  | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu' | 'step';
+  | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu' | 'step'
+  | 'ceil' | 'floor' | 'round' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan'
+  | 'sinh' | 'cosh' | 'asinh' | 'acosh' | 'atanh' | 'erf' | 'expm1' | 'log1p'
+  // masks of 1 and 0 (the op turns them into bool)
+  | 'isNaN' | 'isInf' | 'isFinite';
 
 /**
  * Derivative kernels, inputs [dy, v] of equal size, output dy * f'(.):
@@ -185,10 +197,16 @@ export interface KernelAttrs {
    * avg: each window's dy / (its count of real taps) goes to each real tap.
    */
   poolGrad: PoolAttrs;
-  /** inputs [a, b] (float32) broadcast to outShape; output float32 (comparisons give 1 or 0). */
+  /**
+   * inputs [a, b] of `dtype` broadcast to outShape; output of `dtype` (comparisons give 1 or 0).
+   * int32 takes only INT_BINARY_OPS. floorDiv is floor(a / b); mod is a - floorDiv(a, b) * b
+   * (the sign of b, as TensorFlow.js's floor mod).
+   */
   binary: {
     /** The operation. */
     op: BinaryOp;
+    /** The inputs' and the output's dtype. */
+    dtype: DType;
     /** a's shape. */
     aShape: Shape;
     /** b's shape. */
@@ -196,10 +214,12 @@ export interface KernelAttrs {
     /** The broadcast shape of both, the output's. */
     outShape: Shape;
   };
-  /** inputs [x] float32; output float32, same size. alpha is leakyRelu's negative slope. */
+  /** inputs [x] of `dtype`; output of `dtype`, same size (int32 takes only INT_UNARY_OPS). alpha is leakyRelu's negative slope. */
   unary: {
     /** The operation. */
     op: UnaryOp;
+    /** The input's and the output's dtype. */
+    dtype: DType;
     /** leakyRelu's negative slope (unused by the others). */
     alpha: number;
   };
@@ -210,10 +230,15 @@ export interface KernelAttrs {
     /** leakyRelu's negative slope. */
     alpha: number;
   };
-  /** inputs [x] float32 seen as [outer, size, inner]; output [outer, inner] (argmax: int32 index). */
+  /**
+   * inputs [x] of `dtype` seen as [outer, size, inner]; output [outer, inner] of `dtype` (argmax: int32
+   * index). int32 sums wrap as two's complement.
+   */
   reduce: AxisAttrs & {
     /** The reduction. */
     op: ReduceOp;
+    /** The input's dtype (and the output's, but for argmax). */
+    dtype: DType;
   };
   /** inputs [x] float32 [outer, size, inner]; softmax (or logSoftmax) along size, max-subtracted. */
   softmax: AxisAttrs & {
@@ -423,6 +448,8 @@ export interface Backend<H extends Handle = Handle> {
   write(handle: H, data: TypedArray): void;
   /** Read a buffer back to the host once all work queued before the call has finished. */
   read(handle: H): Promise<TypedArray>;
+  /** Read a buffer now, where the backend's memory is the host's (cpu, wasm); absent on GPU backends. */
+  readSync?(handle: H): TypedArray;
   /** Run one kernel; it may be queued and run later, in order. */
   run<K extends KernelName>(kernel: K, inputs: readonly H[], outputs: readonly H[], attrs: KernelAttrs[K]): void;
   /** Submit queued work. */

@@ -11,7 +11,8 @@ import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { leakyReluGrad, mul, reluGrad, sigmoidGrad, tanhGrad } from './elementwise.js';
-import { fusedMatmul } from './matmul.js';
+import { EPILOGUE_ACTIVATIONS, fusedMatmul } from './matmul.js';
+import { elu, prelu, relu6 } from './activations.js';
 import { reshape } from './movement.js';
 import { sum } from './reduce.js';
 import { argShape, asNHWC, convPass, geometry, imageShape, pair, type ConvFamily, type FusedActivation, type PadMode, type Pair } from './window.js';
@@ -36,7 +37,7 @@ function colsAreX(at: WindowAttrs): boolean {
   return pointwise || whole;
 }
 
-const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
+const ACTIVATIONS: readonly string[] = EPILOGUE_ACTIVATIONS;
 
 /** The arguments of {@link fusedConv2d} (TensorFlow.js's tf.fused.conv2d takes the same object). */
 export interface FusedConv2dArgs {
@@ -58,6 +59,8 @@ export interface FusedConv2dArgs {
   activation?: FusedActivation;
   /** The negative slope of leakyRelu (default 0.2). */
   leakyreluAlpha?: number;
+  /** prelu's slopes, broadcast against the [.., outChannels] output (required with 'prelu'). */
+  preluActivationWeights?: TensorLike;
 }
 
 /**
@@ -74,6 +77,12 @@ export const fusedConv2d = defineOp('conv2d', (args: FusedConv2dArgs): Tensor =>
   const alpha = args.leakyreluAlpha ?? 0.2;
   if (!ACTIVATIONS.includes(act)) throw new Error(`${op}: unknown activation '${String(args.activation)}' (expected one of ${ACTIVATIONS.join(', ')}, or leakyrelu)`);
   if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new Error(`${op}: leakyreluAlpha must be a number, got ${String(args.leakyreluAlpha)}`);
+  if (act === 'prelu' && args.preluActivationWeights === undefined) throw new Error(`${op}: activation 'prelu' needs preluActivationWeights`);
+  if (act === 'relu6' || act === 'elu' || act === 'prelu') {
+    // Not in the conv kernel: the convolution with its bias, then the activation as its own op.
+    const z = fusedConv2d({ ...args, activation: 'linear' });
+    return act === 'relu6' ? relu6(z) : act === 'elu' ? elu(z) : prelu(z, args.preluActivationWeights!);
+  }
   // Every check first: a failed call must leave no tensor behind.
   const xs = imageShape(op, argShape(op, 'x', xa), dataFormat);
   const fs = argShape(op, 'filter', fa);
@@ -182,8 +191,8 @@ export const fused = {
   /** act(depthwiseConv2d(x, filter) + bias) (see {@link fusedDepthwiseConv2d}). */
   depthwiseConv2d: fusedDepthwiseConv2d,
   /** act(a @ b + bias), TensorFlow.js's tf.fused.matMul({ a, b, transposeA, transposeB, bias, activation }). */
-  matMul(args: { a: TensorLike; b: TensorLike; transposeA?: boolean; transposeB?: boolean; bias?: Tensor; activation?: FusedActivation; leakyreluAlpha?: number }): Tensor {
+  matMul(args: { a: TensorLike; b: TensorLike; transposeA?: boolean; transposeB?: boolean; bias?: Tensor; activation?: FusedActivation; leakyreluAlpha?: number; preluActivationWeights?: TensorLike }): Tensor {
     const activation = args.activation === 'leakyrelu' ? 'leakyRelu' : args.activation;
-    return fusedMatmul(args.a, args.b, { transposeA: args.transposeA, transposeB: args.transposeB, bias: args.bias, activation, alpha: args.leakyreluAlpha });
+    return fusedMatmul(args.a, args.b, { transposeA: args.transposeA, transposeB: args.transposeB, bias: args.bias, activation, alpha: args.leakyreluAlpha, preluActivationWeights: args.preluActivationWeights });
   },
 };

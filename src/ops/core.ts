@@ -3,13 +3,13 @@
  * output tensor, and recording the op on the gradient tape with its backward rule.
  */
 import type { Backend, KernelAttrs, KernelName } from '../backend/backend.js';
-import { type DType, type TypedArray, isDType, toTypedArray } from '../dtype.js';
+import { type DType, type TypedArray, isDType, storageOf, toStorage, toTypedArray } from '../dtype.js';
 import { engine, activeBackend } from '../engine.js';
 import { fmt, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 
 /** What ops accept where a tensor is expected: a Tensor, a number, nested number arrays or a typed array. */
-export type TensorLike = Tensor | number | NestedArray | TypedArray;
+export type TensorLike = Tensor | number | boolean | NestedArray | TypedArray;
 /** One axis, several, or null for all of them; negative axes count from the end. */
 export type Axis = number | readonly number[] | null;
 
@@ -24,7 +24,7 @@ export function inferShape(op: string, x: NestedArray): number[] {
   }
   const check = (v: NestedArray, axis: number): void => {
     if (axis === shape.length) {
-      if (typeof v !== 'number') throw new Error(`${op}: expected a number at depth ${axis}, got ${Array.isArray(v) ? 'an array' : typeof v}`);
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`${op}: expected a number at depth ${axis}, got ${Array.isArray(v) ? 'an array' : typeof v}`);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[axis]) {
@@ -36,7 +36,12 @@ export function inferShape(op: string, x: NestedArray): number[] {
   return shape;
 }
 
-export function flattenNested(x: NestedArray, out: number[] = []): number[] {
+/** The dtype a typed array's values become: Int32Array int32, Uint8Array bool, else float32. */
+export function typedDType(x: TypedArray): DType {
+  return x instanceof Int32Array ? 'int32' : x instanceof Uint8Array ? 'bool' : 'float32';
+}
+
+export function flattenNested(x: NestedArray, out: (number | boolean)[] = []): (number | boolean)[] {
   if (Array.isArray(x)) for (const v of x) flattenNested(v, out);
   else out.push(x);
   return out;
@@ -51,7 +56,7 @@ function opOf(op: string | undefined, fallback: string): string {
 export function fromData(data: TypedArray, shape: Shape, dtype: DType, backend: Backend = activeBackend(), op?: string): Tensor {
   const t = new Tensor(shape, dtype, backend, Tensor.allocStorage(opOf(op, 'tensor'), backend, shape, dtype));
   try {
-    backend.write(t.handle, data);
+    backend.write(t.handle, toStorage(data));
   } catch (e) {
     t.dispose();
     throw e;
@@ -113,14 +118,22 @@ function disposeIntermediates(created: readonly Tensor[], result: unknown): void
 export function argShape(op: string, x: TensorLike): readonly number[] | null {
   if (x instanceof Tensor) return x.shape;
   if (typeof x === 'number') return [];
-  if (x instanceof Float32Array || x instanceof Int32Array) return [x.length];
+  if (typeof x === 'boolean') return [];
+  if (x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array) return [x.length];
   return Array.isArray(x) ? inferShape(op, x) : null;
 }
 
 /** The dtype an argument will have as a tensor (`dtype` if given, as toTensor would convert it). */
 export function argDType(x: TensorLike, dtype?: DType): DType {
   if (x instanceof Tensor) return x.dtype;
-  return dtype ?? (x instanceof Int32Array ? 'int32' : 'float32');
+  if (typeof x === 'boolean') return dtype ?? 'bool';
+  if (x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array) return dtype ?? typedDType(x);
+  if (Array.isArray(x) && dtype === undefined) {
+    let v: NestedArray = x;
+    while (Array.isArray(v) && v.length > 0) v = v[0]!;
+    if (typeof v === 'boolean') return 'bool';
+  }
+  return dtype ?? 'float32';
 }
 
 /**
@@ -136,16 +149,18 @@ export function toTensor(op: string, x: TensorLike, backend?: Backend, dtype?: D
     return x;
   }
   const b = backend ?? activeBackend();
-  if (dtype !== undefined && !isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  if (dtype !== undefined && !isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32, int32 or bool)`);
   if (typeof x === 'number') return fromData(toTypedArray([x], dtype ?? 'float32'), [], dtype ?? 'float32', b);
-  if (x instanceof Float32Array || x instanceof Int32Array) {
-    const dt = dtype ?? (x instanceof Int32Array ? 'int32' : 'float32');
+  if (typeof x === 'boolean') return fromData(toTypedArray([x], dtype ?? 'bool'), [], dtype ?? 'bool', b);
+  if (x instanceof Float32Array || x instanceof Int32Array || x instanceof Uint8Array) {
+    const dt = dtype ?? typedDType(x);
     return fromData(toTypedArray(x, dt), [x.length], dt, b);
   }
   if (Array.isArray(x)) {
     const shape = inferShape(op, x);
-    const dt = dtype ?? 'float32';
-    return fromData(toTypedArray(flattenNested(x), dt), shape, dt, b);
+    const flat = flattenNested(x);
+    const dt = dtype ?? (flat.length > 0 && typeof flat[0] === 'boolean' ? 'bool' : 'float32');
+    return fromData(toTypedArray(flat, dt), shape, dt, b);
   }
   throw new Error(`${op}: expected a Tensor, number or array, got ${x === null ? 'null' : typeof x}`);
 }
@@ -192,6 +207,20 @@ export function record(name: string, inputs: readonly Tensor[], output: Tensor, 
   output.onTape = true;
   tape.nodes.push({ name, inputs, output, backward });
   return output;
+}
+
+/**
+ * Run `fn` with the gradient tape paused, so that an op composed of other ops can record itself
+ * once with its own backward rule (the inner ops would otherwise record their own as well).
+ */
+export function untaped<T>(fn: () => T): T {
+  const tape = engine.tape;
+  engine.tape = null;
+  try {
+    return fn();
+  } finally {
+    engine.tape = tape;
+  }
 }
 
 export function assertFloat(op: string, t: Tensor): void {

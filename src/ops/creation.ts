@@ -4,10 +4,10 @@ import { activeBackend } from '../engine.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
 import type { Tensor, NestedArray } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
-import { checkInt, checkNumber, defineOp, flattenNested, fromData, inferShape, runKernel } from './core.js';
+import { argDType, checkInt, checkNumber, defineOp, type TensorLike, flattenNested, fromData, inferShape, runKernel } from './core.js';
 
 function checkDType(op: string, dtype: unknown): DType {
-  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32, int32 or bool)`);
   return dtype;
 }
 
@@ -18,14 +18,14 @@ function checkDType(op: string, dtype: unknown): DType {
  * backend (or wt.setMemoryLimit) allows throw an Error.
  * @function
  */
-export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[], shape?: readonly number[], dtype?: DType): Tensor => {
-  const dt = checkDType('tensor', dtype ?? (values instanceof Int32Array ? 'int32' : 'float32'));
-  let flat: ArrayLike<number>;
+export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[] | readonly boolean[], shape?: readonly number[], dtype?: DType): Tensor => {
+  const dt = checkDType('tensor', dtype ?? argDType(values as TensorLike));
+  let flat: ArrayLike<number | boolean>;
   let inferred: number[];
-  if (values instanceof Float32Array || values instanceof Int32Array) {
+  if (values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array) {
     flat = values;
     inferred = [values.length];
-  } else if (typeof values === 'number') {
+  } else if (typeof values === 'number' || typeof values === 'boolean') {
     flat = [values];
     inferred = [];
   } else if (Array.isArray(values)) {
@@ -35,7 +35,7 @@ export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | rea
     throw new Error(`tensor: expected a number, nested arrays or a typed array, got ${values === null ? 'null' : typeof values}`);
   }
   for (let i = 0; i < flat.length; i++) {
-    if (typeof flat[i] !== 'number') throw new Error(`tensor: element ${i} is ${typeof flat[i]}, expected a number`);
+    if (typeof flat[i] !== 'number' && typeof flat[i] !== 'boolean') throw new Error(`tensor: element ${i} is ${typeof flat[i]}, expected a number or a boolean`);
   }
   let s = inferred;
   if (shape !== undefined) {
@@ -48,9 +48,9 @@ export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | rea
   return fromData(toTypedArray(flat, dt), s, dt);
 });
 
-/** A rank-0 tensor. @function */
+/** A rank-0 tensor; NaN and the infinities are values like any other, as in TensorFlow.js. @function */
 export const scalar = defineOp('scalar', (value: number, dtype: DType = 'float32'): Tensor => {
-  checkNumber('scalar', 'value', value);
+  if (typeof value !== 'number') throw new Error(`scalar: value must be a number, got ${value === null ? 'null' : typeof value}`);
   return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
 });
 
@@ -136,14 +136,24 @@ export const arange = defineOp('arange', (start: number, stop?: number, step: nu
   return fromData(data, [n], dtype);
 });
 
-/** The n x m identity (m defaults to n). @function */
-export const eye = defineOp('eye', (n: number, m: number = n, dtype: DType = 'float32'): Tensor => {
-  checkInt('eye', 'n', n);
-  checkInt('eye', 'm', m);
-  checkAlloc('eye', [n, m], checkDType('eye', dtype), activeBackend());
-  const data = makeArray(dtype, n * m);
-  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromData(data, [n, m], dtype);
+/**
+ * The numRows x numColumns identity (numColumns defaults to numRows), TensorFlow.js's signature:
+ * with `batchShape` the result is [...batchShape, numRows, numColumns], one identity per entry.
+ * @function
+ */
+export const eye = defineOp('eye', (numRows: number, numColumns: number = numRows, batchShape?: readonly number[], dtype: DType = 'float32'): Tensor => {
+  checkInt('eye', 'numRows', numRows);
+  checkInt('eye', 'numColumns', numColumns);
+  if (batchShape !== undefined && !Array.isArray(batchShape)) {
+    throw new Error(`eye: batchShape must be an array of dimensions, got ${typeof batchShape === 'string' ? `'${batchShape}' (the dtype is the fourth argument)` : String(batchShape)}`);
+  }
+  const batch = checkShape('eye', batchShape ?? []);
+  const shape = [...batch, numRows, numColumns];
+  checkAlloc('eye', shape, checkDType('eye', dtype), activeBackend());
+  const data = makeArray(dtype, sizeOf(shape));
+  const plane = numRows * numColumns;
+  for (let b = 0; b < sizeOf(batch); b++) for (let i = 0; i < Math.min(numRows, numColumns); i++) data[b * plane + i * numColumns + i] = 1;
+  return fromData(data, shape, dtype);
 });
 
 /** Options of the seeded random ops (rand, randn). */

@@ -6,6 +6,8 @@
  * created, so a call that throws leaves memory as it was.
  */
 import type { Activation } from '../backend/backend.js';
+import { EPILOGUE_ACTIVATIONS } from './matmul.js';
+import { elu, prelu, relu6 } from './activations.js';
 import { checkAlloc } from '../limits.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -15,7 +17,7 @@ import { reshape } from './movement.js';
 import { argShape, asNHWC, convPass, geometry, imageShape, type FusedActivation, type PadMode, type Pair } from './window.js';
 import { conv2d } from './conv.js';
 
-const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
+const ACTIVATIONS: readonly string[] = EPILOGUE_ACTIVATIONS;
 
 /** The arguments of {@link fusedDepthwiseConv2d} (TensorFlow.js's tf.fused.depthwiseConv2d takes the same object). */
 export interface FusedDepthwiseConv2dArgs {
@@ -37,15 +39,24 @@ export interface FusedDepthwiseConv2dArgs {
   activation?: FusedActivation;
   /** The negative slope of leakyRelu (default 0.2). */
   leakyreluAlpha?: number;
+  /** prelu's slopes, broadcast against the [.., outChannels] output (required with 'prelu'). */
+  preluActivationWeights?: TensorLike;
 }
 
 function depthwise(op: string, args: FusedDepthwiseConv2dArgs): Tensor {
   if (args === null || typeof args !== 'object') throw new Error(`${op}: expected { x, filter, strides, pad, ... }, got ${String(args)}`);
   const { x: xa, filter: fa, strides, pad, dataFormat = 'NHWC', dilations = 1, bias: ba } = args;
-  const act = (args.activation === 'leakyrelu' ? 'leakyRelu' : args.activation ?? 'linear') as Activation;
+  const named = args.activation === 'leakyrelu' ? 'leakyRelu' : args.activation ?? 'linear';
   const alpha = args.leakyreluAlpha ?? 0.2;
-  if (!ACTIVATIONS.includes(act)) throw new Error(`${op}: unknown activation '${String(args.activation)}' (expected one of ${ACTIVATIONS.join(', ')}, or leakyrelu)`);
+  if (!ACTIVATIONS.includes(named)) throw new Error(`${op}: unknown activation '${String(args.activation)}' (expected one of ${ACTIVATIONS.join(', ')}, or leakyrelu)`);
   if (typeof alpha !== 'number' || Number.isNaN(alpha)) throw new Error(`${op}: leakyreluAlpha must be a number, got ${String(args.leakyreluAlpha)}`);
+  if (named === 'prelu' && args.preluActivationWeights === undefined) throw new Error(`${op}: activation 'prelu' needs preluActivationWeights`);
+  if (named === 'relu6' || named === 'elu' || named === 'prelu') {
+    // Composed after the depthwise pass with its bias, as in fused conv2d and matMul.
+    const z = depthwise(op, { ...args, activation: 'linear' });
+    return named === 'relu6' ? relu6(z) : named === 'elu' ? elu(z) : prelu(z, args.preluActivationWeights!);
+  }
+  const act = named as Activation;
   const xs = imageShape(op, argShape(op, 'x', xa), dataFormat);
   const fs = argShape(op, 'filter', fa);
   if (fs.length !== 4) throw new Error(`${op}: filter must be of rank 4 [filterHeight, filterWidth, inChannels, channelMultiplier], got rank ${fs.length} ${fmt(fs)}`);

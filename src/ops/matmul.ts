@@ -7,6 +7,13 @@ import { argDType, argShape, backendOf, defineOp, record, runKernel, toTensor, t
 import { reshape } from './movement.js';
 import { mul, reluGrad, sigmoidGrad, tanhGrad, leakyReluGrad } from './elementwise.js';
 import { sum } from './reduce.js';
+import { elu, prelu, relu6 } from './activations.js';
+
+/**
+ * What the epilogue of fusedMatmul (and fused.conv2d) applies: the matmul kernel's own
+ * activations, and TensorFlow.js's relu6, elu and prelu, which run as one elementwise op after it.
+ */
+export type EpilogueActivation = Activation | 'relu6' | 'elu' | 'prelu';
 
 /** Options of matmul. */
 export interface MatmulOptions {
@@ -21,16 +28,25 @@ export interface FusedMatmulOptions extends MatmulOptions {
   /** A [n] vector added to every row of the product. */
   bias?: Tensor;
   /** Applied after the bias (default 'linear': none). */
-  activation?: Activation;
+  activation?: EpilogueActivation;
   /** leakyRelu's slope for negative values (default 0.2). */
   alpha?: number;
+  /** prelu's slopes for negative values, broadcast against the output (required with 'prelu'). */
+  preluActivationWeights?: TensorLike;
 }
 
-const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
+const KERNEL_ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'step'];
+/** Every activation the epilogue takes. */
+export const EPILOGUE_ACTIVATIONS: readonly EpilogueActivation[] = [...KERNEL_ACTIVATIONS, 'relu6', 'elu', 'prelu'];
 
 /** a @ b. 2-D x 2-D, or 3-D (batched) with either side 2-D and shared across the batch. @function */
 export const matmul = defineOp('matmul', (a: TensorLike, b: TensorLike, opts: MatmulOptions = {}): Tensor => {
   return product('matmul', a, b, { transposeA: opts.transposeA, transposeB: opts.transposeB });
+});
+
+/** a @ b with TensorFlow.js's argument order, matMul(a, b, transposeA?, transposeB?); errors name matMul. @function */
+export const matMul = defineOp('matMul', (a: TensorLike, b: TensorLike, transposeA: boolean = false, transposeB: boolean = false): Tensor => {
+  return product('matMul', a, b, { transposeA, transposeB });
 });
 
 /** act(a @ b + bias) in one kernel: the dense layer's forward pass. @function */
@@ -49,9 +65,16 @@ function product(op: string, a: TensorLike, b: TensorLike, opts: FusedMatmulOpti
   }
   const tA = !!opts.transposeA;
   const tB = !!opts.transposeB;
-  const activation = opts.activation ?? 'linear';
+  const act = opts.activation ?? 'linear';
   const alpha = opts.alpha ?? 0.2;
-  if (!ACTIVATIONS.includes(activation)) throw new Error(`${op}: unknown activation '${String(activation)}' (expected one of ${ACTIVATIONS.join(', ')})`);
+  if (!EPILOGUE_ACTIVATIONS.includes(act)) throw new Error(`${op}: unknown activation '${String(act)}' (expected one of ${EPILOGUE_ACTIVATIONS.join(', ')})`);
+  if (act === 'prelu' && opts.preluActivationWeights === undefined) throw new Error(`${op}: activation 'prelu' needs preluActivationWeights`);
+  if (act === 'relu6' || act === 'elu' || act === 'prelu') {
+    // Not in the matmul kernel: the product with its bias, then the activation as its own op.
+    const z = product(op, a, b, { ...opts, activation: 'linear' });
+    return act === 'relu6' ? relu6(z) : act === 'elu' ? elu(z) : prelu(z, opts.preluActivationWeights!);
+  }
+  const activation: Activation = act;
   if (sa.length < 2 || sa.length > 3 || sb.length < 2 || sb.length > 3) {
     throw new Error(`${op}: expected 2-D or 3-D operands, got ${fmt(sa)} x ${fmt(sb)}`);
   }

@@ -3,13 +3,14 @@
  * expandDims, squeeze, cast, clone, and copies between backends. Gradients beside each op.
  */
 import type { BackendName } from '../backend/backend.js';
-import type { DType } from '../dtype.js';
+import { type DType, isDType, storageOf } from '../dtype.js';
 import { getBackendInstance } from '../engine.js';
 import { broadcastShapes, broadcastStrides, checkShape, fmt, normAxis, sameShape, sizeOf, splitAt, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
 import { argDType, argShape, backendOf, checkInt, defineOp, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
+import { add, mul, sub } from './elementwise.js';
 
 /** Same data, new shape (no copy). One dimension may be -1 and is inferred. @function */
 export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly number[]): Tensor => {
@@ -39,21 +40,44 @@ export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly n
   const shape = p.map((i) => x.shape[i]!);
   const y = p.every((v, i) => v === i)
     ? x.view(x.shape)
-    : runKernel('strided', [x], shape, x.dtype, { shape, strides: p.map((i) => st[i]!), offset: 0, dtype: x.dtype });
+    : runKernel('strided', [x], shape, x.dtype, { shape, strides: p.map((i) => st[i]!), offset: 0, dtype: storageOf(x.dtype) });
   const inv = new Array<number>(p.length);
   p.forEach((v, i) => (inv[v] = i));
   return record('transpose', [x], y, (dy) => [transpose(dy, inv)]);
 });
 
-/** Zero-pad `x` into `outShape` with x's first element at `begin` (the gradient of slice). @function */
-export const pad = defineOp('pad', (x: Tensor, outShape: readonly number[], begin: readonly number[]): Tensor => {
+/**
+ * Pad `x`. TensorFlow.js's form: pad(x, paddings, constantValue = 0) with one [before, after] pair
+ * per axis. Also pad(x, outShape, begin): zeros of outShape with x's first element at `begin` (the
+ * gradient of slice).
+ * @function
+ */
+export const pad = defineOp('pad', (a: TensorLike, shapeOrPaddings: readonly number[] | readonly (readonly [number, number])[], beginOrValue: readonly number[] | number = 0): Tensor => {
+  const x = toTensor('pad', a);
+  if (shapeOrPaddings.length > 0 && Array.isArray(shapeOrPaddings[0])) {
+    const pads = shapeOrPaddings as readonly (readonly [number, number])[];
+    if (pads.length !== x.rank || pads.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+      throw new Error(`pad: paddings must be one [before, after] pair of whole numbers >= 0 per axis of ${fmt(x.shape)}, got ${JSON.stringify(pads)}`);
+    }
+    const value = typeof beginOrValue === 'number' ? beginOrValue : 0;
+    const outShape = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+    const begin = pads.map((p) => p[0]);
+    const y = pad(x, outShape, begin);
+    if (value === 0) return y;
+    // Outside x: value * (1 - mask), exact, where mask is 1 over x's place and 0 in the padding.
+    const ones = x.dtype === 'float32' ? new Float32Array(x.size).fill(1) : new Int32Array(x.size).fill(1);
+    const mask = pad(fromData(ones, x.shape, x.dtype === 'float32' ? 'float32' : 'int32', x.backend), outShape, begin);
+    return add(y, mul(sub(1, mask), value));
+  }
+  const outShape = shapeOrPaddings as readonly number[];
+  const begin = beginOrValue as readonly number[];
   checkShape('pad', outShape);
   if (outShape.length !== x.rank || !Array.isArray(begin) || begin.length !== x.rank
     || x.shape.some((d, i) => !Number.isInteger(begin[i]) || begin[i]! < 0 || begin[i]! + d > outShape[i]!)) {
     throw new Error(`pad: ${fmt(x.shape)} placed at [${String(begin)}] does not fit in ${fmt(outShape)}`);
   }
   checkAlloc('pad', outShape, x.dtype, x.backend);
-  const y = runKernel('pad', [x], outShape, x.dtype, { xShape: x.shape, outShape, begin, dtype: x.dtype });
+  const y = runKernel('pad', [x], outShape, x.dtype, { xShape: x.shape, outShape, begin, dtype: storageOf(x.dtype) });
   return record('pad', [x], y, (dy) => [slice(dy, begin, x.shape)]);
 });
 
@@ -76,7 +100,7 @@ export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] 
   });
   const st = stridesOf(x.shape);
   const offset = start.reduce((acc, v, i) => acc + v * st[i]!, 0);
-  const y = runKernel('strided', [x], len, x.dtype, { shape: len, strides: st, offset, dtype: x.dtype });
+  const y = runKernel('strided', [x], len, x.dtype, { shape: len, strides: st, offset, dtype: storageOf(x.dtype) });
   return record('slice', [x], y, (dy) => [pad(dy, x.shape, start)]);
 });
 
@@ -101,9 +125,9 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
   const idx = toTensor('gather', indices, backend, 'int32');
   const { outer, size: axisLen, inner } = splitAt(x.shape, ax);
   const attrs = { outer, axisLen, inner, numIdx: idx.size };
-  const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: x.dtype });
-  // idx is an input of the record so that the tape holds it: a composite op that made it (a resize,
-  // say) must not dispose it while the backward pass still needs it.
+  const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: storageOf(x.dtype) });
+  // idx is listed (with no gradient) so that the tape keeps it alive for the backward pass even
+  // when this op, or a composite such as reverse or tile, made it.
   return record('gather', [x, idx], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs), null]);
 });
 
@@ -133,7 +157,7 @@ export const concat = defineOp('concat', (list: readonly TensorLike[], axis: num
     const b = ts[i]!;
     const { outer, inner } = splitAt(acc.shape, ax);
     const shape = acc.shape.map((d, j) => (j === ax ? d + b.shape[ax]! : d));
-    const next = runKernel('concat', [acc, b], shape, first.dtype, { outer, aLen: acc.shape[ax]!, bLen: b.shape[ax]!, inner, dtype: first.dtype });
+    const next = runKernel('concat', [acc, b], shape, first.dtype, { outer, aLen: acc.shape[ax]!, bLen: b.shape[ax]!, inner, dtype: storageOf(first.dtype) });
     if (acc !== ts[0]) acc.dispose();
     acc = next;
   }
@@ -188,7 +212,7 @@ export const broadcastTo = defineOp('broadcastTo', (a: TensorLike, shape: readon
   const x = toTensor('broadcastTo', a, backend);
   const y = sameShape(x.shape, shape)
     ? x.view(shape)
-    : runKernel('strided', [x], shape, x.dtype, { shape, strides: broadcastStrides(x.shape, shape), offset: 0, dtype: x.dtype });
+    : runKernel('strided', [x], shape, x.dtype, { shape, strides: broadcastStrides(x.shape, shape), offset: 0, dtype: storageOf(x.dtype) });
   return record('broadcastTo', [x], y, (dy) => [sumTo(dy, x.shape)]);
 });
 
@@ -209,19 +233,36 @@ export const squeeze = defineOp('squeeze', (a: TensorLike, axis?: number | reado
   return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
 });
 
-/** Convert to another dtype (float32 -> int32 truncates toward zero). @function */
+/**
+ * Convert to another dtype: float32 -> int32 truncates toward zero; to bool is x != 0 (NaN is
+ * true, as in TensorFlow.js); bool reads as 0 and 1. Only float32 -> float32 has a gradient path.
+ * @function
+ */
 export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
   const x = toTensor('cast', a);
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32 or int32)`);
+  if (!isDType(dtype)) throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32, int32 or bool)`);
   if (x.dtype === dtype) return reshape(x, x.shape);
-  const y = runKernel('cast', [x], x.shape, dtype, { from: x.dtype, to: dtype });
-  return record('cast', [x], y, (dy) => [dy]);
+  if (dtype === 'bool') return notEqualZero(x);
+  const from = storageOf(x.dtype);
+  if (from === dtype) return x.viewAs(dtype); // bool -> int32: the same 0/1 buffer
+  const y = runKernel('cast', [x], x.shape, dtype, { from, to: dtype });
+  return x.dtype === 'bool' ? y : record('cast', [x], y, (dy) => [dy]);
 });
+
+/** x != 0 as bool: the binary kernel's float32 mask, converted to the int32 0/1 that bool is stored as. */
+function notEqualZero(x: Tensor): Tensor {
+  const xf = x.dtype === 'float32' ? x : runKernel('cast', [x], x.shape, 'float32', { from: 'int32', to: 'float32' });
+  const zero = fromData(new Float32Array(1), [], 'float32', x.backend);
+  const m = runKernel('binary', [xf, zero], x.shape, 'float32', { op: 'notEqual', dtype: 'float32', aShape: x.shape, bShape: [], outShape: x.shape });
+  const mi = runKernel('cast', [m], x.shape, 'int32', { from: 'float32', to: 'int32' });
+  for (const t of [zero, m, ...(xf === x ? [] : [xf])]) t.dispose();
+  return mi.viewAs('bool');
+}
 
 /** A copy with its own buffer. @function */
 export const clone = defineOp('clone', (a: TensorLike): Tensor => {
   const x = toTensor('clone', a);
-  const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: x.dtype });
+  const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: storageOf(x.dtype) });
   return record('clone', [x], y, (dy) => [dy]);
 });
 

@@ -8,7 +8,9 @@ import { div, equal, mul } from './elementwise.js';
 
 /** Reduce `x` over `axes` (sorted), merging runs of adjacent axes into one kernel call each. */
 function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
-  let cur = x.dtype === 'float32' ? x : cast(x, 'float32');
+  // int32 (and bool, stored as int32) reduce in the kernel's int32 form: exact, sums wrapping.
+  const dtype = x.dtype === 'float32' ? 'float32' : 'int32';
+  let cur = x;
   let shape = cur.shape.slice();
   // Runs of adjacent axes, last run first so earlier axis numbers stay valid.
   const runs: [number, number][] = [];
@@ -23,7 +25,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
     const inner = sizeOf(shape.slice(hi));
     const outShape = [...shape.slice(0, lo), ...shape.slice(hi)];
     if (size === 0 && op !== 'sum') throw new Error(`${op}: cannot reduce over an empty axis of ${fmt(x.shape)}`);
-    const next = runKernel('reduce', [cur], outShape, op === 'argmax' ? 'int32' : 'float32', { op, outer, size, inner }, x.backend);
+    const next = runKernel('reduce', [cur], outShape, op === 'argmax' ? 'int32' : dtype, { op, dtype, outer, size, inner }, x.backend);
     if (cur !== x) cur.dispose();
     cur = next;
     shape = outShape;
@@ -47,8 +49,8 @@ function finish(y: Tensor, x: Tensor, axes: number[], keepDims: boolean): Tensor
 export const sum = defineOp('sum', (a: TensorLike, axis?: Axis, keepDims: boolean = false): Tensor => {
   const x = toTensor('sum', a);
   const axes = normAxes('sum', axis, x.rank);
-  let y = finish(reduceRaw('sum', x, axes), x, axes, keepDims);
-  if (x.dtype === 'int32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
+  // int32 sums stay int32 and bool sums count the trues (int32), as in TensorFlow.js.
+  const y = finish(reduceRaw('sum', x, axes), x, axes, keepDims);
   return record('sum', [x], y, (dy) => [broadcastTo(reshape(dy, keptShape(x.shape, axes)), x.shape)]);
 });
 
@@ -69,8 +71,8 @@ function extreme(op: 'max' | 'min') {
     const x = toTensor(op, a);
     const axes = normAxes(op, axis, x.rank);
     let y = finish(reduceRaw(op, x, axes), x, axes, keepDims);
-    // The largest of some int32 values is one of them: keep the dtype, as sum does.
-    if (x.dtype === 'int32') { const yi = cast(y, 'int32'); y.dispose(); y = yi; }
+    // The largest of some bools is a bool.
+    if (x.dtype === 'bool') { const yb = y.viewAs('bool'); y.dispose(); y = yb; }
     return record(op, [x], y, (dy) => {
       const ks = keptShape(x.shape, axes);
       const mask = equal(x, reshape(y, ks));
@@ -83,17 +85,14 @@ export const max = extreme('max');
 /** Smallest value over `axis` (all axes when omitted). @function */
 export const min = extreme('min');
 
-/** Index (int32) of the largest value along one axis (default: the last); the first one wins ties. @function */
-export const argMax = defineOp('argMax', (a: TensorLike, axis: number = -1): Tensor => {
+/** Index (int32) of the largest value along one axis (default 0, as in TensorFlow.js); the first one wins ties. @function */
+export const argMax = defineOp('argMax', (a: TensorLike, axis: number = 0): Tensor => {
   const x = toTensor('argMax', a);
   if (x.rank === 0) throw new Error('argMax: expected a tensor of rank >= 1, got a scalar');
   const ax = normAxis('argMax', axis, x.rank);
   const { outer, size, inner } = splitAt(x.shape, ax);
   if (size === 0) throw new Error(`argMax: axis ${axis} of ${fmt(x.shape)} is empty`);
-  const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
-  const out = runKernel('reduce', [xf], x.shape.filter((_, i) => i !== ax), 'int32', { op: 'argmax', outer, size, inner });
-  if (xf !== x) xf.dispose();
-  return out;
+  return runKernel('reduce', [x], x.shape.filter((_, i) => i !== ax), 'int32', { op: 'argmax', dtype: x.dtype === 'float32' ? 'float32' : 'int32', outer, size, inner });
 });
 
 /** Sum a broadcast gradient back down to `shape` (the inverse of broadcasting). @function */

@@ -4,6 +4,7 @@
  * kernels as differentiable ops (each pass's gradient is made of the other two).
  */
 import type { Activation, ConvMode, WindowAttrs } from '../backend/backend.js';
+import type { EpilogueActivation } from './matmul.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { argDType, argShape as shapeOrNull, record, runKernel, type TensorLike } from './core.js';
@@ -17,7 +18,7 @@ import { reshape, transpose } from './movement.js';
 export type PadMode = 'valid' | 'same' | number | readonly (readonly [number, number])[];
 
 /** TensorFlow.js's fused activations, as conv2d and matMul accept them. */
-export type FusedActivation = Activation | 'leakyrelu';
+export type FusedActivation = EpilogueActivation | 'leakyrelu';
 
 /** A shape or stride given as one number for both spatial dims, or as [height, width]. */
 export type Pair = number | readonly [number, number];

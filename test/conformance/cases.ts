@@ -285,3 +285,7 @@ for (const [xs, k, s, pad] of POOLS) {
 }
 add('maxPool rank 3, ties pick the first tap', 1e-5, (wt) =>
   wt.valueAndGrad((x: Tensor) => weigh(wt, wt.maxPool(x, 2, 1, 'same')))(wt.tensor([[[1], [3]], [[3], [0]]])) as unknown as Out);
+
+// The TensorFlow.js math and activation cases live in their own file.
+import { MATH_CASES } from './cases-math.ts';
+CASES.push(...MATH_CASES);

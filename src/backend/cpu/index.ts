@@ -3,7 +3,7 @@
  * other backends are tested against, so each kernel favours clarity, in float32 like the GPUs.
  */
 import { type Backend, type BufferLimit, type KernelAttrs, type KernelName, type KernelTable, TYPED_ARRAY_LIMIT } from '../backend.js';
-import { type DType, type TypedArray, makeArray } from '../../dtype.js';
+import { type StorageDType as DType, type StorageArray as TypedArray, makeArray } from '../../dtype.js';
 import { KERNELS } from './kernels.js';
 
 /**
@@ -58,6 +58,10 @@ export class CpuBackend implements Backend<CpuHandle> {
   }
 
   async read(handle: CpuHandle): Promise<TypedArray> {
+    return handle.data.slice();
+  }
+
+  readSync(handle: CpuHandle): TypedArray {
     return handle.data.slice();
   }
 

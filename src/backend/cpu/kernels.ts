@@ -35,6 +35,25 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'lessEqual': return (a, b) => (a <= b ? 1 : 0);
     case 'greater': return (a, b) => (a > b ? 1 : 0);
     case 'greaterEqual': return (a, b) => (a >= b ? 1 : 0);
+    case 'floorDiv': return (a, b) => Math.floor(a / b);
+    case 'atan2': return Math.atan2;
+    // TensorFlow.js's floor mod: the remainder takes the divisor's sign.
+    case 'mod': return (a, b) => { const r = a % b; return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? r : (r + b) % b; };
+  }
+}
+
+/**
+ * int32 forms: exact, wrapping as two's complement when stored into the Int32Array (mul through
+ * Math.imul, whose product a double could not hold). Division by 0 gives 0. Math.floor(a / b) is
+ * exact for int32 operands: the double quotient's error is below 1 / |b|, the smallest distance
+ * of a non-whole quotient from a whole one.
+ */
+function intBinaryFn(op: BinaryOp): (a: number, b: number) => number {
+  switch (op) {
+    case 'mul': return Math.imul;
+    case 'floorDiv': return (a, b) => (b === 0 ? 0 : Math.floor(a / b));
+    case 'mod': return (a, b) => { if (b === 0) return 0; const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
+    default: return binaryFn(op);
   }
 }
 
@@ -48,10 +67,40 @@ function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
     case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
     case 'tanh': return Math.tanh;
     case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
-    case 'relu': return (x) => (x > 0 ? x : 0);
+    // NaN passes through relu and step, as in TensorFlow.js; step's alpha is its value at x <= 0.
+    case 'relu': return (x) => (x > 0 || x !== x ? x : 0);
     case 'leakyRelu': return (x) => (x > 0 ? x : alpha * x);
-    case 'step': return (x) => (x > 0 ? 1 : 0);
+    case 'step': return (x) => (x > 0 ? 1 : x !== x ? x : alpha);
+    case 'ceil': return Math.ceil;
+    case 'floor': return Math.floor;
+    // half to even, as TensorFlow.js
+    case 'round': return (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
+    case 'sin': return Math.sin;
+    case 'cos': return Math.cos;
+    case 'tan': return Math.tan;
+    case 'asin': return Math.asin;
+    case 'acos': return Math.acos;
+    case 'atan': return Math.atan;
+    case 'sinh': return Math.sinh;
+    case 'cosh': return Math.cosh;
+    case 'asinh': return Math.asinh;
+    case 'acosh': return Math.acosh;
+    case 'atanh': return Math.atanh;
+    case 'erf': return erf;
+    case 'expm1': return Math.expm1;
+    case 'log1p': return Math.log1p;
+    case 'isNaN': return (x) => (x !== x ? 1 : 0);
+    case 'isInf': return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
+    case 'isFinite': return (x) => (Number.isFinite(x) ? 1 : 0);
   }
+}
+
+/** erf by Abramowitz and Stegun 7.1.26, the approximation TensorFlow.js's cpu backend uses (error below 1.5e-7). */
+function erf(v: number): number {
+  const x = Math.abs(v);
+  const t = 1 / (1 + 0.3275911 * x);
+  const y = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return v < 0 ? -y : y;
 }
 
 function gradFn(op: ActivationGradOp, alpha: number): (dy: number, v: number) => number {
@@ -106,8 +155,8 @@ export const KERNELS: KernelTable<CpuHandle> = {
     }
   },
 
-  binary([a, b], [out], { op, aShape, bShape, outShape }) {
-    const f = binaryFn(op);
+  binary([a, b], [out], { op, dtype, aShape, bShape, outShape }) {
+    const f = dtype === 'int32' ? intBinaryFn(op) : binaryFn(op);
     const x = a!.data, y = b!.data, o = out!.data;
     if (x.length === o.length && y.length === o.length) {
       for (let i = 0; i < o.length; i++) o[i] = f(x[i]!, y[i]!);
@@ -131,7 +180,7 @@ export const KERNELS: KernelTable<CpuHandle> = {
     for (let i = 0; i < o.length; i++) o[i] = f(d[i]!, f32(w[i]!));
   },
 
-  reduce([x], [out], { op, outer, size, inner }) {
+  reduce([x], [out], { op, dtype, outer, size, inner }) {
     const a = x!.data, o = out!.data;
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
@@ -139,7 +188,8 @@ export const KERNELS: KernelTable<CpuHandle> = {
         if (op === 'sum') {
           // Pairwise-free but in float64, rounded once: the most accurate reference.
           let s = 0;
-          for (let i = 0; i < size; i++) s += a[base + i * inner]!;
+          if (dtype === 'int32') for (let i = 0; i < size; i++) s = (s + a[base + i * inner]!) | 0;
+          else for (let i = 0; i < size; i++) s += a[base + i * inner]!;
           o[p * inner + q] = s;
         } else if (op === 'argmax') {
           let best = -Infinity, bi = 0;

@@ -6,7 +6,7 @@
  * on the cpu reference kernel for that call instead, with one console warning per kernel name.
  */
 import { type Backend, type BufferLimit, type KernelAttrs, type KernelName, TYPED_ARRAY_LIMIT } from '../backend.js';
-import { type DType, type TypedArray, makeArray } from '../../dtype.js';
+import { type StorageDType as DType, type StorageArray as TypedArray, makeArray } from '../../dtype.js';
 import { KERNELS } from '../cpu/kernels.js';
 import type { CpuHandle } from '../cpu/index.js';
 import { type Arg, type DeviceData, type GpuJsHandle, type GpuTexture, type Launcher, GPUJS_KERNELS } from './kernels.js';

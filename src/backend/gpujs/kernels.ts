@@ -5,7 +5,7 @@
  * has run, so a failing step leaves the outputs untouched for the cpu fallback.
  */
 import type { KernelAttrs, KernelName } from '../backend.js';
-import type { DType } from '../../dtype.js';
+import type { StorageDType as DType } from '../../dtype.js';
 import { stridesOf } from '../../shape.js';
 import { activationExpr, axisBase, binaryExpr, coords, dot, fn, gradExpr, lit, unaryExpr } from './sources.js';
 import { randomKey, randomSource } from './random-source.js';
@@ -88,16 +88,16 @@ function rowOf(size: number, inner: number): string {
 export const GPUJS_KERNELS: GpuJsKernelTable = {
   matmul,
 
-  binary(rt, [a, b], [out], { op, aShape, bShape, outShape }) {
+  binary(rt, [a, b], [out], { op, dtype, aShape, bShape, outShape }) {
     const size = out!.size;
     let body: string;
-    if (a!.size === size && b!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[i]')};`;
-    else if (b!.size === 1 && a!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[0]')};`;
+    if (a!.size === size && b!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[i]', dtype)};`;
+    else if (b!.size === 1 && a!.size === size) body = `return ${binaryExpr(op, 'a[i]', 'b[0]', dtype)};`;
     else {
       body = `${coords(outShape, 'c', 'i')}
 const x = a[${dot(outShape, bstrides(aShape, outShape), 'c')}];
 const y = b[${dot(outShape, bstrides(bShape, outShape), 'c')}];
-return ${binaryExpr(op, 'x', 'y')};`;
+return ${binaryExpr(op, 'x', 'y', dtype)};`;
     }
     rt.assign(out!, rt.launch(fn(['a', 'b'], body), size, [a!, b!]));
   },

@@ -64,11 +64,41 @@ export function unaryExpr(op: UnaryOp, x: string, alpha: number): string {
     case 'sqrt': return `Math.sqrt(${x})`;
     case 'abs': return `Math.abs(${x})`;
     case 'sign': return `(${x} > 0 ? 1 : (${x} < 0 ? -1 : 0))`;
+    // NaN passes through relu and step, as in TensorFlow.js; step's alpha is its value at x <= 0.
+    case 'relu': return `((${x} > 0 || ${x} !== ${x}) ? ${x} : 0)`;
+    case 'step': return `(${x} > 0 ? 1 : (${x} !== ${x} ? ${x} : ${lit(alpha)}))`;
+    case 'ceil': return `Math.ceil(${x})`;
+    case 'floor': return `Math.floor(${x})`;
+    // half to even: floor(x + 0.5), less one where x sat exactly halfway and that landed on an odd number
+    case 'round': return `(Math.floor(${x} + 0.5) - ((Math.floor(${x} + 0.5) - ${x} === 0.5 && Math.floor(${x} + 0.5) - 2 * Math.floor((Math.floor(${x} + 0.5)) * 0.5) !== 0) ? 1 : 0))`;
+    case 'sin': return `Math.sin(${x})`;
+    case 'cos': return `Math.cos(${x})`;
+    case 'tan': return `Math.tan(${x})`;
+    case 'asin': return `Math.asin(${x})`;
+    case 'acos': return `Math.acos(${x})`;
+    case 'atan': return `Math.atan(${x})`;
+    case 'sinh': return `((Math.exp(${x}) - Math.exp(-${x})) * 0.5)`;
+    case 'cosh': return `((Math.exp(${x}) + Math.exp(-${x})) * 0.5)`;
+    case 'asinh': return `(Math.sign(${x}) * Math.log(Math.abs(${x}) + Math.sqrt(${x} * ${x} + 1)))`;
+    case 'acosh': return `Math.log(${x} + Math.sqrt(${x} * ${x} - 1))`;
+    case 'atanh': return `(0.5 * Math.log((1 + ${x}) / (1 - ${x})))`;
+    case 'erf': return `(Math.sign(${x}) * (1 - (1 / (1 + 0.3275911 * Math.abs(${x}))) * (0.254829592 + (1 / (1 + 0.3275911 * Math.abs(${x}))) * (-0.284496736 + (1 / (1 + 0.3275911 * Math.abs(${x}))) * (1.421413741 + (1 / (1 + 0.3275911 * Math.abs(${x}))) * (-1.453152027 + (1 / (1 + 0.3275911 * Math.abs(${x}))) * 1.061405429)))) * Math.exp(-${x} * ${x})))`;
+    case 'expm1': return `(Math.abs(${x}) < 0.01 ? ${x} * (1 + ${x} * (0.5 + ${x} * (0.16666667 + ${x} * 0.041666668))) : Math.exp(${x}) - 1)`;
+    case 'log1p': return `((1 + ${x}) - 1 === 0 ? ${x} : Math.log(1 + ${x}) * ${x} / ((1 + ${x}) - 1))`;
+    // GLSL may assume no NaN: the comparisons are the best it offers.
+    case 'isNaN': return `(${x} !== ${x} ? 1 : 0)`;
+    case 'isInf': return `(Math.abs(${x}) > 3.4028234e38 ? 1 : 0)`;
+    case 'isFinite': return `(Math.abs(${x}) <= 3.4028234e38 ? 1 : 0)`;
     default: return activationExpr(op, x, alpha);
   }
 }
 
-export function binaryExpr(op: BinaryOp, x: string, y: string): string {
+/**
+ * A binary op's expression. gpu.js textures hold float32, so int32 operands are whole floats: the
+ * int32 forms are exact while values stay below 2^24 (no 32-bit wrap-around), and divide by 0 gives 0.
+ */
+export function binaryExpr(op: BinaryOp, x: string, y: string, dtype: 'float32' | 'int32' = 'float32'): string {
+  if (dtype === 'int32' && (op === 'floorDiv' || op === 'mod')) return `(${y} === 0 ? 0 : ${binaryExpr(op, x, y)})`;
   switch (op) {
     case 'add': return `${x} + ${y}`;
     case 'sub': return `${x} - ${y}`;
@@ -85,6 +115,10 @@ export function binaryExpr(op: BinaryOp, x: string, y: string): string {
     case 'lessEqual': return `(${x} <= ${y} ? 1 : 0)`;
     case 'greater': return `(${x} > ${y} ? 1 : 0)`;
     case 'greaterEqual': return `(${x} >= ${y} ? 1 : 0)`;
+    case 'floorDiv': return `Math.floor(${x} / ${y})`;
+    case 'atan2': return `Math.atan2(${x}, ${y})`;
+    // Floor mod (the divisor's sign), as TensorFlow.js's.
+    case 'mod': return `(${x} - ${y} * Math.floor(${x} / ${y}))`;
   }
 }
 

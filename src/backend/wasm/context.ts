@@ -3,7 +3,7 @@
  * scratch memory, and a way to run a task over units of work (on the pool when the work is big
  * enough to pay for waking it).
  */
-import type { DType } from '../../dtype.js';
+import type { StorageDType as DType } from '../../dtype.js';
 import type { TaskName } from './module.js';
 
 /** A wasm buffer: `size` elements of `dtype` at byte address `ptr` (0 when size is 0). */

@@ -5,7 +5,7 @@
  * run synchronously inside run(); read() copies the result out.
  */
 import type { Backend, BufferLimit, KernelAttrs, KernelName, KernelTable } from '../backend.js';
-import { type DType, type TypedArray, makeArray } from '../../dtype.js';
+import { type StorageDType as DType, type StorageArray as TypedArray, makeArray } from '../../dtype.js';
 import { Heap } from './alloc.js';
 import type { ArgWriter, WasmContext, WasmHandle } from './context.js';
 import { makeKernels } from './kernels.js';

@@ -11,11 +11,22 @@ import type { WasmContext, WasmHandle } from './context.js';
 import { matmul } from './matmul.js';
 import { conv2d, depthwise, windowArgs } from './conv.js';
 
-const UNARY: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, tanh: 6, sigmoid: 7, relu: 8, leakyRelu: 9, step: 10 };
+const UNARY: Record<UnaryOp, number> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, tanh: 6, sigmoid: 7, relu: 8, leakyRelu: 9, step: 10,
+  ceil: 11, floor: 12, round: 13, sin: 14, cos: 15, tan: 16, asin: 17, acos: 18, atan: 19, sinh: 20, cosh: 21, asinh: 22, acosh: 23,
+  atanh: 24, erf: 25, expm1: 26, log1p: 27, isNaN: 28, isInf: 29, isFinite: 30,
+};
 const GRAD: Record<ActivationGradOp, number> = { tanhGrad: 0, sigmoidGrad: 1, reluGrad: 2, leakyReluGrad: 3 };
 const BINARY: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6, equal: 7, notEqual: 8, less: 9, lessEqual: 10, greater: 11, greaterEqual: 12,
+  floorDiv: 13, mod: 14, atan2: 15,
 };
+/** Added to a binary op's code for its int32 form (B_INT in c/elementwise.c). */
+const B_INT = 32;
+/** The unary ops' int32 forms (U_INEG.. in c/elementwise.c). */
+const UNARY_INT: Partial<Record<UnaryOp, number>> = { neg: 32, abs: 33, sign: 34 };
+/** Added to a reduction's code for its int32 form (R_INT in c/axis.c). */
+const R_INT = 4;
 const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3 };
 const OPTIMIZER = { sgd: 0, momentum: 1, rmsprop: 2, adam: 3 } as const;
 /** Inner columns per unit of the axis kernels (CHUNK in c/axis.c). */
@@ -68,11 +79,11 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
   return {
     matmul: (inputs, [out], at) => matmul(ctx, inputs, out!, at),
 
-    binary([a, b], [out], { op, aShape, bShape, outShape }) {
+    binary([a, b], [out], { op, dtype, aShape, bShape, outShape }) {
       const c = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
       const rank = c.shape.length, inner = c.shape[rank - 1]!;
       const [as, bs] = c.strides as [number[], number[]];
-      const w = ctx.args().p(a).p(b).p(out).i(BINARY[op]).i(rank).i(inner).i(as[rank - 1]!).i(bs[rank - 1]!)
+      const w = ctx.args().p(a).p(b).p(out).i(BINARY[op] + (dtype === 'int32' ? B_INT : 0)).i(rank).i(inner).i(as[rank - 1]!).i(bs[rank - 1]!)
         .a(c.shape.slice(0, -1)).a(as.slice(0, -1)).a(bs.slice(0, -1));
       const cost = op === 'pow' ? NS.transcendental : NS.simple;
       // rank 1: units are elements (one long row split across threads); else rows
@@ -80,17 +91,22 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
       else ctx.exec('binary', w, out!.size / inner, cost * inner + NS.row);
     },
 
-    unary([x], [out], { op, alpha }) {
-      const cost = op === 'exp' || op === 'log' || op === 'tanh' || op === 'sigmoid' ? NS.transcendental : NS.simple;
-      ctx.exec('unary', ctx.args().p(x).p(out).i(UNARY[op]).f(alpha), vectors(out!.size), 4 * cost);
+    unary([x], [out], { op, dtype, alpha }) {
+      const cost = UNARY[op] >= 11 && UNARY[op] <= 27 ? NS.transcendental : op === 'exp' || op === 'log' || op === 'tanh' || op === 'sigmoid' ? NS.transcendental : NS.simple;
+      const code = dtype === 'int32' ? UNARY_INT[op] : UNARY[op];
+      if (code === undefined) throw new Error(`wasm: unary '${op}' has no int32 form`);
+      ctx.exec('unary', ctx.args().p(x).p(out).i(code).f(alpha), vectors(out!.size), 4 * cost);
     },
 
     activationGrad([dy, v], [out], { op, alpha }) {
       ctx.exec('activation_grad', ctx.args().p(dy).p(v).p(out).i(GRAD[op]).f(alpha), vectors(out!.size), 4 * NS.simple);
     },
 
-    reduce([x], [out], { op, outer, size, inner }) {
-      axis(ctx, 'reduce', ctx.args().p(x).p(out).i(outer).i(size).i(inner).i(REDUCE[op]).i(0).i(0), outer, size, inner, NS.simple);
+    reduce([x], [out], { op, dtype, outer, size, inner }) {
+      const w = ctx.args().p(x).p(out).i(outer).i(size).i(inner).i(REDUCE[op] + (dtype === 'int32' ? R_INT : 0)).i(0).i(0);
+      // int32: every line in column chunks (the int path has no contiguous-line form)
+      if (dtype === 'int32') ctx.exec('reduce', w, outer * Math.ceil(inner / AXIS_CHUNK), NS.simple * size * Math.min(inner, AXIS_CHUNK) + NS.row);
+      else axis(ctx, 'reduce', w, outer, size, inner, NS.simple);
     },
 
     softmax([x], [out], { outer, size, inner, log }) {

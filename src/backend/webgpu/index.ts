@@ -4,7 +4,7 @@
  * Work is recorded into batches and submitted together; results come back only when read.
  */
 import type { Backend, BufferLimit, KernelAttrs, KernelName, KernelTable } from '../backend.js';
-import { type DType, type TypedArray, makeArray } from '../../dtype.js';
+import { type StorageDType as DType, type StorageArray as TypedArray, makeArray } from '../../dtype.js';
 import { acquireDevice, isCpuAdapter } from './device.js';
 import { makeKernels } from './kernels.js';
 import { PipelineCache } from './pipelines.js';

@@ -22,11 +22,12 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
   const win = windowKernels(ctx);
 
   /** An elementwise kernel over `n` outputs, as vec4 when every operand allows it. */
-  const elementwise = (kernel: 'unary' | 'activationGrad', shader: string, op: string, alpha: number, ins: readonly GpuHandle[], out: GpuHandle): void => {
+  const elementwise = (kernel: 'unary' | 'activationGrad', shader: string, op: string, alpha: number, ins: readonly GpuHandle[], out: GpuHandle, int = false): void => {
     const n = out.size;
     const vec = n % 4 === 0;
     const units = vec ? n / 4 : n;
-    ctx.dispatch(kernel, shader, { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32' }, new Words().u(units).f(alpha).done(), ins, [out], grid(units));
+    const s = int ? 'i32' : 'f32';
+    ctx.dispatch(kernel, shader, { WG, OP: op, INT: int, T: vec ? `vec4<${s}>` : s, U: vec ? 'vec4<u32>' : 'u32', B: vec ? 'vec4<bool>' : 'bool' }, new Words().u(units).f(alpha).done(), ins, [out], grid(units));
   };
 
   return {
@@ -34,14 +35,16 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
       matmulKernel(ctx, inputs, outputs[0]!, attrs);
     },
 
-    binary([a, b], [out], { op, aShape, bShape, outShape }) {
+    binary([a, b], [out], { op, dtype, aShape, bShape, outShape }) {
       const n = out!.size;
+      const s = dtype === 'int32' ? 'i32' : 'f32';
+      const INT = dtype === 'int32';
       if (a!.size === n && b!.size === n || b!.size === 1 || a!.size === 1) {
         const mode = a!.size === n && b!.size === n ? 'MODE_SAME' : b!.size === 1 ? 'MODE_SCALAR_B' : 'MODE_SCALAR_A';
         const vec = n % 4 === 0;
-        const T = vec ? 'vec4<f32>' : 'f32';
+        const T = vec ? `vec4<${s}>` : s;
         const units = vec ? n / 4 : n;
-        const defines = { WG, OP: op, T, TA: mode === 'MODE_SCALAR_A' ? 'f32' : T, TB: mode === 'MODE_SCALAR_B' ? 'f32' : T, [mode]: true };
+        const defines = { WG, OP: op, INT, T, TA: mode === 'MODE_SCALAR_A' ? s : T, TB: mode === 'MODE_SCALAR_B' ? s : T, [mode]: true };
         ctx.dispatch('binary', 'binary', defines, new Words().u(units, 0).done(), [a!, b!], [out!], grid(units));
         return;
       }
@@ -53,22 +56,27 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
       const vec = R > 0 && m.shape[R - 1]! % 4 === 0 && m.strides.every((st) => st[R - 1] === 0 || walks(st));
       const shape = vec ? m.shape.map((v, i) => (i === R - 1 ? v / 4 : v)) : m.shape;
       const strides = m.strides.map((st) => (vec && walks(st) ? st.map((v, i) => (i === R - 1 ? 1 : v / 4)) : st));
-      const type = (st: readonly number[]): string => (vec && walks(st) ? 'vec4<f32>' : 'f32');
+      const type = (st: readonly number[]): string => (vec && walks(st) ? `vec4<${s}>` : s);
       const units = vec ? n / 4 : n;
       const d = dimWords([units, R], shape, strides[0]!, strides[1]!);
-      const defines = { WG, OP: op, T: vec ? 'vec4<f32>' : 'f32', TA: type(m.strides[0]!), TB: type(m.strides[1]!), MODE_STRIDED: true, ...d.defines };
+      const defines = { WG, OP: op, INT, T: vec ? `vec4<${s}>` : s, TA: type(m.strides[0]!), TB: type(m.strides[1]!), MODE_STRIDED: true, ...d.defines };
       ctx.dispatch('binary', 'binary', defines, d.params, [a!, b!], [out!], grid(units));
     },
 
-    unary([x], [out], { op, alpha }) {
-      elementwise('unary', 'unary', op, alpha, [x!], out!);
+    unary([x], [out], { op, dtype, alpha }) {
+      elementwise('unary', 'unary', op, alpha, [x!], out!, dtype === 'int32');
     },
 
     activationGrad([dy, v], [out], { op, alpha }) {
       elementwise('activationGrad', 'activation_grad', op, alpha, [dy!, v!], out!);
     },
 
-    reduce([x], [out], { op, outer, size, inner }) {
+    reduce([x], [out], { op, dtype, outer, size, inner }) {
+      if (dtype === 'int32') {
+        const lines = outer * inner;
+        ctx.dispatch('reduce', 'reduce_int', { WG, [`OP_${op.toUpperCase()}`]: true }, new Words().u(outer, size, inner).done(), [x!], [out!], grid(lines));
+        return;
+      }
       reduceKernel(ctx, x!, out!, op, outer, size, inner);
     },
 

@@ -2,7 +2,7 @@
  * Host-side planning shared by the kernels: parameter words, grid sizes that respect the adapter's
  * limits, merging contiguous dims so fewer rank variants compile, and workgroup shapes.
  */
-import type { DType } from '../../dtype.js';
+import type { StorageDType as DType } from '../../dtype.js';
 
 /** The GPU buffer behind a tensor. `buffer` is null once freed. */
 export interface GpuHandle {

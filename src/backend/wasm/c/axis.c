@@ -124,9 +124,36 @@ static void reduce_columns(const float *x, float *out, int32_t size, int32_t inn
   }
 }
 
+/* int32 reductions (op R_INT + R_SUM..R_ARGMAX): exact, sums wrapping as two's complement (in
+ * uint32_t, where C defines the wrap). Columns of one chunk walk down the axis together. */
+#define R_INT 4
+static void reduce_int_columns(const int32_t *x, int32_t *out, int32_t size, int32_t inner, int32_t q0, int32_t q1, int32_t op) {
+  for (int32_t q = q0; q < q1; q++) {
+    const int32_t *p = x + q;
+    int32_t r = size > 0 ? p[0] : 0, bi = 0;
+    uint32_t s = 0;
+    for (int32_t i = 0; i < size; i++, p += inner) {
+      const int32_t v = *p;
+      if (op == R_SUM) s += (uint32_t)v;
+      else if (op == R_MAX) r = v > r ? v : r;
+      else if (op == R_MIN) r = v < r ? v : r;
+      else if (v > r) { r = v; bi = i; }
+    }
+    out[q] = op == R_SUM ? (int32_t)s : op == R_ARGMAX ? bi : r;
+  }
+}
+
 TASK(reduce) {
   const AxisArgs *g = args;
   const int32_t size = g->size, inner = g->inner;
+  if (g->op >= R_INT) {
+    const int32_t nc = chunks(inner);
+    for (int32_t u = begin; u < end; u++) {
+      const int32_t p = u / nc, q0 = (u % nc) * CHUNK;
+      reduce_int_columns((const int32_t *)g->x + p * size * inner, (int32_t *)g->out + p * inner, size, inner, q0, imin(inner, q0 + CHUNK), g->op - R_INT);
+    }
+    return;
+  }
   if (inner == 1) {
     for (int32_t u = begin; u < end; u++) {
       float r = reduce_line(g->x + u * size, size, g->op);

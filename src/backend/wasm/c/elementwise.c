@@ -3,11 +3,16 @@
  * binary ops with broadcasting. Same-size kernels run over whole f32x4 vectors, tail included:
  * every buffer is a whole number of 64-byte blocks (see alloc.ts), so the last vector's spare
  * lanes read and write the buffer's own padding. Each matches the cpu reference's definition,
- * NaN handling included (relu and step send NaN to 0, max and min propagate it).
+ * NaN handling included (relu, step, max and min propagate it, as TensorFlow.js does).
  */
 #include "vmath.h"
+#include "vtrig.h"
 
-enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_LEAKY, U_STEP };
+enum { U_NEG, U_EXP, U_LOG, U_SQRT, U_ABS, U_SIGN, U_TANH, U_SIGMOID, U_RELU, U_LEAKY, U_STEP,
+       U_CEIL, U_FLOOR, U_ROUND, U_SIN, U_COS, U_TAN, U_ASIN, U_ACOS, U_ATAN, U_SINH, U_COSH, U_ASINH, U_ACOSH,
+       U_ATANH, U_ERF, U_EXPM1, U_LOG1P, U_ISNAN, U_ISINF, U_ISFINITE,
+       /* int32 forms (wrapping: -(-2^31) and |-2^31| stay -2^31, as in TensorFlow.js) */
+       U_INEG = 32, U_IABS, U_ISIGN };
 
 typedef struct { const f4 *x; f4 *out; int32_t op; float alpha; } UnaryArgs;
 
@@ -28,9 +33,35 @@ TASK(unary) {
     case U_SIGN: LOOP(wasm_f32x4_sub(wasm_v128_and(gt0(v), one), wasm_v128_and(wasm_f32x4_lt(v, F4(0.0f)), one)));
     case U_TANH: LOOP(v_tanh(v));
     case U_SIGMOID: LOOP(v_sigmoid(v));
-    case U_RELU: LOOP(wasm_v128_and(v, gt0(v)));
+    case U_RELU: LOOP(wasm_v128_and(v, wasm_v128_or(gt0(v), wasm_f32x4_ne(v, v))));
     case U_LEAKY: LOOP(wasm_v128_bitselect(v, wasm_f32x4_mul(v, al), gt0(v)));
-    case U_STEP: LOOP(wasm_v128_and(gt0(v), one));
+    case U_STEP: LOOP(wasm_v128_bitselect(v, wasm_v128_bitselect(one, al, gt0(v)), wasm_f32x4_ne(v, v)));
+    case U_CEIL: LOOP(wasm_f32x4_ceil(v));
+    case U_FLOOR: LOOP(wasm_f32x4_floor(v));
+    case U_ROUND: LOOP(wasm_f32x4_nearest(v)); /* ties to even */
+    case U_SIN: LOOP(v_sincos(v, 0));
+    case U_COS: LOOP(v_sincos(v, 1));
+    case U_TAN: LOOP(wasm_f32x4_div(v_sincos(v, 0), v_sincos(v, 1)));
+    case U_ASIN: LOOP(v_asin(v));
+    case U_ACOS: LOOP(wasm_f32x4_sub(F4(1.5707963267948966f), v_asin(v)));
+    case U_ATAN: LOOP(v_atan(v));
+    case U_SINH: LOOP(wasm_f32x4_mul(F4(0.5f), wasm_f32x4_sub(v_exp(v), v_exp(wasm_f32x4_neg(v)))));
+    case U_COSH: LOOP(wasm_f32x4_mul(F4(0.5f), wasm_f32x4_add(v_exp(v), v_exp(wasm_f32x4_neg(v)))));
+    case U_ASINH: { for (int32_t i = begin; i < end; i++) { f4 v = x[i], a = wasm_f32x4_abs(v);
+        f4 r = v_log1p(wasm_f32x4_add(a, wasm_f32x4_div(wasm_f32x4_mul(a, a), wasm_f32x4_add(one, wasm_f32x4_sqrt(wasm_f32x4_add(wasm_f32x4_mul(a, a), one))))));
+        r = wasm_v128_bitselect(wasm_f32x4_add(v_log(a), F4(0.69314718055994531f)), r, wasm_f32x4_gt(a, F4(1e8f))); /* a^2 would overflow */
+        o[i] = wasm_v128_or(r, wasm_v128_and(v, I4((int32_t)0x80000000))); } break; }
+    case U_ACOSH: LOOP(v_log(wasm_f32x4_add(v, wasm_f32x4_sqrt(wasm_f32x4_sub(wasm_f32x4_mul(v, v), one)))));
+    case U_ATANH: LOOP(wasm_f32x4_mul(F4(0.5f), wasm_f32x4_sub(v_log1p(v), v_log1p(wasm_f32x4_neg(v)))));
+    case U_ERF: LOOP(v_erf(v));
+    case U_EXPM1: LOOP(v_expm1(v));
+    case U_LOG1P: LOOP(v_log1p(v));
+    case U_ISNAN: LOOP(wasm_v128_and(wasm_f32x4_ne(v, v), one));
+    case U_ISINF: LOOP(wasm_v128_and(wasm_f32x4_eq(wasm_f32x4_abs(v), F4(__builtin_inff())), one));
+    case U_ISFINITE: LOOP(wasm_v128_and(wasm_f32x4_lt(wasm_f32x4_abs(v), F4(__builtin_inff())), one));
+    case U_INEG: LOOP(wasm_i32x4_neg(v));
+    case U_IABS: LOOP(wasm_i32x4_abs(v));
+    case U_ISIGN: LOOP(wasm_v128_or(wasm_v128_and(wasm_i32x4_gt(v, I4(0)), I4(1)), wasm_i32x4_shr(v, 31)));
 #undef LOOP
   }
 }
@@ -73,7 +104,18 @@ TASK(cast) {
 
 /* ---- binary ops ---- */
 
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_FLOORDIV, B_MOD, B_ATAN2 };
+
+/* atan2(a, b): the angle of (b, a). atan(a / b), moved by +-pi when b < 0; (0, 0) gives 0. */
+INLINE f4 v_atan2(f4 a, f4 b) {
+  f4 r = v_atan(wasm_f32x4_div(a, b));
+  v128_t left = wasm_f32x4_lt(b, F4(0.0f));
+  f4 pi = wasm_v128_or(F4(3.14159265358979f), wasm_v128_and(a, I4((int32_t)0x80000000)));
+  r = wasm_v128_bitselect(wasm_f32x4_add(r, pi), r, left);
+  return wasm_v128_bitselect(F4(0.0f), r, wasm_v128_and(wasm_f32x4_eq(a, F4(0.0f)), wasm_f32x4_eq(b, F4(0.0f))));
+}
+/* An op code of B_INT or more is the int32 form of op - B_INT. */
+#define B_INT 32
 
 /* a ** b as the cpu reference (Math.pow) defines it, in float32: |a|^b = exp(b log|a|), a negative
  * base allowed only with a whole exponent (odd: negative result), x ** 0 = 1 even for NaN. */
@@ -107,7 +149,51 @@ INLINE f4 apply(int32_t op, f4 a, f4 b) {
     case B_LT: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
     case B_LE: return wasm_v128_and(wasm_f32x4_le(a, b), one);
     case B_GT: return wasm_v128_and(wasm_f32x4_gt(a, b), one);
+    case B_FLOORDIV: return wasm_f32x4_floor(wasm_f32x4_div(a, b));
+    /* floor mod, the divisor's sign (TensorFlow.js's) */
+    case B_MOD: return wasm_f32x4_sub(a, wasm_f32x4_mul(b, wasm_f32x4_floor(wasm_f32x4_div(a, b))));
+    case B_ATAN2: return v_atan2(a, b);
     default: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+  }
+}
+
+/* int32 floor division and floor mod of one pair; x / 0 and x mod 0 give 0, INT_MIN / -1 wraps. */
+static int32_t floor_div_i(int32_t a, int32_t b) {
+  if (b == 0) return 0;
+  if (b == -1) return (int32_t)(0u - (uint32_t)a);
+  int32_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+static int32_t floor_mod_i(int32_t a, int32_t b) {
+  if (b == 0 || b == -1) return 0;
+  int32_t r = a % b;
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
+
+INLINE v128_t lanes_i(int32_t op, v128_t a, v128_t b) {
+  int32_t x[4], y[4];
+  wasm_v128_store(x, a);
+  wasm_v128_store(y, b);
+  for (int k = 0; k < 4; k++) x[k] = op == B_FLOORDIV ? floor_div_i(x[k], y[k]) : floor_mod_i(x[k], y[k]);
+  return wasm_v128_load(x);
+}
+
+/* The int32 forms, exact and wrapping (C leaves signed overflow undefined; the SIMD ops wrap). */
+INLINE v128_t apply_i(int32_t op, v128_t a, v128_t b) {
+  const v128_t one = I4(1);
+  switch (op) {
+    case B_ADD: return wasm_i32x4_add(a, b);
+    case B_SUB: return wasm_i32x4_sub(a, b);
+    case B_MUL: return wasm_i32x4_mul(a, b);
+    case B_MAX: return wasm_i32x4_max(a, b);
+    case B_MIN: return wasm_i32x4_min(a, b);
+    case B_EQ: return wasm_v128_and(wasm_i32x4_eq(a, b), one);
+    case B_NE: return wasm_v128_and(wasm_i32x4_ne(a, b), one);
+    case B_LT: return wasm_v128_and(wasm_i32x4_lt(a, b), one);
+    case B_LE: return wasm_v128_and(wasm_i32x4_le(a, b), one);
+    case B_GT: return wasm_v128_and(wasm_i32x4_gt(a, b), one);
+    case B_GE: return wasm_v128_and(wasm_i32x4_ge(a, b), one);
+    default: return lanes_i(op, a, b);
   }
 }
 
@@ -144,7 +230,25 @@ typedef struct {
     for (int32_t j = 0; j < n; j++) o[j] = v; \
   }
 
+#define ROW_LOOPS_I(OP) \
+  for (int32_t j = 0; j + 4 <= n || j < n; j += 4) { \
+    if (j + 4 <= n && sa && sb) { wasm_v128_store(o + j, apply_i(OP, wasm_v128_load(x + j), wasm_v128_load(y + j))); continue; } \
+    const int32_t m = n - j < 4 ? n - j : 4; \
+    for (int32_t k = 0; k < m; k++) \
+      o[j + k] = wasm_i32x4_extract_lane(apply_i(OP, wasm_i32x4_splat(x[(j + k) * sa]), wasm_i32x4_splat(y[(j + k) * sb])), 0); \
+  }
+
+static void binary_rows_i(int32_t op, const int32_t *x, const int32_t *y, int32_t *o, int32_t n, int32_t sa, int32_t sb) {
+  switch (op) {
+    case B_ADD: ROW_LOOPS_I(B_ADD) break;
+    case B_SUB: ROW_LOOPS_I(B_SUB) break;
+    case B_MUL: ROW_LOOPS_I(B_MUL) break;
+    default: ROW_LOOPS_I(op) break;
+  }
+}
+
 static void binary_rows(int32_t op, const float *x, const float *y, float *o, int32_t n, int32_t sa, int32_t sb) {
+  if (op >= B_INT) { binary_rows_i(op - B_INT, (const int32_t *)x, (const int32_t *)y, (int32_t *)o, n, sa, sb); return; }
   switch (op) {
     case B_ADD: ROW_LOOPS(B_ADD) break;
     case B_SUB: ROW_LOOPS(B_SUB) break;
