@@ -101,8 +101,10 @@ export function checkOps(nodes: readonly GraphNode[], opts: PlanOptions, format:
 export function planGraph(g: GraphDef, opts: PlanOptions, format = 'onnx'): Plan {
   const inputNames = new Set(g.inputs.map((v) => v.name));
   const available = new Set<string>([...inputNames, ...g.constants.keys(), ...(opts.unsupportedConstants?.keys() ?? [])]);
+  // Unsupported ops first: a graph with control flow (TensorFlow's while loops have back edges) is
+  // then refused for the ops it lacks rather than for the cycle those ops would close.
+  checkOps(g.nodes, opts, format);
   const ordered = topoSort(g.nodes, available, format);
-  checkOps(ordered, opts, format);
   for (const o of g.outputs) {
     if (!available.has(o.name) && !ordered.some((n) => n.outputs.includes(o.name))) throw new Error(`${format}: graph output '${o.name}' is produced by no node`);
   }
