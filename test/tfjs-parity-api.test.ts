@@ -97,3 +97,37 @@ describe('the random ops, variables, buffers and memory, TF.js style', () => {
     await wt.ready();
   });
 });
+
+describe('bad input to the added ops', () => {
+  it('throws an Error naming the op and leaves memory as it was', () => {
+    const x = wt.tensor([[1, 2, 3], [4, 5, 6]]);
+    const before = wt.memory();
+    const cases: [RegExp, () => unknown][] = [
+      [/^floorDiv: shapes/, () => wt.floorDiv([1, 2, 3], [1, 2])],
+      [/^atan2: shapes/, () => wt.atan2(x, [1, 2])],
+      [/^addN: every tensor must have the shape and dtype of the first/, () => wt.addN([x, [1, 2]])],
+      [/^prelu: shapes/, () => wt.prelu(x, [1, 2])],
+      [/^tile: reps must have one entry per axis/, () => wt.tile(x, [2])],
+      [/^split: sizes \[1,1\] do not add up/, () => wt.split(x, [1, 1], 1)],
+      [/^reverse: axis 3 is out of range/, () => wt.reverse(x, 3)],
+      [/^mirrorPad: padding 3 of axis 1 must be a whole number in \[0, 2\]/, () => wt.mirrorPad(x, [[0, 0], [3, 0]], 'reflect')],
+      [/^pad: paddings must be one \[before, after\] pair/, () => wt.pad(x, [[1, 1]])],
+      [/^norm: unsupported order 3/, () => wt.norm(x, 3)],
+      [/^all: expected a bool tensor, got float32/, () => wt.all(x)],
+      [/^tensor5d: expected a tensor of rank 5, got rank 2/, () => wt.tensor5d([[1]])],
+      [/^slice2d: expected a tensor of rank 2, got rank 1/, () => wt.slice2d([1, 2], [0, 0], [1, 1])],
+      [/^linspace: num must be an integer >= 1/, () => wt.linspace(0, 1, 0)],
+      [/^randomUniformInt: expected whole minval < maxval/, () => wt.randomUniformInt([2], 3, 3)],
+      [/^dropout: rate must be in \[0, 1\)/, () => wt.dropout(x, 1)],
+      [/^asScalar: the tensor has 6 elements, expected 1/, () => x.asScalar()],
+      [/^dot: expected 1-D or 2-D tensors/, () => wt.dot([[[1]]], [1])],
+      [/^computeWeightedLoss: reduction must be one of/, () => wt.losses.computeWeightedLoss(x, undefined, 9 as wt.Reduction)],
+    ];
+    for (const [re, f] of cases) {
+      expect(f, String(re)).toThrow(re);
+      const now = wt.memory();
+      expect([now.numTensors, now.numBytes, now.numDataBuffers], String(re)).toEqual([before.numTensors, before.numBytes, before.numDataBuffers]);
+    }
+    x.dispose();
+  });
+});
