@@ -29,7 +29,7 @@ const NOT_YET = [
   'spaceToBatchND', 'batchToSpaceND', 'depthToSpace', 'ensureShape', 'broadcastArgs', 'booleanMaskAsync', 'whereAsync', 'setdiff1dAsync',
   'raggedGather', 'raggedRange', 'raggedTensorToTensor',
   // convolution, pooling, normalization
-  'conv1d', 'conv2dTranspose', 'conv3d', 'conv3dTranspose', 'depthwiseConv2d', 'separableConv2d', 'dilation2d', 'pool', 'maxPoolWithArgmax',
+  'conv1d', 'conv2dTranspose', 'conv3d', 'conv3dTranspose', 'dilation2d', 'pool', 'maxPoolWithArgmax',
   'maxPool3d', 'avgPool3d', 'localResponseNormalization', 'batchNorm', 'batchNorm2d', 'batchNorm3d', 'batchNorm4d',
   // random, rnn cells, averages
   'randomGamma', 'multinomial', 'basicLSTMCell', 'multiRNNCell', 'movingAverage',
@@ -38,7 +38,7 @@ const NOT_YET = [
   // einsum, profiling
   'einsum', 'profile',
   // namespaces
-  'cosineWindow', 'image', 'linalg', 'signal', 'spectral', 'sparse', 'string', 'browser', 'io', 'math',
+  'cosineWindow', 'linalg', 'signal', 'spectral', 'sparse', 'string', 'browser', 'math',
 ];
 
 /** tfjs-core exports that are its machinery rather than its API, and why we do not mirror them. */
@@ -267,6 +267,8 @@ const COMPARED_ELSEWHERE: Record<string, string> = {
   fused: 'namespace: matMul above, conv2d in test/ops-tfjs-behaviour.test.ts', Tensor: 'the class', Reduction: 'the enum: test/ops-tfjs-behaviour.test.ts',
   rand: 'ours is rand(shape, { seed, lo, hi }) on the seeded generator; TF.js\'s rand(shape, randFunction) calls a JavaScript function per element',
   step: 'above', leakyRelu: 'above',
+  depthwiseConv2d: 'test/conv-depthwise.test.ts (values and gradients)', separableConv2d: 'test/conv-depthwise.test.ts',
+  image: 'namespace (resizeBilinear, resizeNearestNeighbor so far): test/image.test.ts', io: 'namespace (browserFiles so far): test/io-browser-files.test.ts',
 };
 
 async function flat(o: Out | TOut): Promise<{ shape: number[]; dtype: string; data: number[] }[]> {

@@ -44,7 +44,7 @@ function padding(ctx: OpContext): PadMode {
 }
 
 /** The activation of a fused op's fused_ops list after BiasAdd, applied outside the kernel where ours has none. */
-function fusedActivation(ctx: OpContext, first: 'BiasAdd'): { bias: boolean; activation: ops.FusedActivation; after?: (t: Tensor) => Tensor } {
+function fusedActivation(ctx: OpContext, first: 'BiasAdd'): { bias: boolean; activation: ops.FusedActivation; prelu?: Tensor } {
   const list = strings(ctx, 'fused_ops');
   if (list[0] !== first) ctx.fail(`fused_ops [${list}] must start with ${first}`);
   const act = list[1];
@@ -53,21 +53,10 @@ function fusedActivation(ctx: OpContext, first: 'BiasAdd'): { bias: boolean; act
   if (act === 'Sigmoid') return { bias: true, activation: 'sigmoid' };
   if (act === 'Tanh') return { bias: true, activation: 'tanh' };
   if (act === 'LeakyRelu') return { bias: true, activation: 'leakyrelu' };
-  if (act === 'Relu6') return { bias: true, activation: 'linear', after: (t) => ops.clip(t, 0, 6) };
-  if (act === 'Elu') return { bias: true, activation: 'linear', after: (t) => elu(t) };
-  if (act === 'Prelu') {
-    const alpha = ctx.tensor(3);
-    return { bias: true, activation: 'linear', after: (t) => prelu(t, alpha) };
-  }
+  if (act === 'Relu6') return { bias: true, activation: 'relu6' };
+  if (act === 'Elu') return { bias: true, activation: 'elu' };
+  if (act === 'Prelu') return { bias: true, activation: 'prelu', prelu: ctx.tensor(3) };
   return ctx.fail(`fused activation ${act} is not supported`);
-}
-
-function elu(x: Tensor): Tensor {
-  return ops.where(ops.greater(x, 0), x, ops.sub(ops.exp(ops.minimum(x, 0)), 1));
-}
-
-function prelu(x: Tensor, alpha: Tensor): Tensor {
-  return ops.add(ops.relu(x), ops.mul(alpha, ops.minimum(x, 0)));
 }
 
 const one = (f: (ctx: OpContext) => Value): OpFn => (ctx) => [f(ctx)];
@@ -81,16 +70,17 @@ function conv(ctx: OpContext, depthwise: boolean, fused: boolean): Tensor {
   const f = fused ? fusedActivation(ctx, 'BiasAdd') : undefined;
   const bias = f?.bias ? ctx.tensor(2) : undefined;
   let y: Tensor;
+  const alpha = ctx.float('leakyrelu_alpha', 0.2);
   if (depthwise && f) {
-    y = ops.fusedDepthwiseConv2d({ x, filter, strides, pad, dilations, bias, activation: f.activation, leakyreluAlpha: ctx.float('leakyrelu_alpha', 0.2) });
+    y = ops.fusedDepthwiseConv2d({ x, filter, strides, pad, dilations, bias, activation: f.activation, leakyreluAlpha: alpha, preluActivationWeights: f.prelu });
   } else if (depthwise) {
     y = ops.depthwiseConv2d(x, filter, strides, pad, 'NHWC', dilations);
   } else if (f) {
-    y = ops.fusedConv2d({ x, filter, strides, pad, dilations, bias, activation: f.activation, leakyreluAlpha: ctx.float('leakyrelu_alpha', 0.2) });
+    y = ops.fusedConv2d({ x, filter, strides, pad, dilations, bias, activation: f.activation, leakyreluAlpha: alpha, preluActivationWeights: f.prelu });
   } else {
     y = ops.conv2d(x, filter, strides, pad, 'NHWC', dilations);
   }
-  return f?.after ? f.after(y) : y;
+  return y;
 }
 
 /** MatMul and the batched forms, the batch dims of rank > 3 folded into one. */
@@ -106,8 +96,7 @@ function matmul(ctx: OpContext, fused: boolean): Tensor {
   if (fused) {
     const f = fusedActivation(ctx, 'BiasAdd');
     const act = f.activation === 'leakyrelu' ? 'leakyRelu' : f.activation;
-    y = ops.fusedMatmul(a, b, { transposeA: ta, transposeB: tb, bias: ctx.tensor(2), activation: act, alpha: ctx.float('leakyrelu_alpha', 0.2) });
-    if (f.after) y = f.after(y);
+    y = ops.fusedMatmul(a, b, { transposeA: ta, transposeB: tb, bias: ctx.tensor(2), activation: act, alpha: ctx.float('leakyrelu_alpha', 0.2), preluActivationWeights: f.prelu });
   } else {
     y = ops.matmul(a, b, { transposeA: ta, transposeB: tb });
   }
@@ -210,13 +199,13 @@ export const TF_OPS: OpTable = {
   Greater: binary(ops.greater), GreaterEqual: binary(ops.greaterEqual),
   Select: one((ctx) => ops.where(ctx.tensor(0), ctx.tensor(1), ctx.tensor(2))),
   SelectV2: one((ctx) => ops.where(ctx.tensor(0), ctx.tensor(1), ctx.tensor(2))),
-  Relu: unary(ops.relu), Relu6: unary((x) => ops.clip(x, 0, 6)), Elu: unary(elu),
+  Relu: unary(ops.relu), Relu6: unary(ops.relu6), Elu: unary(ops.elu),
   LeakyRelu: one((ctx) => ops.leakyRelu(ctx.tensor(0), ctx.float('alpha', 0.2))),
-  Prelu: one((ctx) => prelu(ctx.tensor(0), ctx.tensor(1))),
+  Prelu: one((ctx) => ops.prelu(ctx.tensor(0), ctx.tensor(1))),
   Sigmoid: unary(ops.sigmoid), Tanh: unary(ops.tanh), Exp: unary(ops.exp), Log: unary(ops.log),
   Sqrt: unary(ops.sqrt), Rsqrt: unary((x) => ops.div(1, ops.sqrt(x))), Square: unary(ops.square),
   Neg: unary(ops.neg), Abs: unary(ops.abs), Sign: unary(ops.sign), Reciprocal: unary((x) => ops.div(1, x)),
-  Softplus: unary((x) => ops.add(ops.relu(x), ops.log(ops.add(1, ops.exp(ops.neg(ops.abs(x))))))),
+  Softplus: unary(ops.softplus),
   Softmax: one((ctx) => ops.softmax(ctx.tensor(0), -1)),
   LogSoftmax: one((ctx) => ops.logSoftmax(ctx.tensor(0), -1)),
   MaxPool: one((ctx) => pool(ctx, 'max')),
@@ -255,6 +244,23 @@ export const TF_OPS: OpTable = {
   }),
   Split: (ctx) => split(ctx, false),
   SplitV: (ctx) => split(ctx, true),
+  FloorDiv: binary(ops.floorDiv), FloorMod: binary(ops.mod), Atan2: binary(ops.atan2),
+  Sin: unary(ops.sin), Cos: unary(ops.cos), Tan: unary(ops.tan), Asin: unary(ops.asin), Acos: unary(ops.acos), Atan: unary(ops.atan),
+  Sinh: unary(ops.sinh), Cosh: unary(ops.cosh), Erf: unary(ops.erf), Expm1: unary(ops.expm1), Log1p: unary(ops.log1p),
+  Floor: unary(ops.floor), Ceil: unary(ops.ceil), Round: unary(ops.round), Selu: unary(ops.selu),
+  IsNan: unary(ops.isNaN), IsInf: unary(ops.isInf), IsFinite: unary(ops.isFinite),
+  LogicalAnd: binary(ops.logicalAnd), LogicalOr: binary(ops.logicalOr), LogicalNot: unary(ops.logicalNot),
+  All: reduce((x, a, k) => ops.all(x, a, k)), Any: reduce((x, a, k) => ops.any(x, a, k)),
+  ArgMin: one((ctx) => ops.argMin(ctx.tensor(0), ctx.scalar(1, 'axis', 0))),
+  Tile: one((ctx) => ops.tile(ctx.tensor(0), ctx.ints(1, 'multiples') ?? [])),
+  MirrorPad: one((ctx) => {
+    const x = ctx.tensor(0);
+    const p = ctx.ints(1, 'paddings') ?? [];
+    if (p.length !== 2 * x.rank) ctx.fail(`paddings must hold ${2 * x.rank} values for ${ctx.fmt(x.shape)}, got ${p.length}`);
+    const mode = ctx.str('mode', 'REFLECT').toLowerCase();
+    if (mode !== 'reflect' && mode !== 'symmetric') ctx.fail(`mode '${mode}' is not REFLECT or SYMMETRIC`);
+    return ops.mirrorPad(x, x.shape.map((_, i) => [p[2 * i]!, p[2 * i + 1]!] as [number, number]), mode as 'reflect' | 'symmetric');
+  }),
   ResizeBilinear: one((ctx) => resize(ctx, false)),
   ResizeNearestNeighbor: one((ctx) => resize(ctx, true)),
 };
