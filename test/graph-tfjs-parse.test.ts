@@ -4,7 +4,7 @@
 // fail with a clear Error before anything is decoded.
 import { describe, expect, it } from 'vitest';
 import { parseGraphModel } from '../src/graph/tfjs/parse.js';
-import { decodeWeights } from '../src/graph/tfjs/weights.js';
+import { decodeWeights } from '../src/nn/io/weights.js';
 
 const b64 = (s: string): string => btoa(s);
 

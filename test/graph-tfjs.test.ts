@@ -4,13 +4,13 @@
 // weights, _FusedConv2D / depthwise / _FusedMatMul / Pad / Prelu / pools / StridedSlice / resize;
 // models that need ops we lack are refused at load, naming them.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfc from '@tensorflow/tfjs-converter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
+import { pixels, tfFileHandler } from './peer-files.js';
 import { availableBackends } from './backends.js';
 
 const HUMAN = join(import.meta.dirname, '..', '.models', 'human');
@@ -19,27 +19,6 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'fetch-models.mjs')], { stdio: 'ignore' });
   await tf.setBackend('cpu');
 }, 120_000);
-
-function tfHandler(file: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const j = JSON.parse(readFileSync(file, 'utf8'));
-      const specs = j.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-      const all = Buffer.concat(j.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(file, '..', p)))));
-      return { modelTopology: j.modelTopology, weightSpecs: specs, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength), signature: j.signature, format: j.format };
-    },
-  };
-}
-
-function pixels(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s >>> 8) / 16777216) * scale;
-  }
-  return out;
-}
 
 interface Case { model: string; shape: number[]; dtype: 'float32' | 'int32'; scale: number; atol: number }
 
@@ -52,7 +31,7 @@ const CASES: Case[] = [
 ];
 
 async function theirs(c: Case, x: Float32Array): Promise<{ shape: number[]; data: Float32Array }[]> {
-  const m = await tfc.loadGraphModel(tfHandler(join(HUMAN, `${c.model}.json`)));
+  const m = await tfc.loadGraphModel(tfFileHandler(join(HUMAN, `${c.model}.json`)));
   const t = c.dtype === 'int32' ? tf.tensor(Int32Array.from(x, Math.floor), c.shape, 'int32') : tf.tensor(x, c.shape);
   const ys = ([] as tf.Tensor[]).concat(m.execute(t) as tf.Tensor | tf.Tensor[]);
   const out = await Promise.all(ys.map(async (y) => ({ shape: y.shape, data: Float32Array.from(await y.data()) })));

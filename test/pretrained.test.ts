@@ -4,13 +4,14 @@
 // predicting on the same inputs: a functional super-resolution network with free height and width,
 // and Keras 2.2 'Model' classifiers with uint8-quantized weights, one of them in six shards.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
+import { pixels, tfFileHandler } from './peer-files.js';
+
 
 const MODELS = join(import.meta.dirname, '..', '.models');
 
@@ -20,32 +21,8 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 }, 120_000);
 
-/** A tfjs IOHandler reading model.json and its shards with node:fs (tfjs-node is not installed). */
-function tfHandler(file: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const j = JSON.parse(readFileSync(file, 'utf8'));
-      const specs = j.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-      const all = Buffer.concat(j.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(file, '..', p)))));
-      return { modelTopology: j.modelTopology, weightSpecs: specs, weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) };
-    },
-  };
-}
-
-/** Deterministic pixels in [0, 1): the same values go into both libraries. */
-function pixels(shape: number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s >>> 8) / 16777216;
-  }
-  return out;
-}
-
 async function theirs(name: string, x: Float32Array, shape: number[]): Promise<{ shape: number[]; data: Float32Array }> {
-  const m = await tfl.loadLayersModel(tfHandler(join(MODELS, name, 'model.json')));
+  const m = await tfl.loadLayersModel(tfFileHandler(join(MODELS, name, 'model.json')));
   const y = m.predict(tf.tensor(x, shape)) as tf.Tensor;
   const out = { shape: y.shape, data: (await y.data()) as Float32Array };
   tf.dispose(y);
@@ -84,7 +61,7 @@ describe.each(backends)('pretrained layers models on %s', (backend) => {
 
   it('the functional super-resolution network upscales 2x at any image size, as tfjs-layers does', async () => {
     for (const shape of [[1, 16, 16, 3], [2, 12, 20, 3]]) {
-      const x = pixels(shape, 11);
+      const x = pixels(shape.reduce((a, b) => a * b, 1), 11);
       const want = await theirs('upscaler-default', x, shape);
       const got = await ours('upscaler-default', x, shape);
       expect(got.shape).toEqual([shape[0], shape[1]! * 2, shape[2]! * 2, 3]);
@@ -96,7 +73,7 @@ describe.each(backends)('pretrained layers models on %s', (backend) => {
 
   it('the quantized MobileNet-v2 classifier gives tfjs-layers\' class probabilities', async () => {
     const shape = [2, 224, 224, 3];
-    const x = pixels(shape, 5);
+    const x = pixels(shape.reduce((a, b) => a * b, 1), 5);
     const want = await theirs('nsfw-mobilenet-v2', x, shape);
     const got = await ours('nsfw-mobilenet-v2', x, shape);
     expect(got.shape).toEqual([2, 5]);
@@ -109,7 +86,7 @@ describe('the quantized Inception-v3 classifier in six shards', () => {
   it('gives tfjs-layers\' class probabilities', async () => {
     await wt.setBackend('wasm');
     const shape = [1, 299, 299, 3];
-    const x = pixels(shape, 3);
+    const x = pixels(shape.reduce((a, b) => a * b, 1), 3);
     const want = await theirs('nsfw-inception-v3', x, shape);
     const got = await ours('nsfw-inception-v3', x, shape);
     expect(got.shape).toEqual([1, 5]);

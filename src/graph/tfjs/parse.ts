@@ -7,7 +7,7 @@
  * everything is checked here, before anything is allocated.
  */
 import type { AttrValue, Dim, GraphDef, GraphNode, HostTensor, ValueInfo } from '../types.js';
-import { checkManifestWeight, decodeWeights, type ManifestWeight } from './weights.js';
+import { checkManifestWeight, decodeWeights, type ManifestWeight } from '../../nn/io/weights.js';
 
 const OP = 'loadGraphModel';
 

@@ -2,6 +2,7 @@
  * Converting a model to and from the TensorFlow.js layers format: model.json's topology (Keras
  * configs, snake_case) plus a weight manifest, and one flat little-endian float32 weight buffer.
  */
+import { half } from './weights.js';
 import type { LayersModel } from '../model.js';
 
 /** One weight in a model.json manifest: its name, shape and dtype; the bytes follow in manifest order. */
@@ -87,16 +88,6 @@ export function concatBuffers(d: ArrayBuffer | ArrayBuffer[] | undefined): Array
   return out.buffer;
 }
 
-
-/** A half float's bits as a number (IEEE 754 binary16). */
-function half(h: number): number {
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  const sign = h & 0x8000 ? -1 : 1;
-  if (e === 0) return sign * f * 2 ** -24;
-  if (e === 31) return f ? NaN : sign * Infinity;
-  return sign * (1 + f / 1024) * 2 ** (e - 15);
-}
 
 /** @internal One weight's values as float32, dequantized when the file stores it quantized. */
 export function decodeWeight(s: WeightSpec, bytes: ArrayBuffer): Float32Array {

@@ -1,10 +1,10 @@
 /**
  * The weights of a TF.js model.json (graph or layers): the manifest's specs in order over one byte
  * buffer, dequantized once at load (uint8 / uint16 with min and scale, float16) as the TF.js converter
- * writes them. The file is untrusted: every spec is checked and the bytes it needs are counted
+ * writes them. The layers loader decodes its float16 weights with `half` too. The file is untrusted: every spec is checked and the bytes it needs are counted
  * against the buffer before any value is decoded.
  */
-import type { HostTensor } from '../types.js';
+import type { HostTensor } from '../../graph/types.js';
 
 /** A weight as model.json's weightsManifest lists it. */
 export interface ManifestWeight {
@@ -43,7 +43,7 @@ export function weightBytes(w: ManifestWeight): number {
 }
 
 /** IEEE half to float: the float16 weights the converter writes. */
-function half(h: number): number {
+export function half(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const f = h & 0x3ff;
