@@ -39,4 +39,4 @@ export type { TensorLike, Axis } from './ops/core.js';
 export * from './data/index.js';
 export * from './nn/index.js';
 // Imported inference graphs (ONNX).
-export { loadGraphModel, onnx, GraphModel, type GraphTensorInfo, type GraphInputs, OnnxGraphModel, InferenceSession, type GraphModelOptions, type GraphValueInfo, type InferenceSessionOptions, type OnnxSource, type ExecuteOptions } from './graph/index.js';
+export { loadGraphModel, onnx, GraphModel, type GraphTensorInfo, type GraphInputs, type GraphArtifacts, OnnxGraphModel, InferenceSession, type GraphModelOptions, type GraphValueInfo, type InferenceSessionOptions, type OnnxSource, type ExecuteOptions } from './graph/index.js';

@@ -12,7 +12,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as wt from '../src/index.js';
 import { pixels, tfFileHandler } from './peer-files.js';
 
-
 const MODELS = join(import.meta.dirname, '..', '.models');
 
 beforeAll(async () => {

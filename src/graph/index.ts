@@ -13,6 +13,7 @@ export { OnnxGraphModel, InferenceSession, type GraphModelOptions, type GraphVal
 export type { OnnxSource } from './onnx/load.js';
 export type { ExecuteOptions } from './executor.js';
 export { GraphModel, type GraphTensorInfo, type GraphInputs } from './tfjs/model.js';
+export type { GraphArtifacts } from './tfjs/parse.js';
 
 /**
  * Load an inference graph: an ONNX file from a path, a file:// or http(s) URL ending in .onnx, or

@@ -22,7 +22,10 @@ export { loadLayersModel, loadLayersModel as loadModel } from './io/load.js';
 export { browserFiles, type PickedFile } from './io/browser-files.js';
 import { browserFiles } from './io/browser-files.js';
 /** TensorFlow.js's tf.io names: `wt.io.browserFiles(files)` is an IOHandler over Files a user picked. */
-export const io = { browserFiles };
+export const io = {
+  /** An IOHandler over Files a user picked: one model.json and the weight files it names. */
+  browserFiles,
+};
 export type { ModelArtifacts, WeightSpec } from './io/artifacts.js';
 export { Layer, LayerVariable, type LayerArgs, type SymbolicShape, type WeightPlan, type ApplyArgs, type CallContext } from './layers/layer.js';
 export type { Optimizer } from './optimizers.js';

@@ -39,10 +39,15 @@ interface TfShape {
 
 /** What a graph model's loader hands over: TF.js's io.ModelArtifacts fields for graph models. */
 export interface GraphArtifacts {
+  /** model.json's modelTopology: the GraphDef as JSON ({ node: [...] }). */
   modelTopology?: unknown;
+  /** The weights manifest's entries, in the order of weightData. */
   weightSpecs?: unknown[];
+  /** The weight shards' bytes, concatenated. */
   weightData?: ArrayBuffer;
+  /** The converter's signature: named inputs and outputs. */
   signature?: unknown;
+  /** 'graph-model'. */
   format?: string;
 }
 
