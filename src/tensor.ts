@@ -42,6 +42,7 @@ export class Tensor {
   kept = false;
   /** @internal Set while a gradient tape still needs this tensor for its backward pass. */
   onTape = false;
+  /** @internal The buffer this tensor views (null once disposed). */
   protected storage: Storage | null;
 
   /** @internal Use the creation ops (wt.tensor, wt.zeros, ...) instead. */

