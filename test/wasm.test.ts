@@ -136,6 +136,23 @@ describe.runIf(have)('wasm backend', () => {
     three.forEach((t, i) => expect(firstDifference(t, one[i]!), `output ${i}`).toBe(-1));
   }
 
+  it('pad places x where trailing size-1 axes widen in the output (rank 2 to 6), as the cpu does', async () => {
+    const cases: [number[], number[], number[]][] = [
+      [[2, 3, 1], [2, 3, 2], [0, 0, 1]],
+      [[1, 3, 1, 3, 1, 1], [1, 3, 2, 3, 2, 1], [0, 0, 1, 0, 0, 0]],
+      [[1, 3, 1, 3, 1, 1], [2, 3, 2, 4, 2, 3], [1, 0, 0, 1, 1, 2]],
+      [[4, 1], [4, 3], [0, 2]],
+    ];
+    for (const [xs, os, begin] of cases) {
+      const data = Float32Array.from({ length: xs.reduce((a, b) => a * b, 1) }, (_, i) => i + 1);
+      await wt.setBackend('cpu');
+      const want = await wt.pad(wt.tensor(data, xs), os, begin).data();
+      await wt.setBackend('wasm');
+      const got = await wt.pad(wt.tensor(data, xs), os, begin).data();
+      expect(Array.from(got), `${JSON.stringify(xs)} into ${JSON.stringify(os)} at ${JSON.stringify(begin)}`).toEqual(Array.from(want));
+    }
+  });
+
   it('plans matmul tasks that cover each block of C once, ending parallel jobs on narrower column blocks', () => {
     const MR = 5, NR = 8;
     const cases: [number, number, number, number, number][] = [

@@ -131,8 +131,13 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
       const ost = stridesOf(outShape);
       const offset = begin.reduce((acc, v, i) => acc + v * ost[i]!, 0);
       const c = collapse(xShape, [stridesOf(xShape), ost]);
-      const rank = c.shape.length, inner = c.shape[rank - 1]!;
-      const w = ctx.args().p(x).p(out).i(offset).i(rank).a(c.shape).a(c.strides[1]!);
+      // The kernel copies x's innermost run to consecutive outputs: when collapsing dropped x's
+      // trailing size-1 axes that the output widens (x [2, 3, 1] into [2, 3, 2]), that run is not
+      // consecutive in the output, so copy one element at a time.
+      const shape = c.shape.slice(), outStrides = c.strides[1]!.slice();
+      if (outStrides[outStrides.length - 1] !== 1) { shape.push(1); outStrides.push(1); }
+      const rank = shape.length, inner = shape[rank - 1]!;
+      const w = ctx.args().p(x).p(out).i(offset).i(rank).a(shape).a(outStrides);
       ctx.exec('pad', w, x!.size / inner, NS.copy * inner + NS.row);
     },
 
