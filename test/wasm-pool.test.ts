@@ -72,7 +72,8 @@ describe.runIf(have)('wasm worker pool', () => {
     await wt.setWasmThreads(3);
     const pool = wasm().pool!;
     expect(pool.started).toBe(2);
-    const x = wt.randn([200, 300], { seed: 1 }), y = wt.randn([300, 150], { seed: 2 });
+    // big enough that the matmul is always split into tasks, whatever the load on the machine
+    const x = wt.randn([400, 300], { seed: 1 }), y = wt.randn([300, 400], { seed: 2 });
     const want = await wt.matmul(x, y).data();
     await wt.setWasmThreads(2);
     expect(pool.threads).toBe(2);

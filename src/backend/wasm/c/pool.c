@@ -34,12 +34,10 @@ typedef struct {
  * look (whose Atomics.notify found the worker not yet asleep) still wakes it, since the word differs.
  */
 EXPORT(wt_work) int32_t wt_work(Job *job, int32_t tid) {
-  int32_t ran = 0;
   for (;;) {
     int32_t v = __c11_atomic_load(&job->claim, __ATOMIC_SEQ_CST);
     if (v == CLOSED || (v & IDX_MASK) >= __c11_atomic_load(&job->ntasks, __ATOMIC_SEQ_CST) ||
         tid >= __c11_atomic_load(&job->threads, __ATOMIC_SEQ_CST)) {
-      if (tid && ran) __c11_atomic_fetch_add(&job->workerTasks, ran, __ATOMIC_SEQ_CST);
       return v;
     }
     const int32_t idx = v & IDX_MASK;
@@ -51,7 +49,8 @@ EXPORT(wt_work) int32_t wt_work(Job *job, int32_t tid) {
     const int32_t b = idx * grain, e = imin(units, b + grain);
     TaskFn fn = (TaskFn)(intptr_t)__c11_atomic_load(&job->fn, __ATOMIC_SEQ_CST);
     fn((const void *)(intptr_t)__c11_atomic_load(&job->args, __ATOMIC_SEQ_CST), b, e, tid);
-    ran++;
+    /* Counted before the task is marked done: a caller that sees the job finished sees its count. */
+    if (tid) __c11_atomic_fetch_add(&job->workerTasks, 1, __ATOMIC_SEQ_CST);
     if (__c11_atomic_fetch_add(&job->done, 1, __ATOMIC_SEQ_CST) + 1 == ntasks)
       __builtin_wasm_memory_atomic_notify((int32_t *)&job->done, 1);
   }
