@@ -15,10 +15,10 @@ import { EPILOGUE_ACTIVATIONS, fusedMatmul } from './matmul.js';
 import { elu, prelu, relu6 } from './activations.js';
 import { reshape } from './movement.js';
 import { sum } from './reduce.js';
-import { argShape, asNHWC, convPass, geometry, imageShape, pair, type ConvFamily, type FusedActivation, type PadMode, type Pair } from './window.js';
+import { argShape, asNHWC, convPass, geometry, imageShape, pair, type ConvFamily, type FusedActivation, type FusedWindowArgs, type PadMode, type Pair } from './window.js';
 import { fusedDepthwiseConv2d } from './depthwise.js';
 
-export type { FusedActivation, PadMode, Pair } from './window.js';
+export type { FusedActivation, FusedWindowArgs, PadMode, Pair } from './window.js';
 
 /**
  * The output size along one spatial dim under 'valid' or 'same' padding (TensorFlow's rule); below 1
@@ -40,27 +40,11 @@ function colsAreX(at: WindowAttrs): boolean {
 const ACTIVATIONS: readonly string[] = EPILOGUE_ACTIVATIONS;
 
 /** The arguments of {@link fusedConv2d} (TensorFlow.js's tf.fused.conv2d takes the same object). */
-export interface FusedConv2dArgs {
-  /** [batch, height, width, inChannels] (or rank 3 without the batch; NCHW with dataFormat). */
-  x: TensorLike;
+export interface FusedConv2dArgs extends FusedWindowArgs {
   /** [filterHeight, filterWidth, inChannels, outChannels]. */
   filter: TensorLike;
-  /** Rows and columns between neighbouring windows: one number for both, or [height, width]. */
-  strides: Pair;
-  /** 'valid', 'same' (TensorFlow's rule), zeros on every side, or explicit NHWC pairs. */
-  pad: PadMode;
-  /** Default 'NHWC'. */
-  dataFormat?: 'NHWC' | 'NCHW';
-  /** Default 1: the gap between taps of the window (its effective size is (k - 1) * dilation + 1). */
-  dilations?: Pair;
   /** [outChannels], added to every output pixel. */
   bias?: TensorLike;
-  /** Applied after the bias (default 'linear'). */
-  activation?: FusedActivation;
-  /** The negative slope of leakyRelu (default 0.2). */
-  leakyreluAlpha?: number;
-  /** prelu's slopes, broadcast against the [.., outChannels] output (required with 'prelu'). */
-  preluActivationWeights?: TensorLike;
 }
 
 /**

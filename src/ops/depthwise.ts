@@ -14,33 +14,17 @@ import type { Tensor } from '../tensor.js';
 import { backendOf, defineOp, toTensor, type TensorLike } from './core.js';
 import { add, leakyRelu, relu, sigmoid, step, tanh } from './elementwise.js';
 import { reshape } from './movement.js';
-import { argShape, asNHWC, convPass, geometry, imageShape, type FusedActivation, type PadMode, type Pair } from './window.js';
+import { argShape, asNHWC, convPass, geometry, imageShape, type FusedActivation, type FusedWindowArgs, type PadMode, type Pair } from './window.js';
 import { conv2d } from './conv.js';
 
 const ACTIVATIONS: readonly string[] = EPILOGUE_ACTIVATIONS;
 
 /** The arguments of {@link fusedDepthwiseConv2d} (TensorFlow.js's tf.fused.depthwiseConv2d takes the same object). */
-export interface FusedDepthwiseConv2dArgs {
-  /** [batch, height, width, inChannels] (or rank 3 without the batch; NCHW with dataFormat). */
-  x: TensorLike;
+export interface FusedDepthwiseConv2dArgs extends FusedWindowArgs {
   /** [filterHeight, filterWidth, inChannels, channelMultiplier]. */
   filter: TensorLike;
-  /** Rows and columns between neighbouring windows: one number for both, or [height, width]. */
-  strides: Pair;
-  /** 'valid', 'same' (TensorFlow's rule), zeros on every side, or explicit NHWC pairs. */
-  pad: PadMode;
-  /** Default 'NHWC'. */
-  dataFormat?: 'NHWC' | 'NCHW';
-  /** Default 1: the gap between taps of the window. */
-  dilations?: Pair;
   /** [inChannels * channelMultiplier], added to every output pixel. */
   bias?: TensorLike;
-  /** Applied after the bias (default 'linear'). */
-  activation?: FusedActivation;
-  /** The negative slope of leakyRelu (default 0.2). */
-  leakyreluAlpha?: number;
-  /** prelu's slopes, broadcast against the [.., outChannels] output (required with 'prelu'). */
-  preluActivationWeights?: TensorLike;
 }
 
 function depthwise(op: string, args: FusedDepthwiseConv2dArgs): Tensor {

@@ -20,6 +20,29 @@ export type PadMode = 'valid' | 'same' | number | readonly (readonly [number, nu
 /** TensorFlow.js's fused activations, as conv2d and matMul accept them. */
 export type FusedActivation = EpilogueActivation | 'leakyrelu';
 
+/**
+ * What the fused window ops (tf.fused.conv2d, tf.fused.depthwiseConv2d) share: the image, the
+ * window's geometry and the epilogue. Each op adds its filter and bias with their own shapes.
+ */
+export interface FusedWindowArgs {
+  /** [batch, height, width, inChannels] (or rank 3 without the batch; NCHW with dataFormat). */
+  x: TensorLike;
+  /** Rows and columns between neighbouring windows: one number for both, or [height, width]. */
+  strides: Pair;
+  /** 'valid', 'same' (TensorFlow's rule), zeros on every side, or explicit NHWC pairs. */
+  pad: PadMode;
+  /** Default 'NHWC'. */
+  dataFormat?: 'NHWC' | 'NCHW';
+  /** Default 1: the gap between taps of the window (its effective size is (k - 1) * dilation + 1). */
+  dilations?: Pair;
+  /** Applied after the bias (default 'linear'). */
+  activation?: FusedActivation;
+  /** The negative slope of leakyRelu (default 0.2). */
+  leakyreluAlpha?: number;
+  /** prelu's slopes, broadcast against the [.., outChannels] output (required with 'prelu'). */
+  preluActivationWeights?: TensorLike;
+}
+
 /** A shape or stride given as one number for both spatial dims, or as [height, width]. */
 export type Pair = number | readonly [number, number];
 
