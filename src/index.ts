@@ -20,6 +20,7 @@ registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js
 
 export { Tensor, type NestedArray } from './tensor.js';
 import './tensor-methods.js';
+import './tensor-methods-scan.js';
 export type { DType, TypedArray, StorageDType, StorageArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type {

@@ -23,7 +23,7 @@ const NOT_YET = [
   // elementwise: to become members of the binary kernel
   'bitwiseAnd',
   // reductions, scans, sorting, segments
-  'prod', 'cumprod', 'cumsum', 'topk', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
+  'prod', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
   // movement and indexing
   'stridedSlice', 'gatherND', 'scatterND', 'tensorScatterUpdate', 'sparseToDense',
   'spaceToBatchND', 'batchToSpaceND', 'depthToSpace', 'ensureShape', 'broadcastArgs', 'booleanMaskAsync', 'whereAsync', 'setdiff1dAsync',
@@ -253,6 +253,19 @@ both('customGrad', () => {
   const f = tf.customGrad(((x: tf.Tensor) => ({ value: tf.square(x), gradFunc: (dy: tf.Tensor) => [tf.mul(dy, 3)] })) as unknown as tf.CustomGradientFunc<tf.Tensor>);
   return tf.grad((x: tf.Tensor) => tf.sum(f(x)))(t([6]));
 });
+
+// scans, products, top-k
+for (const [axis, exclusive, reverse] of [[0, false, false], [1, false, false], [1, true, false], [1, false, true], [0, true, true]] as [number, boolean, boolean][]) {
+  // (TF.js mangles the shape for a negative axis: ours counts from the end, test/ops-scan.test.ts)
+  both(`cumsum axis ${axis} ${exclusive} ${reverse}`, () => wt.cumsum(w([4, 6]), axis, exclusive, reverse), () => tf.cumsum(t([4, 6]), axis, exclusive, reverse), 1e-6);
+  both(`cumprod axis ${axis} ${exclusive} ${reverse}`, () => wt.cumprod(w([4, 6], P), axis, exclusive, reverse), () => tf.cumprod(t([4, 6], P), axis, exclusive, reverse), 1e-6);
+}
+both('cumsum int32', () => wt.cumsum(w([4, 6], I, 'int32'), 1), () => tf.cumsum(t([4, 6], I, 'int32'), 1));
+both('cumsum bool', () => wt.cumsum(wt.tensor(B)), () => tf.cumsum(tf.tensor(B)));
+both('cumsum grad', () => wt.grad((x) => wt.cumsum(x, 1, true).mul(w([4, 6], Y)).sum())(w([4, 6])), () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.cumsum(x, 1, true), t([4, 6], Y))))(t([4, 6])), 1e-6);
+both('topk', () => wt.topk(w([4, 6]), 3), () => tf.topk(t([4, 6]), 3));
+both('topk k=6 int32 with ties', () => wt.topk(w([4, 6], I.map((v) => v % 4), 'int32'), 6), () => tf.topk(t([4, 6], I.map((v) => v % 4), 'int32'), 6));
+both('topk default k', () => wt.topk(w([24])), () => tf.topk(t([24])));
 
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {

@@ -319,6 +319,37 @@ export interface KernelAttrs {
     /** The number of indices. */
     numIdx: number;
   };
+  /**
+   * inputs [x] of `dtype` seen as [outer, size, inner]; output of the same shape and dtype: the running
+   * sum (or product) along size, in order (float32 accumulates in float32; int32 wraps as two's
+   * complement). exclusive: element k leaves itself out (the first is 0, or 1 for prod); reverse: runs
+   * from the end of the axis.
+   */
+  scan: AxisAttrs & {
+    /** The running operation. */
+    op: 'sum' | 'prod';
+    /** The input's and the output's dtype. */
+    dtype: DType;
+    /** Leave each element out of its own result. */
+    exclusive: boolean;
+    /** Run from the last element of the axis to the first. */
+    reverse: boolean;
+  };
+  /**
+   * inputs [x [outer, size]] of `dtype`; outputs [values [outer, k] of `dtype`, indices [outer, k] int32]:
+   * each row's k largest, largest first; equal values keep their order (the lower index first) and NaN
+   * ranks above every number. k <= size.
+   */
+  topk: {
+    /** The rows. */
+    outer: number;
+    /** The length of each row. */
+    size: number;
+    /** How many of each row to keep. */
+    k: number;
+    /** The input's and the values' dtype. */
+    dtype: DType;
+  };
   /** inputs [indices int32 (n)]; output float32 [n, depth]. An index outside [0, depth) gives a row of offValue. */
   oneHot: {
     /** The number of classes: the length of each row. */
@@ -392,7 +423,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'matmul', 'binary', 'unary', 'activationGrad', 'reduce', 'softmax', 'softmaxGrad', 'strided', 'pad',
   'concat', 'gather', 'scatterAdd', 'oneHot', 'where', 'cast', 'random', 'optimizer',
   'im2col', 'col2im', 'pool', 'poolGrad',
-  'conv2d', 'depthwise',
+  'conv2d', 'depthwise', 'scan', 'topk',
 ];
 
 /** One kernel's implementation in a backend whose buffers are of type H. */

@@ -18,3 +18,4 @@ export * from './random.js';
 export * from './aliases.js';
 export * from './engine-api.js';
 export * from './unary-math.js';
+export * from './scan.js';

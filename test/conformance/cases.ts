@@ -289,3 +289,7 @@ add('maxPool rank 3, ties pick the first tap', 1e-5, (wt) =>
 // The TensorFlow.js math and activation cases live in their own file.
 import { MATH_CASES } from './cases-math.ts';
 CASES.push(...MATH_CASES);
+
+// The scan, top-k and N-D indexing cases live in their own file.
+import { SCAN_CASES } from './cases-scan.ts';
+CASES.push(...SCAN_CASES);

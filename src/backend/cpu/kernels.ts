@@ -6,6 +6,7 @@ import type { CpuHandle } from './index.js';
 import { matmulInto } from './matmul.js';
 import { col2im, im2col, pool, poolGrad } from './window.js';
 import { conv2d, depthwise } from './conv.js';
+import { scan, topk } from './scan.js';
 
 const f32 = Math.fround;
 
@@ -382,5 +383,13 @@ export const KERNELS: KernelTable<CpuHandle> = {
 
   depthwise([a, b], [out], at) {
     depthwise(a!.data as Float32Array, b!.data as Float32Array, out!.data as Float32Array, at);
+  },
+
+  scan([x], [out], at) {
+    scan(x!.data, out!.data, at);
+  },
+
+  topk([x], [vals, idx], at) {
+    topk(x!.data, vals!.data, idx!.data as Int32Array, at);
   },
 };

@@ -11,6 +11,7 @@ import { activationExpr, axisBase, binaryExpr, coords, dot, fn, gradExpr, lit, u
 import { randomKey, randomSource } from './random-source.js';
 import { col2im, conv2d, depthwise, im2col, pool, poolGrad } from './window.js';
 import { matmul } from './matmul.js';
+import { scan, topk } from './scan.js';
 
 /** What a gpu.js kernel returns: a host array (cpu/wasm modes) or a device texture (WebGL modes). */
 export interface GpuTexture {
@@ -264,4 +265,6 @@ return idx[row] === d ? ${lit(onValue)} : ${lit(offValue)};`;
   poolGrad,
   conv2d,
   depthwise,
+  scan,
+  topk,
 };

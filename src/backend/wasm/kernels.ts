@@ -202,6 +202,16 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
 
     depthwise: (inputs, [out], at) => depthwise(ctx, inputs, out!, at),
 
+    scan([x], [out], { op, dtype, outer, size, inner, exclusive, reverse }) {
+      const w = ctx.args().p(x).p(out).i(outer).i(size).i(inner).i(op === 'sum' ? 0 : 1).i(dtype === 'int32' ? 1 : 0).i(exclusive ? 1 : 0).i(reverse ? 1 : 0);
+      ctx.exec('scan', w, outer * Math.ceil(inner / AXIS_CHUNK), NS.simple * size * Math.min(inner, AXIS_CHUNK) + NS.row);
+    },
+
+    topk([x], [vals, idx], { outer, size, k, dtype }) {
+      const w = ctx.args().p(x).p(vals).p(idx).i(size).i(k).i(dtype === 'int32' ? 1 : 0);
+      ctx.exec('topk', w, outer, NS.simple * size * 2 + NS.row * Math.log2(k + 1) * k);
+    },
+
     optimizer([g], [p, s1, s2], at) {
       const lrT = at.kind === 'adam' ? (at.lr * Math.sqrt(1 - Math.pow(at.beta2, at.t))) / (1 - Math.pow(at.beta1, at.t)) : 0;
       const w = ctx.args().p(g).p(p).p(s1 ?? p).p(s2 ?? p).i(OPTIMIZER[at.kind]).i(at.nesterov ? 1 : 0)

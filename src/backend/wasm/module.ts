@@ -11,7 +11,7 @@ export const TASKS = [
   'unary', 'activation_grad', 'where', 'cast', 'binary', 'reduce', 'softmax', 'softmax_grad',
   'strided', 'pad', 'fill', 'concat', 'gather', 'scatter_add', 'one_hot', 'random', 'optimizer',
   'matmul_pack_b', 'matmul_compute', 'im2col', 'col2im', 'pool', 'pool_grad',
-  'depthwise', 'depthwise_input_grad', 'depthwise_filter_grad',
+  'depthwise', 'depthwise_input_grad', 'depthwise_filter_grad', 'scan', 'topk',
 ] as const;
 export type TaskName = (typeof TASKS)[number];
 

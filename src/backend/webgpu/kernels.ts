@@ -147,6 +147,16 @@ export function makeKernels(ctx: KernelContext): KernelTable<GpuHandle> {
       ctx.dispatch('optimizer', 'optimizer', defines, params, [g!], outs, grid(n));
     },
 
+    scan([x], [out], { op, dtype, outer, size, inner, exclusive, reverse }) {
+      const defines = { WG, T: dtype === 'int32' ? 'i32' : 'f32', PROD: op === 'prod', EXCLUSIVE: exclusive, REVERSE: reverse };
+      ctx.dispatch('scan', 'scan', defines, new Words().u(outer, size, inner).done(), [x!], [out!], grid(outer * inner));
+    },
+
+    topk([x], [vals, idx], { outer, size, k, dtype }) {
+      const defines = { WG, T: dtype === 'int32' ? 'i32' : 'f32', INT: dtype === 'int32' };
+      ctx.dispatch('topk', 'topk', defines, new Words().u(outer, size, k).done(), [x!], [vals!, idx!], grid(outer));
+    },
+
     im2col([x], [out], at) {
       win.im2col(x!, out!, at);
     },

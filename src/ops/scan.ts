@@ -1,0 +1,81 @@
+/**
+ * Scans and top-k: cumsum and cumprod (running sum / product along one axis, TensorFlow.js's
+ * exclusive and reverse flags) and topk (the k largest along the last axis, with their int32
+ * indices). Gradients beside each.
+ */
+import { storageOf } from '../dtype.js';
+import { fmt, normAxis, splitAt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkInt, defineOp, empty, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { cast } from './movement.js';
+import { div, mul } from './elementwise.js';
+
+/** float32 and int32 scan as they are; bool counts as int32 (TensorFlow.js upcasts it). */
+function numeric(op: string, a: TensorLike): Tensor {
+  const x = toTensor(op, a);
+  return x.dtype === 'bool' ? cast(x, 'int32') : x;
+}
+
+function scanRaw(op: 'sum' | 'prod', x: Tensor, axis: number, exclusive: boolean, reverse: boolean): Tensor {
+  const { outer, size, inner } = splitAt(x.shape, axis);
+  return runKernel('scan', [x], x.shape, x.dtype, { op, dtype: storageOf(x.dtype), outer, size, inner, exclusive, reverse });
+}
+
+function scanArgs(op: string, a: TensorLike, axis: number, exclusive: boolean, reverse: boolean): [Tensor, number] {
+  const x = numeric(op, a);
+  if (x.rank === 0) throw new Error(`${op}: expected a tensor of rank >= 1, got a scalar`);
+  if (typeof exclusive !== 'boolean' || typeof reverse !== 'boolean') throw new Error(`${op}: exclusive and reverse must be booleans, got ${String(exclusive)} and ${String(reverse)}`);
+  return [x, normAxis(op, axis, x.rank)];
+}
+
+/**
+ * The running sum along `axis` (TensorFlow.js's tf.cumsum): exclusive leaves each element out of
+ * its own sum, reverse sums from the end. int32 and bool give int32.
+ * @function
+ */
+export const cumsum = defineOp('cumsum', (a: TensorLike, axis: number = 0, exclusive: boolean = false, reverse: boolean = false): Tensor => {
+  const [x, ax] = scanArgs('cumsum', a, axis, exclusive, reverse);
+  const y = scanRaw('sum', x, ax, exclusive, reverse);
+  return record('cumsum', [x], y, (dy) => [cumsum(dy, ax, exclusive, !reverse)]);
+});
+
+/**
+ * The running product along `axis` (TensorFlow.js's tf.cumprod), with the same flags as cumsum.
+ * Its gradient is TensorFlow's: cumsum(dy * y, reversed) / x, so it is not finite where x is 0.
+ * @function
+ */
+export const cumprod = defineOp('cumprod', (a: TensorLike, axis: number = 0, exclusive: boolean = false, reverse: boolean = false): Tensor => {
+  const [x, ax] = scanArgs('cumprod', a, axis, exclusive, reverse);
+  const y = scanRaw('prod', x, ax, exclusive, reverse);
+  return record('cumprod', [x], y, (dy) => [div(cumsum(mul(dy, y), ax, exclusive, !reverse), x)]);
+});
+
+/** What topk returns. */
+export interface TopK {
+  /** The k largest of each row, largest first. */
+  values: Tensor;
+  /** Their int32 positions along the last axis. */
+  indices: Tensor;
+}
+
+/**
+ * The k largest entries along the last axis (TensorFlow.js's tf.topk), largest first, with their
+ * int32 indices; equal values keep the lower index first and NaN ranks above every number. The
+ * results are always sorted (`sorted` is accepted for TensorFlow.js's signature). No gradient, as in
+ * TensorFlow.js.
+ * @function
+ */
+export const topk = defineOp('topk', (a: TensorLike, k: number = 1, sorted: boolean = true): TopK => {
+  const x = toTensor('topk', a);
+  if (x.rank === 0) throw new Error('topk: expected a tensor of rank >= 1, got a scalar');
+  if (x.dtype === 'bool') throw new Error(`topk: expected a float32 or int32 tensor, got bool ${fmt(x.shape)} (cast it to int32)`);
+  const size = x.shape[x.rank - 1]!;
+  checkInt('topk', 'k', k);
+  if (k > size) throw new Error(`topk: k (${k}) must be at most the last dimension of ${fmt(x.shape)} (${size})`);
+  if (typeof sorted !== 'boolean') throw new Error(`topk: sorted must be a boolean, got ${String(sorted)}`);
+  const shape = [...x.shape.slice(0, -1), k];
+  const values = empty(shape, x.dtype, x.backend, 'topk');
+  const indices = empty(shape, 'int32', x.backend, 'topk');
+  if (values.size > 0) x.backend.run('topk', [x.handle], [values.handle, indices.handle], { outer: x.size / size, size, k, dtype: storageOf(x.dtype) });
+  return { values, indices };
+});

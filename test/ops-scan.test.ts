@@ -1,0 +1,118 @@
+// Semantics and edge cases of the scans, products and top-k on every backend: hand-worked values,
+// finite differences, empty tensors, negative axes, int32 wrapping, NaN ordering, and bad input
+// (a clear Error naming the op, with wt.memory() unchanged).
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as wt from '../src/index.js';
+import { availableBackends } from './backends.js';
+
+const backends = await availableBackends();
+
+/** The numeric gradient of sum(f(x) * w) at x by central differences. */
+async function numericGrad(f: (x: wt.Tensor) => wt.Tensor, x: number[], shape: number[], w: number[]): Promise<number[]> {
+  const h = 1e-2;
+  const at = async (v: number[]): Promise<number> => (await f(wt.tensor(v, shape)).mul(wt.tensor(w, shape.length ? [w.length] : [])).sum().data())[0]!;
+  const g: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const up = x.slice(), dn = x.slice();
+    up[i]! += h; dn[i]! -= h;
+    g.push(((await at(up)) - (await at(dn))) / (2 * h));
+  }
+  return g;
+}
+
+function expectClose(got: ArrayLike<number>, want: readonly number[], tol = 1e-5): void {
+  expect(got.length).toBe(want.length);
+  Array.from(got).forEach((v, i) => expect(Math.abs(v - want[i]!), `[${i}]: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
+}
+
+function expectRefused(fn: () => unknown, pattern: RegExp): void {
+  const before = wt.memory().numTensors;
+  expect(fn).toThrow(pattern);
+  expect(wt.memory().numTensors).toBe(before);
+}
+
+describe.each(backends)('scans and top-k on %s', (name) => {
+  const exact = name !== 'gpujs';
+  beforeAll(async () => {
+    await wt.setBackend(name as wt.BackendName);
+  });
+
+  it('cumsum and cumprod: hand-worked values with every flag, negative axes', async () => {
+    const x = wt.tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(Array.from(await wt.cumsum(x, 1).data())).toEqual([1, 3, 6, 4, 9, 15]);
+    expect(Array.from(await wt.cumsum(x, -1, true).data())).toEqual([0, 1, 3, 0, 4, 9]);
+    expect(Array.from(await wt.cumsum(x, 1, false, true).data())).toEqual([6, 5, 3, 15, 11, 6]);
+    expect(Array.from(await wt.cumsum(x, 1, true, true).data())).toEqual([5, 3, 0, 11, 6, 0]);
+    expect(Array.from(await wt.cumsum(x).data())).toEqual([1, 2, 3, 5, 7, 9]);
+    expect(Array.from(await wt.cumsum(x, -2).data())).toEqual([1, 2, 3, 5, 7, 9]);
+    expect(Array.from(await wt.cumprod(x, 1).data())).toEqual([1, 2, 6, 4, 20, 120]);
+    expect(Array.from(await wt.cumprod(x, 1, true).data())).toEqual([1, 1, 2, 1, 4, 20]);
+    expect(Array.from(await wt.cumprod(x, 1, true, true).data())).toEqual([6, 3, 1, 30, 6, 1]);
+    expect(Array.from(await x.cumsum(1).data())).toEqual([1, 3, 6, 4, 9, 15]);
+    expect(Array.from(await x.cumprod(0).data())).toEqual([1, 2, 3, 4, 10, 18]);
+  });
+
+  it('cumsum keeps int32 (wrapping past 2^31 where the backend is exact) and counts bools as int32', async () => {
+    const y = wt.cumsum(wt.tensor([2 ** 30, 2 ** 30, 5], [3], 'int32'));
+    expect(y.dtype).toBe('int32');
+    if (exact) expect(Array.from(await y.data())).toEqual([2 ** 30, -(2 ** 31), -(2 ** 31) + 5]);
+    const p = wt.cumprod(wt.tensor([65536, 65536, 3], [3], 'int32'));
+    if (exact) expect(Array.from(await p.data())).toEqual([65536, 0, 0]);
+    const b = wt.cumsum(wt.tensor([true, false, true]));
+    expect(b.dtype).toBe('int32');
+    expect(Array.from(await b.data())).toEqual([1, 1, 2]);
+  });
+
+  it('cumsum of NaN and empty tensors', async () => {
+    const y = await wt.cumsum(wt.tensor([1, NaN, 2])).data();
+    expect(y[0]).toBe(1);
+    if (name !== 'webgpu') expect(Number.isNaN(y[1]!) && Number.isNaN(y[2]!)).toBe(true);
+    expect(wt.cumsum(wt.zeros([0, 3]), 1).shape).toEqual([0, 3]);
+    expect(wt.cumprod(wt.zeros([2, 0]), 1).shape).toEqual([2, 0]);
+  });
+
+  it('gradients of cumsum and cumprod match finite differences', async () => {
+    const x = [0.5, 1.5, -1, 2, 0.7, 1.1], w = [1, -2, 0.5, 3, 1, -1];
+    for (const [f, tol] of [[(t: wt.Tensor) => wt.cumsum(t.reshape([2, 3]), 1, true, true).reshape([6]), 2e-3], [(t: wt.Tensor) => wt.cumprod(t.reshape([2, 3]), 0).reshape([6]), 2e-3]] as const) {
+      const g = await wt.grad((t: wt.Tensor) => f(t).mul(wt.tensor(w)).sum())(wt.tensor(x)).data();
+      expectClose(g, await numericGrad(f, x, [6], w), tol);
+    }
+  });
+
+  it('topk: hand-worked values and indices, ties, NaN first, int32, k=0 and empty', async () => {
+    const r = wt.topk(wt.tensor([[1, 5, 3, 5, 2], [0, -1, 9, 9, 9]]), 3);
+    expect(r.values.shape).toEqual([2, 3]);
+    expect(r.indices.dtype).toBe('int32');
+    expect(Array.from(await r.values.data())).toEqual([5, 5, 3, 9, 9, 9]);
+    expect(Array.from(await r.indices.data())).toEqual([1, 3, 2, 2, 3, 4]);
+    const m = x3();
+    expect(Array.from(await m.topk(2).indices.data())).toEqual([2, 0]);
+    if (name !== 'webgpu' && name !== 'gpujs') {
+      const n = wt.topk(wt.tensor([1, NaN, 3, NaN]), 3);
+      const v = await n.values.data();
+      expect(Number.isNaN(v[0]!) && Number.isNaN(v[1]!) && v[2] === 3).toBe(true);
+      expect(Array.from(await n.indices.data())).toEqual([1, 3, 2]);
+    }
+    const ri = wt.topk(wt.tensor([3, -(2 ** 31), 2 ** 31 - 1, 0], [4], 'int32'), 4);
+    expect(ri.values.dtype).toBe('int32');
+    if (exact) expect(Array.from(await ri.values.data())).toEqual([2 ** 31 - 1, 3, 0, -(2 ** 31)]);
+    expect(wt.topk(wt.tensor([1, 2]), 0).values.shape).toEqual([0]);
+    expect(wt.topk(wt.zeros([0, 4]), 2).indices.shape).toEqual([0, 2]);
+  });
+
+  it('refuses bad input with a clear Error and no leak', () => {
+    const x = wt.tensor([[1, 2], [3, 4]]);
+    expectRefused(() => wt.cumsum(1), /^cumsum: expected a tensor of rank >= 1/);
+    expectRefused(() => wt.cumsum(x, 2), /^cumsum: axis 2 is out of range/);
+    expectRefused(() => wt.cumprod([1, 2], 0, 'yes' as unknown as boolean), /^cumprod: exclusive and reverse must be booleans/);
+    expectRefused(() => wt.topk(x, 3), /^topk: k \(3\) must be at most the last dimension of \[2,2\]/);
+    expectRefused(() => wt.topk(x, -1), /^topk: k must be an integer >= 0/);
+    expectRefused(() => wt.topk(2), /^topk: expected a tensor of rank >= 1/);
+    expectRefused(() => wt.topk([1, 2, 3], 1.5), /^topk: k must be an integer/);
+    x.dispose();
+  });
+});
+
+function x3(): wt.Tensor {
+  return wt.tensor([4, 1, 7]);
+}
