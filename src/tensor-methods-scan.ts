@@ -4,6 +4,7 @@
  */
 import { Tensor } from './tensor.js';
 import * as ops from './ops/index.js';
+import type { Axis } from './ops/core.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -11,6 +12,8 @@ declare module './tensor.js' {
     cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** The running product along `axis` (see {@link ops.cumprod}). */
     cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** The product over `axis` (see {@link ops.prod}). */
+    prod(axis?: Axis, keepDims?: boolean): Tensor;
     /** The k largest along the last axis, with their indices (see {@link ops.topk}). */
     topk(k?: number, sorted?: boolean): ops.TopK;
   }
@@ -19,4 +22,5 @@ declare module './tensor.js' {
 const P = Tensor.prototype;
 P.cumsum = function (this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor { return ops.cumsum(this, axis, exclusive, reverse); };
 P.cumprod = function (this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor { return ops.cumprod(this, axis, exclusive, reverse); };
+P.prod = function (this: Tensor, axis?: Axis, keepDims?: boolean): Tensor { return ops.prod(this, axis, keepDims); };
 P.topk = function (this: Tensor, k?: number, sorted?: boolean): ops.TopK { return ops.topk(this, k, sorted); };

@@ -79,6 +79,24 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     }
   });
 
+  it('prod: values, dtypes, empty axes, keepDims, and an exact gradient with zeros', async () => {
+    const x = wt.tensor([[1, 2, 3], [4, 0, 6]]);
+    expect(Array.from(await wt.prod(x).data())).toEqual([0]);
+    expect(Array.from(await wt.prod(x, 1).data())).toEqual([6, 0]);
+    expect(Array.from(await wt.prod(x, -2).data())).toEqual([4, 0, 18]);
+    expect(wt.prod(x, 0, true).shape).toEqual([1, 3]);
+    expect(Array.from(await x.prod(1).data())).toEqual([6, 0]);
+    expect(Array.from(await wt.prod(wt.zeros([2, 0]), 1).data())).toEqual([1, 1]);
+    expect(wt.prod(wt.zeros([2, 0]), 1, true).shape).toEqual([2, 1]);
+    const i = wt.prod(wt.tensor([[65536, 65536], [3, -7]], [2, 2], 'int32'), 1);
+    expect(i.dtype).toBe('int32');
+    if (exact) expect(Array.from(await i.data())).toEqual([0, -21]);
+    expect(wt.prod(wt.tensor([true, false])).dtype).toBe('int32');
+    // d/dx_i of the product is the product of the others, also where x has zeros
+    const g = await wt.grad((t: wt.Tensor) => wt.prod(t, 1).sum())(wt.tensor([[2, 0, 3], [0, 0, 5], [1, 2, 4]])).data();
+    expect(Array.from(g)).toEqual([0, 6, 0, 0, 0, 0, 8, 4, 2]);
+  });
+
   it('topk: hand-worked values and indices, ties, NaN first, int32, k=0 and empty', async () => {
     const r = wt.topk(wt.tensor([[1, 5, 3, 5, 2], [0, -1, 9, 9, 9]]), 3);
     expect(r.values.shape).toEqual([2, 3]);
@@ -105,6 +123,7 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expectRefused(() => wt.cumsum(1), /^cumsum: expected a tensor of rank >= 1/);
     expectRefused(() => wt.cumsum(x, 2), /^cumsum: axis 2 is out of range/);
     expectRefused(() => wt.cumprod([1, 2], 0, 'yes' as unknown as boolean), /^cumprod: exclusive and reverse must be booleans/);
+    expectRefused(() => wt.prod(x, 3), /^prod: axis 3 is out of range/);
     expectRefused(() => wt.topk(x, 3), /^topk: k \(3\) must be at most the last dimension of \[2,2\]/);
     expectRefused(() => wt.topk(x, -1), /^topk: k must be an integer >= 0/);
     expectRefused(() => wt.topk(2), /^topk: expected a tensor of rank >= 1/);

@@ -23,7 +23,7 @@ const NOT_YET = [
   // elementwise: to become members of the binary kernel
   'bitwiseAnd',
   // reductions, scans, sorting, segments
-  'prod', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
+  'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
   // movement and indexing
   'stridedSlice', 'gatherND', 'scatterND', 'tensorScatterUpdate', 'sparseToDense',
   'spaceToBatchND', 'batchToSpaceND', 'depthToSpace', 'ensureShape', 'broadcastArgs', 'booleanMaskAsync', 'whereAsync', 'setdiff1dAsync',
@@ -262,6 +262,11 @@ for (const [axis, exclusive, reverse] of [[0, false, false], [1, false, false], 
 }
 both('cumsum int32', () => wt.cumsum(w([4, 6], I, 'int32'), 1), () => tf.cumsum(t([4, 6], I, 'int32'), 1));
 both('cumsum bool', () => wt.cumsum(wt.tensor(B)), () => tf.cumsum(tf.tensor(B)));
+both('prod', () => wt.prod(w([4, 6], P)), () => tf.prod(t([4, 6], P)), 1e-6);
+both('prod axes keepDims', () => wt.prod(w([2, 3, 4], P), [0, 2], true), () => tf.prod(t([2, 3, 4], P), [0, 2], true), 1e-6);
+both('prod int32', () => wt.prod(w([4, 6], I.map((v) => v % 5), 'int32'), 1), () => tf.prod(t([4, 6], I.map((v) => v % 5), 'int32'), 1));
+both('prod bool', () => wt.prod(wt.tensor([[true, true], [false, true]]), 1), () => tf.prod(tf.tensor([[true, true], [false, true]]), 1));
+both('prod grad with a zero', () => wt.grad((x) => wt.prod(x, 1).sum())(wt.tensor([[1, 2, 0, 4], [2, 3, 1, 5]])), () => tf.grad((x: tf.Tensor) => tf.sum(tf.prod(x, 1)))(tf.tensor([[1, 2, 0, 4], [2, 3, 1, 5]])));
 both('cumsum grad', () => wt.grad((x) => wt.cumsum(x, 1, true).mul(w([4, 6], Y)).sum())(w([4, 6])), () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.cumsum(x, 1, true), t([4, 6], Y))))(t([4, 6])), 1e-6);
 both('topk', () => wt.topk(w([4, 6]), 3), () => tf.topk(t([4, 6]), 3));
 both('topk k=6 int32 with ties', () => wt.topk(w([4, 6], I.map((v) => v % 4), 'int32'), 6), () => tf.topk(t([4, 6], I.map((v) => v % 4), 'int32'), 6));

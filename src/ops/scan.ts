@@ -1,14 +1,15 @@
 /**
  * Scans and top-k: cumsum and cumprod (running sum / product along one axis, TensorFlow.js's
- * exclusive and reverse flags) and topk (the k largest along the last axis, with their int32
- * indices). Gradients beside each.
+ * exclusive and reverse flags), prod (the product over axes, from the scan kernel), and topk (the k
+ * largest along the last axis, with their int32 indices). Gradients beside each.
  */
 import { storageOf } from '../dtype.js';
-import { fmt, normAxis, splitAt } from '../shape.js';
+import { fmt, normAxes, normAxis, sizeOf, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkInt, defineOp, empty, record, runKernel, toTensor, type TensorLike } from './core.js';
-import { cast } from './movement.js';
+import { checkInt, defineOp, empty, record, runKernel, toTensor, untaped, type Axis, type TensorLike } from './core.js';
+import { cast, reshape, slice, transpose } from './movement.js';
 import { div, mul } from './elementwise.js';
+import { full } from './creation.js';
 
 /** float32 and int32 scan as they are; bool counts as int32 (TensorFlow.js upcasts it). */
 function numeric(op: string, a: TensorLike): Tensor {
@@ -48,6 +49,38 @@ export const cumprod = defineOp('cumprod', (a: TensorLike, axis: number = 0, exc
   const [x, ax] = scanArgs('cumprod', a, axis, exclusive, reverse);
   const y = scanRaw('prod', x, ax, exclusive, reverse);
   return record('cumprod', [x], y, (dy) => [div(cumsum(mul(dy, y), ax, exclusive, !reverse), x)]);
+});
+
+/**
+ * The product over `axis` (all axes when omitted), TensorFlow.js's tf.prod: int32 and bool give an
+ * exact int32 product (wrapping as two's complement), an empty axis gives 1. The gradient is exact
+ * with zeros in x: the product of the other elements, from two exclusive scans.
+ * @function
+ */
+export const prod = defineOp('prod', (a: TensorLike, axis: Axis = null, keepDims: boolean = false): Tensor => {
+  const x = numeric('prod', a);
+  const axes = normAxes('prod', axis, x.rank);
+  const rest = [...Array(x.rank).keys()].filter((i) => !axes.includes(i));
+  const perm = [...rest, ...axes];
+  const outShape = rest.map((i) => x.shape[i]!);
+  const n = sizeOf(axes.map((i) => x.shape[i]!));
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  // x with the reduced axes moved last and merged: [rest..., n]
+  const flat = (t: Tensor): Tensor => reshape(transpose(t, perm), [...outShape, n]);
+  const y = untaped(() => {
+    if (n === 0) return full(keepDims ? kept : outShape, 1, x.dtype);
+    // reversed, the running product's first element is the whole product
+    const s = scanRaw('prod', flat(x), outShape.length, false, true);
+    return reshape(slice(s, outShape.map(() => 0).concat(0), [...outShape, 1]), keepDims ? kept : outShape);
+  });
+  return record('prod', [x], y, (dy) => {
+    const xf = flat(x);
+    const others = mul(cumprod(xf, -1, true, false), cumprod(xf, -1, true, true));
+    const g = mul(others, reshape(dy, [...outShape, 1]));
+    const inv = new Array<number>(perm.length);
+    perm.forEach((v, i) => (inv[v] = i));
+    return [transpose(reshape(g, perm.map((i) => x.shape[i]!)), inv)];
+  });
 });
 
 /** What topk returns. */

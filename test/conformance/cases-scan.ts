@@ -39,6 +39,14 @@ add('grad cumsum [3,5] axis 1 exclusive', 1e-4, (wt) => vg(wt, (x) => wt.cumsum(
 add('grad cumsum [3,5] axis 0 reverse', 1e-4, (wt) => vg(wt, (x) => wt.cumsum(x, 0, false, true), rn(wt, [3, 5], 6105)));
 add('grad cumprod [2,4] axis 1', 1e-4, (wt) => vg(wt, (x) => wt.cumprod(x, 1), rn(wt, [2, 4], 6106).mul(0.3).add(1)));
 
+add('prod all / axis / axes / keepDims', 1e-5, (wt) => {
+  const x = rn(wt, [3, 4, 2], 6201).mul(0.4).add(1);
+  return [wt.prod(x), wt.prod(x, 1), wt.prod(x, [0, 2]), wt.prod(x, -1, true), wt.prod(x, [])];
+});
+add('prod int32 and bool', 0, (wt) => [wt.prod(ri(wt, [3, 4], 6202, -5, 5), 1), wt.prod(wt.tensor([[true, true], [true, false]]), 1)]);
+add('grad prod with zeros', 1e-4, (wt) => vg(wt, (x) => wt.prod(x, 1), wt.tensor([[1, 2, 3, 4], [2, 0, 3, 1], [0, 5, 0, 2]])));
+add('grad prod over two axes', 1e-4, (wt) => vg(wt, (x) => wt.prod(x, [0, 2]), rn(wt, [2, 3, 2], 6203).mul(0.3).add(1)));
+
 add('topk [4,9] k=3', 0, (wt) => { const r = wt.topk(rx(wt, [4, 9], 6301), 3); return [r.values, r.indices]; });
 add('topk [7] k=7 (a full sort)', 0, (wt) => { const r = wt.topk(rx(wt, [7], 6302), 7); return [r.values, r.indices]; });
 add('topk [2,3,40] k=5', 0, (wt) => { const r = wt.topk(rx(wt, [2, 3, 40], 6303), 5); return [r.values, r.indices]; });
