@@ -4,7 +4,7 @@
  */
 import { Tensor } from './tensor.js';
 import * as ops from './ops/index.js';
-import type { Axis } from './ops/core.js';
+import type { Axis, TensorLike } from './ops/core.js';
 
 declare module './tensor.js' {
   interface Tensor {
@@ -16,6 +16,10 @@ declare module './tensor.js' {
     prod(axis?: Axis, keepDims?: boolean): Tensor;
     /** The k largest along the last axis, with their indices (see {@link ops.topk}). */
     topk(k?: number, sorted?: boolean): ops.TopK;
+    /** Slices picked by index tuples (see {@link ops.gatherND}). */
+    gatherND(indices: TensorLike): Tensor;
+    /** Sums of rows by segment (see {@link ops.unsortedSegmentSum}). */
+    unsortedSegmentSum(segmentIds: TensorLike, numSegments: number): Tensor;
   }
 }
 
@@ -24,3 +28,5 @@ P.cumsum = function (this: Tensor, axis?: number, exclusive?: boolean, reverse?:
 P.cumprod = function (this: Tensor, axis?: number, exclusive?: boolean, reverse?: boolean): Tensor { return ops.cumprod(this, axis, exclusive, reverse); };
 P.prod = function (this: Tensor, axis?: Axis, keepDims?: boolean): Tensor { return ops.prod(this, axis, keepDims); };
 P.topk = function (this: Tensor, k?: number, sorted?: boolean): ops.TopK { return ops.topk(this, k, sorted); };
+P.gatherND = function (this: Tensor, indices: TensorLike): Tensor { return ops.gatherND(this, indices); };
+P.unsortedSegmentSum = function (this: Tensor, segmentIds: TensorLike, numSegments: number): Tensor { return ops.unsortedSegmentSum(this, segmentIds, numSegments); };

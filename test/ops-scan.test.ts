@@ -118,6 +118,43 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expect(wt.topk(wt.zeros([0, 4]), 2).indices.shape).toEqual([0, 2]);
   });
 
+  it('gatherND, scatterND, tensorScatterUpdate: hand-worked values, a finite-difference gradient, out-of-range tuples', async () => {
+    const x = wt.tensor([[1, 2, 3], [4, 5, 6]]);
+    const ix = wt.tensor([[1, 2], [0, 0], [1, 2]], undefined, 'int32');
+    expect(Array.from(await wt.gatherND(x, ix).data())).toEqual([6, 1, 6]);
+    expect(Array.from(await wt.gatherND(x, wt.tensor([[1]], undefined, 'int32')).data())).toEqual([4, 5, 6]);
+    expect(Array.from(await x.gatherND(wt.tensor([0, 1], [2], 'int32')).data())).toEqual([2]);
+    const g = await wt.grad((t: wt.Tensor) => wt.gatherND(t, ix).mul(wt.tensor([1, 2, 3])).sum())(x).data();
+    expect(Array.from(g)).toEqual([2, 0, 0, 0, 0, 4]);
+    const f = (t: wt.Tensor): wt.Tensor => wt.gatherND(t.reshape([2, 3]), ix);
+    expectClose(await wt.grad((t: wt.Tensor) => f(t).mul(wt.tensor([1, -1, 2])).sum())(wt.tensor([1, 2, 3, 4, 5, 6])).data(), await numericGrad(f, [1, 2, 3, 4, 5, 6], [6], [1, -1, 2]), 1e-3);
+    expect(Array.from(await wt.scatterND(wt.tensor([[1], [3], [1]], undefined, 'int32'), wt.tensor([10, 20, 5]), [5]).data())).toEqual([0, 15, 0, 20, 0]);
+    expect(Array.from(await wt.tensorScatterUpdate(x, wt.tensor([[0, 2], [1, 0]], undefined, 'int32'), wt.tensor([-3, -4])).data())).toEqual([1, 2, -3, -4, 5, 6]);
+    expect(Array.from(await wt.sparseToDense(wt.tensor([3, 1], [2], 'int32'), 7, [5], 1).data())).toEqual([1, 7, 1, 7, 1]);
+    const bad = wt.tensor([[0, 3], [1, 1]], undefined, 'int32');
+    if (name === 'cpu' || name === 'wasm') {
+      expectRefused(() => wt.gatherND(x, bad), /^gatherND: index \[0,3\] at position 0 is out of range for the leading dimensions \[2,3\]/);
+      expectRefused(() => wt.scatterND(bad, [1, 2], [2, 3]), /^scatterND: index \[0,3\]/);
+    } else {
+      // the GPU backends cannot see the indices without a readback: an out-of-range tuple reads 0 and writes nothing
+      expect(Array.from(await wt.gatherND(x, bad).data())).toEqual([0, 5]);
+      expect(Array.from(await wt.scatterND(bad, wt.tensor([1, 2]), [2, 3]).data())).toEqual([0, 0, 0, 0, 2, 0]);
+    }
+  });
+
+  it('unsortedSegmentSum, bincount, denseBincount: hand-worked values and dtypes', async () => {
+    const ids = wt.tensor([2, 0, 2, 5, -1], [5], 'int32');
+    const s = wt.unsortedSegmentSum(wt.tensor([1, 2, 3, 4, 5]), ids, 3);
+    expect(Array.from(await s.data())).toEqual([2, 0, 4]);
+    const si = wt.unsortedSegmentSum(wt.tensor([1, 2, 3, 4, 5], [5], 'int32'), ids, 3);
+    expect(si.dtype).toBe('int32');
+    expect(Array.from(await wt.bincount(ids, wt.tensor([], [0]), 4).data())).toEqual([1, 0, 2, 0]);
+    expect(Array.from(await wt.bincount(ids, wt.tensor([0.5, 1, 2, 3, 4]), 3).data())).toEqual([1, 0, 2.5]);
+    const d = wt.denseBincount(wt.tensor([[0, 0, 1], [2, 2, 2]], undefined, 'int32'), wt.tensor([], [0]), 3, true);
+    expect(d.shape).toEqual([2, 3]);
+    expect(Array.from(await d.data())).toEqual([1, 1, 0, 0, 0, 1]);
+  });
+
   it('refuses bad input with a clear Error and no leak', () => {
     const x = wt.tensor([[1, 2], [3, 4]]);
     expectRefused(() => wt.cumsum(1), /^cumsum: expected a tensor of rank >= 1/);
@@ -128,6 +165,18 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expectRefused(() => wt.topk(x, -1), /^topk: k must be an integer >= 0/);
     expectRefused(() => wt.topk(2), /^topk: expected a tensor of rank >= 1/);
     expectRefused(() => wt.topk([1, 2, 3], 1.5), /^topk: k must be an integer/);
+    const i2 = wt.tensor([[0, 1]], undefined, 'int32'), i3 = wt.tensor([[0, 1, 0]], undefined, 'int32'), u1 = wt.tensor([1], [1], 'int32');
+    const id1 = wt.tensor([0], [1], 'int32'), id2 = wt.tensor([0, 1], [2], 'int32'), x3d = wt.zeros([1, 1, 1], 'int32'), f2 = wt.tensor([[0, 1]]);
+    expectRefused(() => wt.gatherND(x, f2), /^gatherND: indices must be int32, got float32/);
+    expectRefused(() => wt.gatherND(x, i3), /^gatherND: index tuples of length 3/);
+    expectRefused(() => wt.scatterND(i2, [1, 2], [2, 2]), /^scatterND: updates must have shape \[1\]/);
+    expectRefused(() => wt.tensorScatterUpdate(x, i2, u1), /^tensorScatterUpdate: updates must have the tensor's dtype float32/);
+    expectRefused(() => wt.unsortedSegmentSum(x, id1, 2), /^unsortedSegmentSum: segmentIds must be 1-D with one id per row of x \[2,2\]/);
+    expectRefused(() => wt.unsortedSegmentSum(x, id2, -1), /^unsortedSegmentSum: numSegments must be an integer >= 0/);
+    expectRefused(() => wt.bincount(id2, [1], 3), /^bincount: weights must have x's shape \[2\] or be empty/);
+    expectRefused(() => wt.denseBincount(x3d, [], 3), /^denseBincount: expected a 1-D or 2-D x/);
+    expectRefused(() => wt.sparseToDense(i2, [1, 2], [2, 2]), /^sparseToDense: sparseValues must be a scalar or have 1 entries/);
+    for (const t of [i2, i3, u1, id1, id2, x3d, f2]) t.dispose();
     x.dispose();
   });
 });

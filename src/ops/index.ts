@@ -19,3 +19,4 @@ export * from './aliases.js';
 export * from './engine-api.js';
 export * from './unary-math.js';
 export * from './scan.js';
+export * from './indexing.js';

@@ -56,3 +56,25 @@ add('topk ties keep the lower index; int32', 0, (wt) => {
   return [a.values, a.indices, b.values, b.indices];
 });
 add('topk k=0 and k=1', 0, (wt) => { const x = rx(wt, [3, 5], 6305); const a = wt.topk(x, 0), b = wt.topk(x); return [a.values, a.indices, b.values, b.indices]; });
+
+// ---- N-D indexing and segments (composed from gather and scatterAdd) ----
+const idx = (wt: Wt, v: number[][]): Tensor => wt.tensor(v, undefined, 'int32');
+add('gatherND slices, tuples and full tuples', 1e-6, (wt) => {
+  const x = rn(wt, [3, 4, 2], 6401);
+  return [wt.gatherND(x, idx(wt, [[0, 1], [2, 3], [1, 0]])), wt.gatherND(x, idx(wt, [[2], [0]])), wt.gatherND(x, idx(wt, [[1, 2, 1], [0, 0, 0]])), wt.gatherND(ri(wt, [4, 3], 6402, -50, 50), idx(wt, [[3, 2], [0, 1]]))];
+});
+add('grad gatherND with a repeated tuple', 1e-5, (wt) => vg(wt, (x) => wt.gatherND(x, idx(wt, [[0, 1], [2, 3], [0, 1]])), rn(wt, [3, 4, 2], 6403)));
+add('scatterND and tensorScatterUpdate', 1e-6, (wt) => {
+  const u = rn(wt, [3, 2], 6404);
+  return [wt.scatterND(idx(wt, [[0, 1], [2, 3], [0, 1]]), u, [3, 4, 2]), wt.tensorScatterUpdate(rn(wt, [3, 4, 2], 6405), idx(wt, [[1, 1], [2, 0]]), rn(wt, [2, 2], 6406)),
+    wt.scatterND(idx(wt, [[1], [3]]), ri(wt, [2, 3], 6407, -9, 9), [5, 3])];
+});
+add('grad scatterND and tensorScatterUpdate', 1e-5, (wt) => [vg(wt, (u) => wt.scatterND(idx(wt, [[0, 1], [2, 3]]), u, [3, 4, 2]), rn(wt, [2, 2], 6408)),
+  vg(wt, (x, u) => wt.tensorScatterUpdate(x, idx(wt, [[2], [0]]), u), rn(wt, [3, 4], 6409), rn(wt, [2, 4], 6410))]);
+add('sparseToDense', 1e-6, (wt) => wt.sparseToDense(idx(wt, [[0, 1], [2, 0]]), wt.tensor([5, 7]), [3, 3], -1));
+add('unsortedSegmentSum, bincount, denseBincount', 1e-5, (wt) => {
+  const ids = wt.tensor([3, 0, 1, 3, 2, 0, 7, -1], [8], 'int32');
+  return [wt.unsortedSegmentSum(rn(wt, [8, 3], 6411), ids, 4), wt.bincount(ids, wt.tensor([], [0]), 5), wt.bincount(ids, rn(wt, [8], 6412), 4),
+    wt.denseBincount(wt.tensor([[1, 1, 3], [0, 2, 2]], undefined, 'int32'), wt.tensor([], [0]), 4, true)];
+});
+add('grad unsortedSegmentSum (dropped ids get 0)', 1e-5, (wt) => vg(wt, (x) => wt.unsortedSegmentSum(x, wt.tensor([3, 0, 1, 3, 9, -1], [6], 'int32'), 4), rn(wt, [6, 2], 6413)));
