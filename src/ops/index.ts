@@ -18,3 +18,7 @@ export * from './random.js';
 export * from './aliases.js';
 export * from './engine-api.js';
 export * from './unary-math.js';
+export * from './conv-extra.js';
+export * from './pool-extra.js';
+export * from './space.js';
+export * from './normalization.js';
