@@ -289,3 +289,5 @@ add('maxPool rank 3, ties pick the first tap', 1e-5, (wt) =>
 // The TensorFlow.js math and activation cases live in their own file.
 import { MATH_CASES } from './cases-math.ts';
 CASES.push(...MATH_CASES);
+import { WINDOW_CASES } from './cases-window.ts';
+CASES.push(...WINDOW_CASES);
