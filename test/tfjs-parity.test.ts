@@ -25,12 +25,8 @@ const NOT_YET = [
   // reductions, scans, sorting, segments
   'unique', 'searchSorted', 'lowerBound', 'upperBound', 'inTopKAsync',
   // movement and indexing
-  'stridedSlice',
-  'spaceToBatchND', 'batchToSpaceND', 'depthToSpace', 'ensureShape', 'broadcastArgs', 'booleanMaskAsync', 'whereAsync', 'setdiff1dAsync',
+  'stridedSlice', 'ensureShape', 'broadcastArgs', 'booleanMaskAsync', 'whereAsync', 'setdiff1dAsync',
   'raggedGather', 'raggedRange', 'raggedTensorToTensor',
-  // convolution, pooling, normalization
-  'conv1d', 'conv2dTranspose', 'conv3d', 'conv3dTranspose', 'dilation2d', 'pool', 'maxPoolWithArgmax',
-  'maxPool3d', 'avgPool3d', 'localResponseNormalization', 'batchNorm', 'batchNorm2d', 'batchNorm3d', 'batchNorm4d',
   // random, rnn cells, averages
   'randomGamma', 'multinomial', 'basicLSTMCell', 'multiRNNCell', 'movingAverage',
   // complex64 and the spectral ops
@@ -292,6 +288,90 @@ both('bincount', () => wt.bincount(wt.tensor(SI, [6], 'int32'), wt.tensor([], [0
 both('bincount weights', () => wt.bincount(wt.tensor(SI, [6], 'int32'), w([6], P), 3), () => tf.bincount(tf.tensor(SI, [6], 'int32'), t([6], P), 3), 1e-6);
 both('denseBincount 2-D binary', () => wt.denseBincount(wt.tensor([SI, SI.slice().reverse()], undefined, 'int32'), wt.tensor([], [0]), 4, true), () => tf.denseBincount(tf.tensor([SI, SI.slice().reverse()], undefined, 'int32'), tf.tensor([], [0]), 4, true));
 both('denseBincount weights', () => wt.denseBincount(wt.tensor(SI, [6], 'int32'), w([6], P), 4), () => tf.denseBincount(tf.tensor(SI, [6], 'int32') as tf.Tensor1D, t([6], P) as tf.Tensor1D, 4), 1e-6);
+// ---- conv, pool and space ops beyond conv2d (src/ops/conv-extra.ts, pool-extra.ts, space.ts, normalization.ts) ----
+const rw = (shape: number[], seed: number, lo = -1, hi = 1): wt.Tensor => wt.tensor(randData(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
+const rt = (shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor => tf.tensor(randData(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
+/**
+ * The value, and the gradient of sum(f(...) * weights) in each input, in both libraries. grads false
+ * where TF.js has no gradient (conv2d dilated, conv3dTranspose, depthToSpace) or a wrong one (avgPool
+ * over padding divides by the full window, where its forward pass divides by the real taps); those
+ * gradients are checked against finite differences in test/ops-window.test.ts.
+ */
+const vgBoth = (name: string, shapes: number[][], fo: (...x: wt.Tensor[]) => wt.Tensor, ft: (...x: tf.Tensor[]) => tf.Tensor, tol = 1e-4, grads = true): void => {
+  both(name, () => {
+    const xs = shapes.map((s, i) => rw(s, 700 + i));
+    const y = fo(...xs);
+    return grads ? [y, ...wt.grads((...a: wt.Tensor[]) => fo(...a).mul(rw([...y.shape], 799)).sum())(xs)] : [y];
+  }, () => {
+    const xs = shapes.map((s, i) => rt(s, 700 + i));
+    const y = ft(...xs);
+    return grads ? [y, ...tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(ft(...a), rt([...y.shape], 799))))(xs)] : [y];
+  }, tol);
+};
+for (const [pad, stride, dil] of [['same', 1, 1], ['valid', 2, 1], ['same', 1, 2], [1, 1, 1]] as const) {
+  vgBoth(`conv1d pad ${pad} stride ${stride} dilation ${dil}`, [[2, 9, 3], [3, 3, 4]],
+    (x, f) => wt.conv1d(x!, f!, stride, pad, 'NWC', dil),
+    (x, f) => tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, stride, pad === 1 ? [[0, 0], [0, 0], [1, 1], [0, 0]] as never : pad, 'NWC', dil), 1e-4, dil === 1);
+}
+for (const [out, k, s, pad] of [[[2, 7, 6, 3], 3, 2, 'same'], [[2, 7, 6, 3], 3, 2, 'valid'], [[1, 8, 8, 2], 2, 2, 'same'], [[1, 5, 5, 2], 3, 1, 1]] as const) {
+  const geo = tf.conv2d(tf.zeros(out as unknown as number[]) as tf.Tensor4D, tf.zeros([k, k, out[3], 4]) as tf.Tensor4D, s, pad).shape;
+  vgBoth(`conv2dTranspose out ${out} k ${k} stride ${s} pad ${pad}`, [[...geo.slice(0, 3), 4], [k, k, out[3], 4]],
+    (x, f) => wt.conv2dTranspose(x!, f!, out, s, pad),
+    (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, out as unknown as [number, number, number, number], s, pad));
+}
+vgBoth('conv2dTranspose rank 3', [[3, 3, 2], [2, 2, 3, 2]], (x, f) => wt.conv2dTranspose(x!, f!, [6, 6, 3], 2, 'valid'),
+  (x, f) => tf.conv2dTranspose(x as tf.Tensor3D, f as tf.Tensor4D, [6, 6, 3], 2, 'valid'));
+for (const [pad, s, d] of [['same', 1, 1], ['valid', 2, 1], ['same', [2, 1, 1], 1], ['valid', 1, 2]] as const) {
+  vgBoth(`conv3d pad ${pad} strides ${s} dilations ${d}`, [[2, 5, 6, 5, 2], [2, 3, 2, 2, 3]],
+    (x, f) => wt.conv3d(x!, f!, s, pad, 'NDHWC', d),
+    (x, f) => tf.conv3d(x as tf.Tensor5D, f as tf.Tensor5D, s as never, pad, 'NDHWC', d), 1e-4, d === 1);
+}
+for (const [pad, s] of [['same', 2], ['valid', 1], ['valid', [2, 1, 2]]] as const) {
+  const out = [1, 5, 4, 5, 2];
+  const geo = tf.conv3d(tf.zeros(out) as tf.Tensor5D, tf.zeros([3, 2, 2, 2, 3]) as tf.Tensor5D, s as never, pad).shape;
+  vgBoth(`conv3dTranspose pad ${pad} strides ${s}`, [geo, [3, 2, 2, 2, 3]],
+    (x, f) => wt.conv3dTranspose(x!, f!, out, s, pad),
+    (x, f) => tf.conv3dTranspose(x as tf.Tensor5D, f as tf.Tensor5D, out as never, s as never, pad), 1e-4, false);
+}
+for (const type of ['max', 'avg'] as const) {
+  for (const [pad, d, s] of [['same', 2, 1], ['valid', [2, 1], 1], ['same', 1, 2], ['valid', 1, 1]] as const) {
+    vgBoth(`pool ${type} pad ${pad} dilations ${d} strides ${s}`, [[2, 7, 6, 3]], (x) => wt.pool(x!, [3, 2], type, pad, d, s),
+      (x) => tf.pool(x as tf.Tensor4D, [3, 2], type, pad, d as never, s), 1e-4, type === 'max' || pad === 'valid' || d !== 1);
+  }
+  for (const [pad, s] of [['same', 2], ['valid', [1, 2, 1]], [1, 2]] as const) {
+    const op = type === 'max' ? 'maxPool3d' : 'avgPool3d';
+    vgBoth(`${op} pad ${pad} strides ${s}`, [[2, 5, 4, 5, 2]], (x) => wt[op](x!, [3, 2, 2], s, pad),
+      (x) => tf[op](x as tf.Tensor5D, [3, 2, 2], s as never, pad), 1e-4, type === 'max' || pad === 'valid');
+  }
+}
+for (const [pad, inc] of [['same', false], ['valid', true], [1, true]] as const) {
+  both(`maxPoolWithArgmax pad ${pad} includeBatchInIndex ${inc}`, () => wt.maxPoolWithArgmax(rw([2, 5, 6, 3], 710), 3, 2, pad, inc),
+    () => tf.maxPoolWithArgmax(rt([2, 5, 6, 3], 710) as tf.Tensor4D, 3, 2, pad, inc));
+}
+for (const [pad, s, d] of [['same', 1, 1], ['valid', 2, 1], ['same', 1, 2]] as const) {
+  vgBoth(`dilation2d pad ${pad} strides ${s} dilations ${d}`, [[2, 6, 5, 3], [3, 2, 3]], (x, f) => wt.dilation2d(x!, f!, s, pad, d),
+    (x, f) => tf.dilation2d(x as tf.Tensor4D, f as tf.Tensor3D, s, pad, d));
+}
+vgBoth('localResponseNormalization defaults', [[2, 3, 3, 8]], (x) => wt.localResponseNormalization(x!), (x) => tf.localResponseNormalization(x as tf.Tensor4D));
+vgBoth('localResponseNormalization radius 2 bias 2 alpha 0.5 beta 0.75', [[3, 4, 6]], (x) => wt.localResponseNormalization(x!, 2, 2, 0.5, 0.75),
+  (x) => tf.localResponseNormalization(x as tf.Tensor3D, 2, 2, 0.5, 0.75));
+const pos = (t: wt.Tensor): wt.Tensor => t.abs().add(0.5);
+const tpos = (t: tf.Tensor): tf.Tensor => tf.add(tf.abs(t), 0.5);
+vgBoth('batchNorm rank-1 statistics', [[4, 3, 5], [5], [5], [5], [5]], (x, m, v, o, s) => wt.batchNorm(x!, m!, pos(v!), o, s),
+  (x, m, v, o, s) => tf.batchNorm(x!, m!, tpos(v!), o, s));
+vgBoth('batchNorm4d epsilon 0.1', [[2, 2, 3, 4], [4], [4], [4], [4]], (x, m, v, o, s) => wt.batchNorm4d(x!, m!, pos(v!), o, s, 0.1),
+  (x, m, v, o, s) => tf.batchNorm4d(x as tf.Tensor4D, m as tf.Tensor1D, tpos(v!) as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D, 0.1));
+// TF.js's gradient of rank-4 [1, 1, 1, c] statistics fails on its own reshape, so those compare values only.
+both('batchNorm4d rank-4 statistics', () => wt.batchNorm4d(rw([2, 2, 3, 4], 733), rw([1, 1, 1, 4], 734), pos(rw([1, 1, 1, 4], 735)), rw([1, 1, 1, 4], 736), rw([1, 1, 1, 4], 737)),
+  () => tf.batchNorm4d(rt([2, 2, 3, 4], 733) as tf.Tensor4D, rt([1, 1, 1, 4], 734) as tf.Tensor4D, tpos(rt([1, 1, 1, 4], 735)) as tf.Tensor4D, rt([1, 1, 1, 4], 736) as tf.Tensor4D, rt([1, 1, 1, 4], 737) as tf.Tensor4D), 1e-5);
+vgBoth('batchNorm2d', [[6, 3], [3], [3], [3], [3]], (x, m, v, o, s) => wt.batchNorm2d(x!, m!, pos(v!), o, s), (x, m, v, o, s) => tf.batchNorm2d(x as tf.Tensor2D, m as tf.Tensor1D, tpos(v!) as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D));
+vgBoth('batchNorm3d', [[2, 6, 3], [3], [3], [3], [3]], (x, m, v, o, s) => wt.batchNorm3d(x!, m!, pos(v!), o, s), (x, m, v, o, s) => tf.batchNorm3d(x as tf.Tensor3D, m as tf.Tensor1D, tpos(v!) as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D));
+both('batchNorm without offset and scale', () => wt.batchNorm(rw([3, 4], 730), rw([4], 731), pos(rw([4], 732))), () => tf.batchNorm(rt([3, 4], 730), rt([4], 731), tpos(rt([4], 732))), 1e-5);
+vgBoth('spaceToBatchND', [[2, 3, 4, 2]], (x) => wt.spaceToBatchND(x!, [2, 3], [[1, 0], [1, 1]]), (x) => tf.spaceToBatchND(x!, [2, 3], [[1, 0], [1, 1]]), 1e-6);
+vgBoth('spaceToBatchND 1 block dim, rank 4', [[1, 4, 3, 2]], (x) => wt.spaceToBatchND(x!, [2], [[0, 0]]), (x) => tf.spaceToBatchND(x!, [2], [[0, 0]]), 1e-6);
+vgBoth('batchToSpaceND', [[12, 2, 2, 3]], (x) => wt.batchToSpaceND(x!, [2, 3], [[1, 0], [2, 1]]), (x) => tf.batchToSpaceND(x!, [2, 3], [[1, 0], [2, 1]]), 1e-6);
+vgBoth('depthToSpace NHWC', [[2, 3, 2, 8]], (x) => wt.depthToSpace(x!, 2), (x) => tf.depthToSpace(x as tf.Tensor4D, 2), 1e-6, false);
+both('depthToSpace block 3', () => wt.depthToSpace(rw([1, 2, 2, 18], 720), 3), () => tf.depthToSpace(rt([1, 2, 2, 18], 720) as tf.Tensor4D, 3));
 
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {

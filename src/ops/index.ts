@@ -20,3 +20,7 @@ export * from './engine-api.js';
 export * from './unary-math.js';
 export * from './scan.js';
 export * from './indexing.js';
+export * from './conv-extra.js';
+export * from './pool-extra.js';
+export * from './space.js';
+export * from './normalization.js';

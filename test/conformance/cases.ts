@@ -293,3 +293,5 @@ CASES.push(...MATH_CASES);
 // The scan, top-k and N-D indexing cases live in their own file.
 import { SCAN_CASES } from './cases-scan.ts';
 CASES.push(...SCAN_CASES);
+import { WINDOW_CASES } from './cases-window.ts';
+CASES.push(...WINDOW_CASES);

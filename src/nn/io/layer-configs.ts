@@ -8,6 +8,8 @@ import { ActivationLayer, Dropout, Flatten, Reshape } from '../layers/core.js';
 import { Conv2D, type Size2D } from '../layers/conv.js';
 import { DepthwiseConv2D } from '../layers/depthwise.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from '../layers/pooling.js';
+import { Conv1D, Conv2DTranspose, Conv3D, SeparableConv1D, SeparableConv2D } from '../layers/conv-extra.js';
+import { AveragePooling1D, AveragePooling3D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling3D } from '../layers/pooling-extra.js';
 import { BatchNormalization } from '../layers/batchnorm.js';
 import { Dense, type DenseArgs } from '../layers/dense.js';
 import type { Layer, LayerArgs, SymbolicShape } from '../layers/layer.js';
@@ -25,6 +27,8 @@ export const SUPPORTED = [
   'BatchNormalization', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'ZeroPadding2D', 'Cropping2D',
   'UpSampling2D', 'ReLU', 'PReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'LayerNormalization', 'Embedding', 'Permute', 'RepeatVector',
   'Rescaling', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D',
+  'Conv1D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv1D', 'SeparableConv2D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPooling3D', 'AveragePooling3D',
+  'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling2D',
 ];
 
 /** Keras writes the last axis as its positive index (or a one-entry list): -1 where it is the last of the shape flowing in. */
@@ -142,6 +146,35 @@ export function layerFromConfig(entry: Config, inputShape: SymbolicShape | undef
       };
       return cls === 'MaxPooling2D' ? new MaxPooling2D(args) : new AveragePooling2D(args);
     }
+    case 'Conv1D': case 'Conv3D': case 'Conv2DTranspose': {
+      if (c.groups !== undefined && c.groups !== null && c.groups !== 1) throw new Error(`loadModel: ${cls} '${String(c.name)}' has groups ${JSON.stringify(c.groups)}; only 1 is supported`);
+      if (Array.isArray(c.output_padding) || typeof c.output_padding === 'number') throw new Error(`loadModel: ${cls} '${String(c.name)}' has output_padding; it is not supported`);
+      const args = {
+        ...base, ...kernelArgs(c), filters: c.filters as number, kernelSize: c.kernel_size as number[], strides: (c.strides ?? undefined) as number[] | undefined,
+        padding: c.padding as 'valid' | 'same' | 'causal' | undefined, dilationRate: (c.dilation_rate ?? undefined) as number[] | undefined, dataFormat: format(c.data_format),
+      };
+      return cls === 'Conv1D' ? new Conv1D(args) : cls === 'Conv3D' ? new Conv3D(args) : new Conv2DTranspose(args);
+    }
+    case 'SeparableConv1D': case 'SeparableConv2D': {
+      const { kernelInitializer: _k, kernelRegularizer: _r, ...rest } = kernelArgs(c);
+      const args = {
+        ...base, ...rest, filters: c.filters as number, kernelSize: c.kernel_size as number[], strides: (c.strides ?? undefined) as number[] | undefined,
+        padding: c.padding as 'valid' | 'same' | undefined, dilationRate: (c.dilation_rate ?? undefined) as number[] | undefined, dataFormat: format(c.data_format),
+        depthMultiplier: c.depth_multiplier as number | undefined, depthwiseInitializer: init(c.depthwise_initializer), pointwiseInitializer: init(c.pointwise_initializer),
+        depthwiseRegularizer: reg(c.depthwise_regularizer), pointwiseRegularizer: reg(c.pointwise_regularizer),
+      };
+      return cls === 'SeparableConv1D' ? new SeparableConv1D(args) : new SeparableConv2D(args);
+    }
+    case 'MaxPooling1D': case 'AveragePooling1D': case 'MaxPooling3D': case 'AveragePooling3D': {
+      const args = { ...base, poolSize: (c.pool_size ?? undefined) as number[] | undefined, strides: (c.strides ?? undefined) as number[] | undefined, padding: c.padding as 'valid' | 'same' | undefined, dataFormat: format(c.data_format) };
+      return cls === 'MaxPooling1D' ? new MaxPooling1D(args) : cls === 'AveragePooling1D' ? new AveragePooling1D(args) : cls === 'MaxPooling3D' ? new MaxPooling3D(args) : new AveragePooling3D(args);
+    }
+    case 'GlobalMaxPooling1D': case 'GlobalAveragePooling1D':
+      if (c.keepdims === true) throw new Error(`loadModel: ${cls} '${String(c.name)}' has keepdims true; it is not supported`);
+      return cls === 'GlobalMaxPooling1D' ? new GlobalMaxPooling1D(base) : new GlobalAveragePooling1D(base);
+    case 'GlobalMaxPooling2D':
+      if (c.keepdims === true) throw new Error(`loadModel: ${cls} '${String(c.name)}' has keepdims true; it is not supported`);
+      return new GlobalMaxPooling2D({ ...base, dataFormat: format(c.data_format) });
     case 'GlobalAveragePooling2D':
       return new GlobalAveragePooling2D({ ...base, dataFormat: c.data_format as 'channelsLast' | undefined });
     case 'Reshape':

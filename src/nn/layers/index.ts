@@ -3,6 +3,8 @@ import { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatte
 import { Conv2D, type Conv2DArgs } from './conv.js';
 import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
+import { Conv1D, Conv2DTranspose, Conv3D, type ConvNDArgs, SeparableConv1D, SeparableConv2D, type SeparableConvArgs } from './conv-extra.js';
+import { AveragePooling1D, AveragePooling3D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling3D, type PoolingNDArgs } from './pooling-extra.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 import { Dense, type DenseArgs } from './dense.js';
 import type { Layer, LayerArgs } from './layer.js';
@@ -20,6 +22,8 @@ export { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatte
 export { Conv2D, type Conv2DArgs, type Size2D } from './conv.js';
 export { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise.js';
 export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, type Pooling2DArgs } from './pooling.js';
+export { Conv1D, Conv3D, Conv2DTranspose, SeparableConv1D, SeparableConv2D, type ConvNDArgs, type SeparableConvArgs, type SizeND } from './conv-extra.js';
+export { MaxPooling1D, AveragePooling1D, MaxPooling3D, AveragePooling3D, GlobalMaxPooling1D, GlobalAveragePooling1D, GlobalMaxPooling2D, type PoolingNDArgs } from './pooling-extra.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 export { ElementwiseMerge, type Elementwise, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
 export { ZeroPadding2D, type ZeroPadding2DArgs, Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs } from './spatial.js';
@@ -83,6 +87,66 @@ export function averagePooling2d(args: Pooling2DArgs = {}): AveragePooling2D {
 /** The mean over height and width of each channel: [batch, h, w, c] -> [batch, c]. */
 export function globalAveragePooling2d(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
+}
+
+/** A 1-D convolution over [batch, steps, channels]: kernel [kernelSize, inChannels, filters]; padding 'valid', 'same' or 'causal'. */
+export function conv1d(args: ConvNDArgs): Conv1D {
+  return new Conv1D(args);
+}
+
+/** A 3-D convolution over [batch, depth, height, width, channels]: kernel [kd, kh, kw, inChannels, filters]. */
+export function conv3d(args: ConvNDArgs): Conv3D {
+  return new Conv3D(args);
+}
+
+/** A transposed 2-D convolution over images: kernel [kh, kw, filters, inChannels]; output sides in * stride ('same'). */
+export function conv2dTranspose(args: ConvNDArgs): Conv2DTranspose {
+  return new Conv2DTranspose(args);
+}
+
+/** A depthwise then pointwise 2-D convolution: depthwise_kernel, pointwise_kernel, bias. */
+export function separableConv2d(args: SeparableConvArgs): SeparableConv2D {
+  return new SeparableConv2D(args);
+}
+
+/** A depthwise then pointwise 1-D convolution over [batch, steps, channels]. */
+export function separableConv1d(args: SeparableConvArgs): SeparableConv1D {
+  return new SeparableConv1D(args);
+}
+
+/** Max pooling over [batch, steps, channels] (default poolSize 2, strides = poolSize, padding 'valid'). */
+export function maxPooling1d(args: PoolingNDArgs = {}): MaxPooling1D {
+  return new MaxPooling1D(args);
+}
+
+/** Average pooling over [batch, steps, channels] (default poolSize 2, strides = poolSize). */
+export function averagePooling1d(args: PoolingNDArgs = {}): AveragePooling1D {
+  return new AveragePooling1D(args);
+}
+
+/** Max pooling over [batch, depth, height, width, channels] (default poolSize 2 in each dim). */
+export function maxPooling3d(args: PoolingNDArgs = {}): MaxPooling3D {
+  return new MaxPooling3D(args);
+}
+
+/** Average pooling over [batch, depth, height, width, channels] (default poolSize 2 in each dim). */
+export function averagePooling3d(args: PoolingNDArgs = {}): AveragePooling3D {
+  return new AveragePooling3D(args);
+}
+
+/** The largest value over the steps: [batch, steps, channels] -> [batch, channels]. */
+export function globalMaxPooling1d(args: LayerArgs = {}): GlobalMaxPooling1D {
+  return new GlobalMaxPooling1D(args);
+}
+
+/** The mean over the steps: [batch, steps, channels] -> [batch, channels]. */
+export function globalAveragePooling1d(args: LayerArgs = {}): GlobalAveragePooling1D {
+  return new GlobalAveragePooling1D(args);
+}
+
+/** The largest value over height and width: [batch, h, w, c] -> [batch, c]. */
+export function globalMaxPooling2d(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}): GlobalMaxPooling2D {
+  return new GlobalMaxPooling2D(args);
 }
 
 /** Reshapes each example to targetShape (one entry may be -1). */
