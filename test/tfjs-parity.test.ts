@@ -20,8 +20,6 @@ beforeAll(async () => {
 const NOT_YET = [
   // optimizer classes (wt.train has the optimizers as functions)
   'AdadeltaOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamaxOptimizer', 'MomentumOptimizer', 'Optimizer', 'RMSPropOptimizer', 'SGDOptimizer',
-  // elementwise: to become members of the binary kernel
-  'bitwiseAnd',
   // reductions, scans, sorting, segments
   'prod', 'cumprod', 'cumsum', 'topk', 'unique', 'searchSorted', 'lowerBound', 'upperBound', 'unsortedSegmentSum', 'bincount', 'denseBincount', 'inTopKAsync',
   // movement and indexing
@@ -35,10 +33,10 @@ const NOT_YET = [
   'randomGamma', 'multinomial', 'basicLSTMCell', 'multiRNNCell', 'movingAverage',
   // complex64 and the spectral ops
   'complex', 'real', 'imag', 'fft', 'ifft', 'rfft', 'irfft',
-  // einsum, profiling
-  'einsum', 'profile',
+  // profiling
+  'profile',
   // namespaces
-  'cosineWindow', 'linalg', 'signal', 'spectral', 'sparse', 'string', 'browser', 'math',
+  'cosineWindow', 'signal', 'spectral', 'sparse', 'string', 'browser',
 ];
 
 /** tfjs-core exports that are its machinery rather than its API, and why we do not mirror them. */
@@ -254,6 +252,26 @@ both('customGrad', () => {
   return tf.grad((x: tf.Tensor) => tf.sum(f(x)))(t([6]));
 });
 
+// einsum, linalg, bitwiseAnd, math.confusionMatrix
+for (const eq of ['ij,jk->ik', 'ij,kj->ki', 'ij,ij->i', 'ij->ji', 'ij->', 'i,j->ij']) {
+  const [sa, sb] = eq.startsWith('i,') ? [[4], [6]] : [[4, 6], eq.includes('kj') ? [3, 6] : eq.includes('jk') ? [6, 3] : [4, 6]];
+  const one = !eq.includes(',');
+  both(`einsum ${eq}`, () => (one ? wt.einsum(eq, w(sa!)) : wt.einsum(eq, w(sa!), w(sb!, Y))), () => (one ? tf.einsum(eq, t(sa!)) : tf.einsum(eq, t(sa!), t(sb!, Y))), 1e-5);
+}
+both('einsum batched', () => wt.einsum('bij,bjk->bik', w([2, 3, 4]), w([2, 4, 3], Y)), () => tf.einsum('bij,bjk->bik', t([2, 3, 4]), t([2, 4, 3], Y)), 1e-5);
+both('einsum int32', () => wt.einsum('ij,jk->ik', w([2, 3], I, 'int32'), w([3, 2], I, 'int32')), () => tf.einsum('ij,jk->ik', t([2, 3], I, 'int32'), t([3, 2], I, 'int32')));
+for (const [lo, hi] of [[0, -1], [-1, 0], [1, 2], [0, 0]]) {
+  both(`linalg.bandPart ${lo} ${hi}`, () => wt.linalg.bandPart(w([2, 3, 4]), lo!, hi!), () => tf.linalg.bandPart(t([2, 3, 4]), lo!, hi!));
+}
+both('linalg.gramSchmidt', () => wt.linalg.gramSchmidt(w([3, 4])) as wt.Tensor, () => tf.linalg.gramSchmidt(t([3, 4]) as tf.Tensor2D) as tf.Tensor, 1e-4);
+both('linalg.qr', () => wt.linalg.qr(w([4, 3])), () => tf.linalg.qr(t([4, 3])), 1e-4);
+both('linalg.qr full', () => wt.linalg.qr(w([4, 3]), true), () => tf.linalg.qr(t([4, 3]), true), 1e-4);
+both('linalg.qr wide', () => wt.linalg.qr(w([2, 3])), () => tf.linalg.qr(t([2, 3])), 1e-4);
+// TF.js 4.22's batched qr throws 'Size(8) must match the product of shape 2,3,2'; ours: test/ops-complex.test.ts.
+both('bitwiseAnd', () => wt.bitwiseAnd(w([24], I, 'int32'), w([24], I.map((v) => v * 7 - 3), 'int32')), () => tf.bitwiseAnd(t([24], I, 'int32'), t([24], I.map((v) => v * 7 - 3), 'int32')));
+both('math.confusionMatrix', () => wt.math.confusionMatrix(wt.tensor([0, 1, 2, 1, 3], [5], 'int32'), wt.tensor([0, 2, 2, 1, 1], [5], 'int32'), 4),
+  () => tf.math.confusionMatrix(tf.tensor1d([0, 1, 2, 1, 3], 'int32'), tf.tensor1d([0, 2, 2, 1, 1], 'int32'), 4));
+
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {
   randomUniform: 'the generators differ; moments: test/tfjs-parity-api.test.ts', randomNormal: 'moments: test/tfjs-parity-api.test.ts', randomStandardNormal: 'moments: test/tfjs-parity-api.test.ts',
@@ -309,6 +327,9 @@ describe('the differential suite: each op on the same inputs in both libraries',
       ['reshape: size mismatch', () => wt.reshape(w([6]), [4]), () => tf.reshape(t([6]), [4])],
       ['tile: reps of the wrong length', () => wt.tile(w([2, 3]), [2]), () => tf.tile(t([2, 3]), [2])],
       ['norm: order 3', () => wt.norm(w([4]), 3), () => tf.norm(t([4]), 3)],
+      ['einsum: repeated axis', () => wt.einsum('ii->i', w([2, 2])), () => tf.einsum('ii->i', t([2, 2]))],
+      ['bitwiseAnd: float input', () => wt.bitwiseAnd(w([2]), w([2])), () => tf.bitwiseAnd(t([2]), t([2]))],
+      ['bandPart: rank 1', () => wt.linalg.bandPart(w([4]), 0, 0), () => tf.linalg.bandPart(t([4]), 0, 0)],
     ];
     for (const [what, o, th] of cases) {
       expect(th, `TF.js: ${what}`).toThrow();

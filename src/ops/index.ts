@@ -18,3 +18,6 @@ export * from './random.js';
 export * from './aliases.js';
 export * from './engine-api.js';
 export * from './unary-math.js';
+export * from './einsum.js';
+export * from './linalg.js';
+export * from './bitwise.js';
