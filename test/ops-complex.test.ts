@@ -136,6 +136,140 @@ describe.each(backends)('einsum, linalg and bitwiseAnd on %s', (name) => {
   });
 });
 
+/** The DFT of (re, im) by its definition, in float64: [re, im] of the result. */
+function naiveDft(re: number[], im: number[], inverse = false): [number[], number[]] {
+  const n = re.length, sg = inverse ? 1 : -1;
+  const outR: number[] = [], outI: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let r = 0, i = 0;
+    for (let j = 0; j < n; j++) {
+      const t = (sg * 2 * Math.PI * j * k) / n;
+      r += re[j]! * Math.cos(t) - im[j]! * Math.sin(t);
+      i += re[j]! * Math.sin(t) + im[j]! * Math.cos(t);
+    }
+    outR.push(inverse ? r / n : r);
+    outI.push(inverse ? i / n : i);
+  }
+  return [outR, outI];
+}
+const interleave = (re: number[], im: number[]): number[] => re.flatMap((v, i) => [v, im[i]!]);
+const seq = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+
+describe.each(backends)('complex64, spectral and signal on %s', (name) => {
+  beforeEach(async () => { await wt.setBackend(name as wt.BackendName); });
+
+  it('complex, real, imag: interleaved data, as TF.js', async () => {
+    const c = wt.complex([1, 2, 3], [4, 5, 6]);
+    expect(c.dtype).toBe('complex64');
+    expect(wt.isComplex(c)).toBe(true);
+    expect(c.shape).toEqual([3]);
+    expect(c.size).toBe(3);
+    expect(await arr(c)).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(await arr(wt.real(c))).toEqual([1, 2, 3]);
+    expect(wt.imag(c).dtype).toBe('float32');
+    expect(await arr(wt.imag(c))).toEqual([4, 5, 6]);
+    expect(await arr(wt.complex(wt.tensor([1, 2], [2], 'int32'), [0, -1]))).toEqual([1, 0, 2, -1]);
+    const s = wt.complex(2, -3);
+    expect(s.shape).toEqual([]);
+    expect(await arr(s)).toEqual([2, -3]);
+  });
+
+  it('complex arithmetic and movement, hand-worked', async () => {
+    const a = wt.complex([1, 2], [3, -1]), b = wt.complex([2, 0], [1, 1]);
+    expect(await arr(wt.add(a, b))).toEqual([3, 4, 2, 0]);
+    expect(await arr(wt.sub(a, b))).toEqual([-1, 2, 2, -2]);
+    // (1+3i)(2+i) = -1+7i; (2-i)(i) = 1+2i
+    expect(await arr(wt.mul(a, b))).toEqual([-1, 7, 1, 2]);
+    expect(await arr(wt.mul(a, 2))).toEqual([2, 6, 4, -2]);
+    expect(await arr(wt.add(wt.tensor([10, 20]), a))).toEqual([11, 3, 22, -1]);
+    expect(await arr(wt.neg(a))).toEqual([-1, -3, -2, 1]);
+    const m = wt.abs(wt.complex([3, 0], [4, -2]));
+    expect(m.dtype).toBe('float32');
+    expect(await arr(m)).toEqual([5, 2]);
+    const x = wt.complex([[1, 2], [3, 4]], [[5, 6], [7, 8]]);
+    expect(await arr(wt.transpose(x))).toEqual([1, 5, 3, 7, 2, 6, 4, 8]);
+    expect(await arr(wt.slice(x, [1, 0], [1, 2]))).toEqual([3, 7, 4, 8]);
+    expect(await arr(wt.concat([x, x], 1))).toEqual([1, 5, 2, 6, 1, 5, 2, 6, 3, 7, 4, 8, 3, 7, 4, 8]);
+    expect(wt.stack([a, b]).shape).toEqual([2, 2]);
+    expect(wt.reshape(x, [4]).dtype).toBe('complex64');
+    expect(await arr(wt.expandDims(a, 0).squeeze())).toEqual([1, 3, 2, -1]);
+    expect(await arr(wt.clone(a))).toEqual([1, 3, 2, -1]);
+    expect(await arr(wt.cast(a, 'float32'))).toEqual([1, 2]);
+    expect(await arr(wt.cast(a, 'int32'))).toEqual([1, 2]);
+    expect(await arr(wt.cast(wt.tensor([1.5, -2]), 'complex64'))).toEqual([1.5, 0, -2, 0]);
+  });
+
+  it('other ops refuse complex64 with an Error naming them, memory unchanged', () => {
+    const c = wt.keep(wt.complex([1, 2], [3, 4])), c0 = wt.keep(wt.complex(1, 1)), c1 = wt.keep(wt.complex([1], [0]));
+    refuses(() => wt.exp(c), /^exp: complex64 tensors are not supported/);
+    refuses(() => wt.sum(c), /^sum: complex64 tensors are not supported/);
+    refuses(() => wt.div(c, c), /^div: complex64 tensors are not supported/);
+    refuses(() => wt.matmul(c, c), /^matmul: /);
+    refuses(() => wt.gather(c, K([1], 'int32')), /^gather: complex64 tensors are not supported/);
+    refuses(() => wt.real(K([2])), /^real: expected a complex64 tensor, got float32 \[2\]/);
+    refuses(() => wt.complex(K([2]), K([3])), /^complex: real and imag must have the same shape, got \[2\] and \[3\]/);
+    refuses(() => wt.concat([c, K([2])]), /^concat: cannot join float32 to complex64/);
+    refuses(() => wt.fft(K([4])), /^fft: expected a complex64 tensor, got float32 \[4\]/);
+    refuses(() => wt.fft(c0), /^fft: expected a tensor of rank >= 1/);
+    refuses(() => wt.rfft(c), /^rfft: expected a real \(float32\) tensor, got complex64/);
+    refuses(() => wt.rfft(K([4]), 0), /^rfft: fftLength must be an integer >= 1/);
+    refuses(() => wt.irfft(c1), /^irfft: the innermost axis needs at least 2 entries/);
+    refuses(() => wt.signal.frame(K([5]), 0, 1), /^frame: frameLength must be an integer >= 1/);
+    refuses(() => wt.signal.hannWindow(0), /^cosineWindow: windowLength must be an integer >= 1/);
+  });
+
+  it('fft: hand-worked transforms', async () => {
+    expect(await arr(wt.fft(wt.complex([1, 0, 0, 0], [0, 0, 0, 0])))).toEqual([1, 0, 1, 0, 1, 0, 1, 0]);
+    // x = delta at 1: X_k = e^(-2 pi i k / 4) = 1, -i, -1, i
+    expectClose(await arr(wt.fft(wt.complex([0, 1, 0, 0], [0, 0, 0, 0]))), [1, 0, 0, -1, -1, 0, 0, 1], { atol: 1e-6 });
+    expectClose(await arr(wt.fft(wt.complex([1, 1, 1], [0, 0, 0]))), [3, 0, 0, 0, 0, 0], { atol: 1e-6 });
+    expectClose(await arr(wt.ifft(wt.complex([4, 0, 0, 0], [0, 0, 0, 0]))), [1, 0, 1, 0, 1, 0, 1, 0], { atol: 1e-6 });
+    // rfft of [1, 2, 3, 4]: X0 = 10, X1 = -2 + 2i, X2 = -2
+    expectClose(await arr(wt.rfft(wt.tensor([1, 2, 3, 4]))), [10, 0, -2, 2, -2, 0], { atol: 1e-6 });
+    expectClose(await arr(wt.irfft(wt.complex([10, -2, -2], [0, 2, 0]))), [1, 2, 3, 4], { atol: 1e-6 });
+    expect(wt.fft(wt.complex(wt.zeros([2, 0]), wt.zeros([2, 0]))).shape).toEqual([2, 0]);
+  });
+
+  it('fft and ifft of any length against the definition (odd, even, radix-2 above 256)', async () => {
+    for (const n of [7, 10, 512]) {
+      const re = seq(n, (i) => Math.sin(i * 0.37) + (i % 3)), im = seq(n, (i) => Math.cos(i * 0.11) - 0.5);
+      const c = wt.complex(re, im);
+      const [fr, fi] = naiveDft(re, im);
+      expectClose(await arr(wt.fft(c)), interleave(fr, fi), { atol: 2e-3 * Math.sqrt(n), rtol: 1e-4 });
+      const [ir, ii] = naiveDft(re, im, true);
+      expectClose(await arr(wt.ifft(c)), interleave(ir, ii), { atol: 1e-4, rtol: 1e-4 });
+    }
+  });
+
+  it('rfft / irfft round trip; rfft with fftLength', async () => {
+    const x = wt.tensor([[1, -2, 3, 0.5, 4, -1], [0, 1, 0, 1, 0, 1]]);
+    const X = wt.rfft(x);
+    expect(X.shape).toEqual([2, 4]);
+    expect(X.dtype).toBe('complex64');
+    expectClose(await arr(wt.irfft(X)), await arr(x), { atol: 1e-5 });
+    expect(wt.rfft(x, 4).shape).toEqual([2, 3]);
+    expectClose(await arr(wt.rfft(wt.tensor([1, 2, 3, 4, 5]), 3)), [6, 0, -1.5, Math.sqrt(3) / 2], { atol: 1e-5 });
+    expect(wt.spectral.rfft).toBe(wt.rfft);
+  });
+
+  it('signal: windows, frame and stft, hand-worked', async () => {
+    expectClose(await arr(wt.signal.hannWindow(4)), [0, 0.5, 1, 0.5], { atol: 1e-7 });
+    expectClose(await arr(wt.signal.hannWindow(5)), [0, 0.5, 1, 0.5, 0], { atol: 1e-7 });
+    expectClose(await arr(wt.signal.hammingWindow(5)), [0.08, 0.54, 1, 0.54, 0.08], { atol: 1e-7 });
+    const s = wt.tensor([1, 2, 3, 4, 5, 6, 7]);
+    const f = wt.signal.frame(s, 3, 2);
+    expect(f.shape).toEqual([3, 3]);
+    expect(await arr(f)).toEqual([1, 2, 3, 3, 4, 5, 5, 6, 7]);
+    expect(await arr(wt.signal.frame(s, 3, 2, true, 9))).toEqual([1, 2, 3, 3, 4, 5, 5, 6, 7, 7, 9, 9]);
+    expect(wt.signal.frame(wt.tensor([1, 2]), 3, 1).shape).toEqual([0, 3]);
+    // stft of 1..8, frames of 4 every 2, hann(4) = [0, .5, 1, .5]: frame [1,2,3,4] windowed is [0,1,3,2],
+    // whose rfft is [6, -3 + i, 0].
+    const st = wt.signal.stft(wt.tensor([1, 2, 3, 4, 5, 6, 7, 8]), 4, 2);
+    expect(st.shape).toEqual([3, 3]);
+    expectClose((await arr(st)).slice(0, 6), [6, 0, -3, 1, 0, 0], { atol: 1e-5 });
+  });
+});
+
 describe('gradients against finite differences (cpu)', () => {
   beforeEach(async () => { await wt.setBackend('cpu'); });
   it('einsum', async () => {
@@ -147,5 +281,18 @@ describe('gradients against finite differences (cpu)', () => {
     await checkGrad((a) => wt.linalg.qr(a)[1], [input([3, 2], 6)]);
     await checkGrad((a) => wt.linalg.qr(a)[0], [input([3, 3], 7)]);
     await checkGrad((a) => wt.linalg.gramSchmidt(a) as wt.Tensor, [input([2, 3], 8)]);
+  });
+  it('complex, real, imag, mul, abs', async () => {
+    await checkGrad((a, b) => wt.real(wt.mul(wt.complex(a, b), wt.complex(b, a))), [input([2, 3], 9), input([2, 3], 10)]);
+    await checkGrad((a, b) => wt.imag(wt.mul(wt.complex(a, b), wt.complex(b, a))), [input([2, 3], 11), input([2, 3], 12)]);
+    await checkGrad((a, b) => wt.abs(wt.sub(wt.complex(a, b), 0.25)), [input([5], 13), input([5], 14)]);
+  });
+  it('fft, ifft (short and radix-2 lengths), rfft, irfft, stft', async () => {
+    await checkGrad((a, b) => wt.real(wt.fft(wt.complex(a, b))), [input([2, 5], 15), input([2, 5], 16)]);
+    await checkGrad((a, b) => wt.imag(wt.ifft(wt.complex(a, b))), [input([2, 6], 17), input([2, 6], 18)]);
+    await checkGrad((a) => wt.imag(wt.fft(wt.complex(a, wt.mul(a, 0.5)))).slice([0], [20]), [input([512], 19)], { atol: 5e-3 });
+    await checkGrad((a) => wt.abs(wt.rfft(a)), [input([2, 7], 20)]);
+    await checkGrad((a, b) => wt.irfft(wt.complex(a, b)), [input([2, 4], 21), input([2, 4], 22)]);
+    await checkGrad((a) => wt.real(wt.signal.stft(a, 4, 2)), [input([10], 23)]);
   });
 });

@@ -21,3 +21,6 @@ export * from './unary-math.js';
 export * from './einsum.js';
 export * from './linalg.js';
 export * from './bitwise.js';
+export { complex, real, imag } from './complex.js';
+export * from './spectral.js';
+export * from './signal.js';

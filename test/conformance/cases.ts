@@ -289,3 +289,7 @@ add('maxPool rank 3, ties pick the first tap', 1e-5, (wt) =>
 // The TensorFlow.js math and activation cases live in their own file.
 import { MATH_CASES } from './cases-math.ts';
 CASES.push(...MATH_CASES);
+
+// complex64, spectral, signal, linalg, einsum, bitwiseAnd.
+import { COMPLEX_CASES } from './cases-complex.ts';
+CASES.push(...COMPLEX_CASES);
