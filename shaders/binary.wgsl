@@ -39,6 +39,7 @@ fn op_mod(a: T, b: T) -> T {
   let fix = (r != T(0)) & ((r < T(0)) != (b < T(0)));
   return select(select(r, r + b, fix), T(0), b == T(0));
 }
+fn op_bitwiseAnd(a: T, b: T) -> T { return a & b; }
 //#else
 fn op_floorDiv(a: T, b: T) -> T { return floor(a / b); }
 // Floor mod: the divisor's sign, as TensorFlow.js's.

@@ -4,8 +4,15 @@
  * that move data), and read back as a Uint8Array, as TensorFlow.js returns it.
  */
 
-/** The element types a tensor can have. */
+/** The element types a tensor can have (DataType adds complex64). */
 export type DType = 'float32' | 'int32' | 'bool';
+/**
+ * Every element type, as TensorFlow.js's DataType: DType and complex64. A complex64 tensor holds
+ * interleaved float32 pairs (real, imaginary), two storage elements per tensor element; only the
+ * ops of src/ops/complex.ts and spectral.ts take it (kernels see its float32 pairs). Tensor.dtype is
+ * typed DType, so a complex64 tensor is recognised with isComplex().
+ */
+export type DataType = DType | 'complex64';
 /** The host arrays tensor data is read into: Float32Array for float32, Int32Array for int32, Uint8Array for bool. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 /** The element types a backend buffer holds (bool lives in int32 buffers). */
@@ -20,8 +27,18 @@ export function isDType(x: unknown): x is DType {
 }
 
 /** The buffer type that holds `dtype`. */
-export function storageOf(dtype: DType): StorageDType {
-  return dtype === 'float32' ? 'float32' : 'int32';
+export function storageOf(dtype: DataType): StorageDType {
+  return dtype === 'float32' || dtype === 'complex64' ? 'float32' : 'int32';
+}
+
+/** Storage elements per tensor element: 2 for complex64 (real, imaginary), else 1. */
+export function lanesOf(dtype: DataType): number {
+  return dtype === 'complex64' ? 2 : 1;
+}
+
+/** Is `t` a complex64 tensor? */
+export function isComplex(t: { readonly dtype: string }): boolean {
+  return t.dtype === 'complex64';
 }
 
 export function makeArray(dtype: StorageDType, size: number): StorageArray;

@@ -21,7 +21,8 @@ registerBackend('gpujs', async () => new (await import('./backend/gpujs/index.js
 export { Tensor, type NestedArray } from './tensor.js';
 import './tensor-methods.js';
 import './tensor-methods-scan.js';
-export type { DType, TypedArray, StorageDType, StorageArray } from './dtype.js';
+export type { DType, DataType, TypedArray, StorageDType, StorageArray } from './dtype.js';
+export { isComplex } from './dtype.js';
 export type { Shape } from './shape.js';
 export type {
   Backend, BackendName, BufferLimit, Activation, KernelName, KernelAttrs, Handle, AxisAttrs, WindowAttrs, PoolAttrs, Conv2dAttrs, DepthwiseAttrs, ConvMode, BinaryOp, UnaryOp, ActivationGradOp, ReduceOp, OptimizerKind,

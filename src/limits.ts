@@ -5,7 +5,7 @@
  * so an oversized call fails with nothing allocated and wt.memory() unchanged.
  */
 import type { Backend } from './backend/backend.js';
-import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
+import { BYTES_PER_ELEMENT, lanesOf, type DType } from './dtype.js';
 import { engine } from './engine.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
 
@@ -29,7 +29,7 @@ export function describeBytes(bytes: number): string {
  * cannot be allocated on `backend`; otherwise return its bytes. Nothing is allocated either way.
  */
 export function checkAlloc(op: string, shape: Shape, dtype: DType, backend: Backend): number {
-  const bytes = sizeOf(shape) * BYTES_PER_ELEMENT;
+  const bytes = sizeOf(shape) * lanesOf(dtype) * BYTES_PER_ELEMENT;
   // Messages are built only on failure: this runs for every tensor an op creates.
   const what = (): string => `${op}: a ${dtype} tensor of shape ${fmt(shape)} needs ${describeBytes(bytes)}`;
   const limit = backend.bufferLimit();

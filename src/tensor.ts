@@ -3,7 +3,7 @@
  * the op of the same name in src/ops, so `a.add(b)` and `wt.add(a, b)` are the same call.
  */
 import type { Backend, Handle } from './backend/backend.js';
-import { type DType, type TypedArray, fromStorage, storageOf } from './dtype.js';
+import { type DataType, type DType, type TypedArray, fromStorage, lanesOf, storageOf } from './dtype.js';
 import { engine } from './engine.js';
 import { checkAlloc, describeBytes } from './limits.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
@@ -68,7 +68,7 @@ export class Tensor {
     const bytes = checkAlloc(op, shape, dtype, backend);
     let handle: Handle;
     try {
-      handle = backend.alloc(sizeOf(shape), storageOf(dtype));
+      handle = backend.alloc(sizeOf(shape) * lanesOf(dtype), storageOf(dtype));
     } catch (e) {
       throw new Error(`${op}: allocating a ${dtype} tensor of shape ${fmt(shape)} (${describeBytes(bytes)}) on ${backend.name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -108,7 +108,7 @@ export class Tensor {
     // The read was queued before any dispose() could run, so it completes even if the tensor is
     // disposed meanwhile (as in TensorFlow.js); the backend keeps a freed buffer until queued work is done.
     const raw = await this.backend.read(h);
-    const out = fromStorage(raw.length === this.size ? raw : raw.slice(0, this.size), this.dtype);
+    const out = fromStorage(raw.length === this.size * lanesOf(this.dtype) ? raw : raw.slice(0, this.size * lanesOf(this.dtype)), this.dtype);
     return out;
   }
 
@@ -120,7 +120,7 @@ export class Tensor {
     const h = this.handle;
     if (!this.backend.readSync) throw new Error(`dataSync: the ${this.backend.name} backend reads its buffers asynchronously; use \`await t.data()\` (or \`await t.array()\`)`);
     const raw = this.backend.readSync(h);
-    return fromStorage(raw.length === this.size ? raw : raw.slice(0, this.size), this.dtype);
+    return fromStorage(raw.length === this.size * lanesOf(this.dtype) ? raw : raw.slice(0, this.size * lanesOf(this.dtype)), this.dtype);
   }
 
   /** The values as nested arrays now (cpu, wasm; see dataSync). */
@@ -313,7 +313,7 @@ export class Tensor {
   /** Dimensions of length 1 removed (see {@link squeeze}). */
   squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
   /** Converted to `dtype` (float32 to int32 truncates toward zero; see {@link cast}). */
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  cast(dtype: DataType): Tensor { return ops.cast(this, dtype); }
   /** A copy with its own buffer (see {@link clone}). */
   clone(): Tensor { return ops.clone(this); }
   /** Copy to another backend (async: the data passes through the host). */

@@ -20,8 +20,6 @@ beforeAll(async () => {
 const NOT_YET = [
   // optimizer classes (wt.train has the optimizers as functions)
   'AdadeltaOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamaxOptimizer', 'MomentumOptimizer', 'Optimizer', 'RMSPropOptimizer', 'SGDOptimizer',
-  // elementwise: to become members of the binary kernel
-  'bitwiseAnd',
   // reductions, scans, sorting, segments
   'unique', 'searchSorted', 'lowerBound', 'upperBound', 'inTopKAsync',
   // movement and indexing
@@ -29,12 +27,10 @@ const NOT_YET = [
   'raggedGather', 'raggedRange', 'raggedTensorToTensor',
   // random, rnn cells, averages
   'randomGamma', 'multinomial', 'basicLSTMCell', 'multiRNNCell', 'movingAverage',
-  // complex64 and the spectral ops
-  'complex', 'real', 'imag', 'fft', 'ifft', 'rfft', 'irfft',
-  // einsum, profiling
-  'einsum', 'profile',
+  // profiling
+  'profile',
   // namespaces
-  'cosineWindow', 'linalg', 'signal', 'spectral', 'sparse', 'string', 'browser', 'math',
+  'sparse', 'string', 'browser',
 ];
 
 /** tfjs-core exports that are its machinery rather than its API, and why we do not mirror them. */
@@ -372,6 +368,52 @@ vgBoth('spaceToBatchND 1 block dim, rank 4', [[1, 4, 3, 2]], (x) => wt.spaceToBa
 vgBoth('batchToSpaceND', [[12, 2, 2, 3]], (x) => wt.batchToSpaceND(x!, [2, 3], [[1, 0], [2, 1]]), (x) => tf.batchToSpaceND(x!, [2, 3], [[1, 0], [2, 1]]), 1e-6);
 vgBoth('depthToSpace NHWC', [[2, 3, 2, 8]], (x) => wt.depthToSpace(x!, 2), (x) => tf.depthToSpace(x as tf.Tensor4D, 2), 1e-6, false);
 both('depthToSpace block 3', () => wt.depthToSpace(rw([1, 2, 2, 18], 720), 3), () => tf.depthToSpace(rt([1, 2, 2, 18], 720) as tf.Tensor4D, 3));
+// einsum, linalg, bitwiseAnd, math.confusionMatrix
+for (const eq of ['ij,jk->ik', 'ij,kj->ki', 'ij,ij->i', 'ij->ji', 'ij->', 'i,j->ij']) {
+  const [sa, sb] = eq.startsWith('i,') ? [[4], [6]] : [[4, 6], eq.includes('kj') ? [3, 6] : eq.includes('jk') ? [6, 3] : [4, 6]];
+  const one = !eq.includes(',');
+  both(`einsum ${eq}`, () => (one ? wt.einsum(eq, w(sa!)) : wt.einsum(eq, w(sa!), w(sb!, Y))), () => (one ? tf.einsum(eq, t(sa!)) : tf.einsum(eq, t(sa!), t(sb!, Y))), 1e-5);
+}
+both('einsum batched', () => wt.einsum('bij,bjk->bik', w([2, 3, 4]), w([2, 4, 3], Y)), () => tf.einsum('bij,bjk->bik', t([2, 3, 4]), t([2, 4, 3], Y)), 1e-5);
+both('einsum int32', () => wt.einsum('ij,jk->ik', w([2, 3], I, 'int32'), w([3, 2], I, 'int32')), () => tf.einsum('ij,jk->ik', t([2, 3], I, 'int32'), t([3, 2], I, 'int32')));
+for (const [lo, hi] of [[0, -1], [-1, 0], [1, 2], [0, 0]]) {
+  both(`linalg.bandPart ${lo} ${hi}`, () => wt.linalg.bandPart(w([2, 3, 4]), lo!, hi!), () => tf.linalg.bandPart(t([2, 3, 4]), lo!, hi!));
+}
+both('linalg.gramSchmidt', () => wt.linalg.gramSchmidt(w([3, 4])) as wt.Tensor, () => tf.linalg.gramSchmidt(t([3, 4]) as tf.Tensor2D) as tf.Tensor, 1e-4);
+both('linalg.qr', () => wt.linalg.qr(w([4, 3])), () => tf.linalg.qr(t([4, 3])), 1e-4);
+both('linalg.qr full', () => wt.linalg.qr(w([4, 3]), true), () => tf.linalg.qr(t([4, 3]), true), 1e-4);
+both('linalg.qr wide', () => wt.linalg.qr(w([2, 3])), () => tf.linalg.qr(t([2, 3])), 1e-4);
+// TF.js 4.22's batched qr throws 'Size(8) must match the product of shape 2,3,2'; ours: test/ops-complex.test.ts.
+both('bitwiseAnd', () => wt.bitwiseAnd(w([24], I, 'int32'), w([24], I.map((v) => v * 7 - 3), 'int32')), () => tf.bitwiseAnd(t([24], I, 'int32'), t([24], I.map((v) => v * 7 - 3), 'int32')));
+both('math.confusionMatrix', () => wt.math.confusionMatrix(wt.tensor([0, 1, 2, 1, 3], [5], 'int32'), wt.tensor([0, 2, 2, 1, 1], [5], 'int32'), 4),
+  () => tf.math.confusionMatrix(tf.tensor1d([0, 1, 2, 1, 3], 'int32'), tf.tensor1d([0, 2, 2, 1, 1], 'int32'), 4));
+
+// complex64, spectral, signal
+const wc = (shape: number[]): wt.Tensor => wt.complex(w(shape), w(shape, Y));
+const tc = (shape: number[]): tf.Tensor => tf.complex(t(shape), t(shape, Y));
+both('complex', () => wc([4, 6]), () => tc([4, 6]));
+both('real', () => wt.real(wc([4, 6])), () => tf.real(tc([4, 6])));
+both('imag', () => wt.imag(wc([4, 6])), () => tf.imag(tc([4, 6])));
+both('complex add sub mul neg abs', () => [wt.add(wc([4, 6]), wc([4, 6])), wt.sub(wc([4, 6]), w([4, 6], P)), wt.mul(wc([4, 6]), wc([4, 6])), wt.abs(wc([6]))],
+  () => [tf.add(tc([4, 6]), tc([4, 6])), tf.sub(tc([4, 6]), t([4, 6], P)), tf.mul(tc([4, 6]), tc([4, 6])), tf.abs(tc([6]))], 1e-6);
+both('complex reshape transpose concat stack cast', () => [wt.reshape(wc([4, 6]), [3, 8]), wt.transpose(wc([4, 6])), wt.concat([wc([2, 3]), wc([2, 3])], 1), wt.stack([wc([6]), wc([6])]), wt.cast(wc([6]), 'float32'), wt.cast(w([6]), 'complex64')],
+  () => [tf.reshape(tc([4, 6]), [3, 8]), tf.transpose(tc([4, 6])), tf.concat([tc([2, 3]), tc([2, 3])], 1), tf.stack([tc([6]), tc([6])]), tf.cast(tc([6]), 'float32'), tf.cast(t([6]), 'complex64')]);
+for (const n of [6, 7, 8]) {
+  both(`fft length ${n}`, () => wt.fft(wc([3, n])), () => tf.fft(tc([3, n])), 1e-5);
+  both(`ifft length ${n}`, () => wt.ifft(wc([3, n])), () => tf.ifft(tc([3, n])), 1e-5);
+  both(`rfft length ${n}`, () => wt.rfft(w([3, n])), () => tf.rfft(t([3, n])), 1e-5);
+  both(`irfft length ${n}`, () => wt.irfft(wc([3, n])), () => tf.irfft(tc([3, n])), 1e-5);
+}
+both('rfft fftLength', () => [wt.rfft(w([2, 6]), 4), wt.rfft(w([2, 6]), 9)], () => [tf.rfft(t([2, 6]), 4), tf.rfft(t([2, 6]), 9)], 1e-5);
+both('spectral.fft', () => wt.spectral.fft(wc([2, 5])), () => tf.spectral.fft(tc([2, 5])), 1e-5);
+both('cosineWindow', () => [wt.cosineWindow(6, 0.6, 0.4), wt.cosineWindow(7, 0.5, 0.5)], () => [tf.cosineWindow(6, 0.6, 0.4), tf.cosineWindow(7, 0.5, 0.5)], 1e-6);
+both('signal.hannWindow', () => [wt.signal.hannWindow(8), wt.signal.hannWindow(9)], () => [tf.signal.hannWindow(8), tf.signal.hannWindow(9)], 1e-6);
+both('signal.hammingWindow', () => [wt.signal.hammingWindow(8), wt.signal.hammingWindow(9)], () => [tf.signal.hammingWindow(8), tf.signal.hammingWindow(9)], 1e-6);
+both('signal.frame', () => [wt.signal.frame(w([24]), 5, 3), wt.signal.frame(w([24]), 5, 4, true, 2)], () => [tf.signal.frame(t([24]), 5, 3), tf.signal.frame(t([24]), 5, 4, true, 2)]);
+both('signal.stft', () => [wt.signal.stft(w([24]), 8, 4), wt.signal.stft(w([24]), 6, 3, 8, wt.signal.hammingWindow)],
+  () => [tf.signal.stft(t([24]) as tf.Tensor1D, 8, 4), tf.signal.stft(t([24]) as tf.Tensor1D, 6, 3, 8, tf.signal.hammingWindow)], 1e-5);
+// TF.js 4.22 has no gradient for real, imag or complex ('gradient function not found for Real') and its cpu
+// neg refuses complex64; ours has both (test/ops-complex.test.ts checks the gradients by finite differences).
 
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {
@@ -428,6 +470,11 @@ describe('the differential suite: each op on the same inputs in both libraries',
       ['reshape: size mismatch', () => wt.reshape(w([6]), [4]), () => tf.reshape(t([6]), [4])],
       ['tile: reps of the wrong length', () => wt.tile(w([2, 3]), [2]), () => tf.tile(t([2, 3]), [2])],
       ['norm: order 3', () => wt.norm(w([4]), 3), () => tf.norm(t([4]), 3)],
+      ['einsum: repeated axis', () => wt.einsum('ii->i', w([2, 2])), () => tf.einsum('ii->i', t([2, 2]))],
+      ['bitwiseAnd: float input', () => wt.bitwiseAnd(w([2]), w([2])), () => tf.bitwiseAnd(t([2]), t([2]))],
+      ['fft: float input', () => wt.fft(w([4])), () => tf.fft(t([4]))],
+      ['complex: shapes differ', () => wt.complex(w([2]), w([3])), () => tf.complex(t([2]), t([3]))],
+      ['bandPart: rank 1', () => wt.linalg.bandPart(w([4]), 0, 0), () => tf.linalg.bandPart(t([4]), 0, 0)],
     ];
     for (const [what, o, th] of cases) {
       expect(th, `TF.js: ${what}`).toThrow();

@@ -17,11 +17,13 @@ export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow'
   | 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual'
-  | 'floorDiv' | 'mod' | 'atan2';
+  | 'floorDiv' | 'mod' | 'atan2'
+  // int32 only
+  | 'bitwiseAnd';
 
 /** The binary ops the kernel runs on int32 (exactly, wrapping as two's complement; x / 0 and x mod 0 give 0). */
 export const INT_BINARY_OPS: readonly BinaryOp[] = [
-  'add', 'sub', 'mul', 'max', 'min', 'floorDiv', 'mod', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+  'add', 'sub', 'mul', 'max', 'min', 'floorDiv', 'mod', 'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'bitwiseAnd',
 ];
 /** The unary ops the kernel runs on int32. */
 export const INT_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign'];

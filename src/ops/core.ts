@@ -3,7 +3,7 @@
  * output tensor, and recording the op on the gradient tape with its backward rule.
  */
 import type { Backend, KernelAttrs, KernelName } from '../backend/backend.js';
-import { type DType, type TypedArray, isDType, storageOf, toStorage, toTypedArray } from '../dtype.js';
+import { type DType, type TypedArray, isComplex, isDType, storageOf, toStorage, toTypedArray } from '../dtype.js';
 import { engine, activeBackend } from '../engine.js';
 import { fmt, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
@@ -185,6 +185,8 @@ export function runKernel<K extends KernelName>(
   kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, attrs: KernelAttrs[K], backend?: Backend, op?: string,
 ): Tensor {
   const b = backend ?? inputs[0]?.backend ?? activeBackend();
+  // complex64 reaches kernels only as its float32 pairs (src/ops/complex.ts): any other op refuses it here.
+  if (isComplex({ dtype }) || inputs.some(isComplex)) throw complexRefused(opOf(op, kernel));
   const out = empty(shape, dtype, b, opOf(op, kernel));
   try {
     if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);
@@ -221,6 +223,11 @@ export function untaped<T>(fn: () => T): T {
   } finally {
     engine.tape = tape;
   }
+}
+
+/** The Error of an op that does not take complex64 tensors. */
+export function complexRefused(op: string): Error {
+  return new Error(`${op}: complex64 tensors are not supported by ${op} (complex64 takes add, sub, mul, neg, abs, real, imag, reshape, transpose, slice, concat, stack, clone, cast and the spectral ops)`);
 }
 
 export function assertFloat(op: string, t: Tensor): void {

@@ -10,6 +10,7 @@ import { storageOf } from '../dtype.js';
 import { argDType, argShape, assertFloat, backendOf, checkNumber, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
+import { complexAbs, complexBinary, complexNeg, isComplexArg } from './complex.js';
 
 /**
  * Two int32 (or bool) operands run these in the kernel's int32 form, exactly over the whole int32
@@ -61,18 +62,21 @@ export function binaryArgs(op: string, a: TensorLike, b: TensorLike): [Tensor, T
 
 /** a + b with broadcasting. @function */
 export const add = defineOp('add', (a: TensorLike, b: TensorLike): Tensor => {
+  if (isComplexArg(a) || isComplexArg(b)) return complexBinary('add', a, b);
   const [x, y] = binaryArgs('add', a, b);
   return record('add', [x, y], binaryRaw('add', x, y), (dy) => [sumTo(dy, x.shape), sumTo(dy, y.shape)]);
 });
 
 /** a - b with broadcasting. @function */
 export const sub = defineOp('sub', (a: TensorLike, b: TensorLike): Tensor => {
+  if (isComplexArg(a) || isComplexArg(b)) return complexBinary('sub', a, b);
   const [x, y] = binaryArgs('sub', a, b);
   return record('sub', [x, y], binaryRaw('sub', x, y), (dy) => [sumTo(dy, x.shape), sumTo(neg(dy), y.shape)]);
 });
 
 /** a * b with broadcasting. @function */
 export const mul = defineOp('mul', (a: TensorLike, b: TensorLike): Tensor => {
+  if (isComplexArg(a) || isComplexArg(b)) return complexBinary('mul', a, b);
   const [x, y] = binaryArgs('mul', a, b);
   return record('mul', [x, y], binaryRaw('mul', x, y), (dy) => [sumTo(mul(dy, y), x.shape), sumTo(mul(dy, x), y.shape)]);
 });
@@ -156,6 +160,7 @@ export function unary(op: UnaryOp, grad: (dy: Tensor, x: Tensor, y: Tensor) => T
 
 /** -x elementwise, same shape; int32 stays int32. @function */
 export const neg = defineOp('neg', (a: TensorLike): Tensor => {
+  if (isComplexArg(a)) return complexNeg(a);
   const x = toTensor('neg', a);
   return record('neg', [x], unaryRaw('neg', x), (dy) => [neg(dy)]);
 });
@@ -166,7 +171,8 @@ export const log = unary('log', (dy, x) => div(dy, x));
 /** Square root elementwise, same shape, float32 (NaN for negative values). @function */
 export const sqrt = unary('sqrt', (dy, _x, y) => div(dy, mul(y, 2)));
 /** |x| elementwise, same shape; int32 stays int32 (exact; |-2^31| wraps to -2^31 as in TensorFlow.js). @function */
-export const abs = unary('abs', (dy, x) => mul(dy, sign(x)));
+export const abs = defineOp('abs', (a: TensorLike): Tensor => (isComplexArg(a) ? complexAbs(a) : absReal(a)));
+const absReal = unary('abs', (dy, x) => mul(dy, sign(x)));
 /** -1, 0 or 1 by the sign of x (int32 stays int32). Its gradient is zero almost everywhere. @function */
 export const sign = unary('sign', () => null);
 /** Hyperbolic tangent elementwise, same shape, float32. @function */

@@ -3,7 +3,7 @@
  * expandDims, squeeze, cast, clone, and copies between backends. Gradients beside each op.
  */
 import type { BackendName } from '../backend/backend.js';
-import { type DType, isDType, storageOf } from '../dtype.js';
+import { type DataType, type DType, isDType, storageOf } from '../dtype.js';
 import { getBackendInstance } from '../engine.js';
 import { broadcastShapes, broadcastStrides, checkShape, fmt, normAxis, sameShape, sizeOf, splitAt, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -11,6 +11,7 @@ import { checkAlloc } from '../limits.js';
 import { argDType, argShape, backendOf, checkInt, defineOp, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { add, mul, sub } from './elementwise.js';
+import { complexCast, complexClone, complexConcat, complexSlice, complexTranspose, isComplexArg } from './complex.js';
 
 /** Same data, new shape (no copy). One dimension may be -1 and is inferred. @function */
 export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly number[]): Tensor => {
@@ -31,6 +32,7 @@ export const reshape = defineOp('reshape', (a: TensorLike, shape: readonly numbe
 
 /** Permute axes; `perm` defaults to reversing them. @function */
 export const transpose = defineOp('transpose', (a: TensorLike, perm?: readonly number[]): Tensor => {
+  if (isComplexArg(a)) return complexTranspose(a, perm);
   const x = toTensor('transpose', a);
   const p = perm ? perm.map((ax) => normAxis('transpose', ax, x.rank)) : [...Array(x.rank).keys()].reverse();
   if (p.length !== x.rank || new Set(p).size !== p.length) {
@@ -87,6 +89,7 @@ export const pad = defineOp('pad', (a: TensorLike, shapeOrPaddings: readonly num
  * @function
  */
 export const slice = defineOp('slice', (a: TensorLike, begin: readonly number[] | number, size?: readonly number[] | number): Tensor => {
+  if (isComplexArg(a)) return complexSlice(a, begin, size);
   const x = toTensor('slice', a);
   const b = typeof begin === 'number' ? [begin] : begin.slice();
   const s = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
@@ -134,6 +137,7 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
 /** Join tensors along `axis`; all other dimensions must agree. @function */
 export const concat = defineOp('concat', (list: readonly TensorLike[], axis: number = 0): Tensor => {
   if (!Array.isArray(list) || list.length === 0) throw new Error('concat: expected a non-empty array of tensors');
+  if (list.some(isComplexArg)) return complexConcat(list, axis);
   // Shapes, dtypes and the output's size are checked before any argument becomes a tensor.
   const backend = backendOf('concat', list);
   const shapes = list.map((t) => {
@@ -238,7 +242,8 @@ export const squeeze = defineOp('squeeze', (a: TensorLike, axis?: number | reado
  * true, as in TensorFlow.js); bool reads as 0 and 1. Only float32 -> float32 has a gradient path.
  * @function
  */
-export const cast = defineOp('cast', (a: TensorLike, dtype: DType): Tensor => {
+export const cast = defineOp('cast', (a: TensorLike, dtype: DataType): Tensor => {
+  if (dtype === 'complex64' || isComplexArg(a)) return complexCast(a, dtype);
   const x = toTensor('cast', a);
   if (!isDType(dtype)) throw new Error(`cast: unknown dtype '${String(dtype)}' (expected float32, int32 or bool)`);
   if (x.dtype === dtype) return reshape(x, x.shape);
@@ -261,6 +266,7 @@ function notEqualZero(x: Tensor): Tensor {
 
 /** A copy with its own buffer. @function */
 export const clone = defineOp('clone', (a: TensorLike): Tensor => {
+  if (isComplexArg(a)) return complexClone(a);
   const x = toTensor('clone', a);
   const y = runKernel('strided', [x], x.shape, x.dtype, { shape: x.shape, strides: stridesOf(x.shape), offset: 0, dtype: storageOf(x.dtype) });
   return record('clone', [x], y, (dy) => [dy]);

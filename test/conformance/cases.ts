@@ -295,3 +295,6 @@ import { SCAN_CASES } from './cases-scan.ts';
 CASES.push(...SCAN_CASES);
 import { WINDOW_CASES } from './cases-window.ts';
 CASES.push(...WINDOW_CASES);
+// complex64, spectral, signal, linalg, einsum, bitwiseAnd.
+import { COMPLEX_CASES } from './cases-complex.ts';
+CASES.push(...COMPLEX_CASES);

@@ -38,6 +38,8 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'greaterEqual': return (a, b) => (a >= b ? 1 : 0);
     case 'floorDiv': return (a, b) => Math.floor(a / b);
     case 'atan2': return Math.atan2;
+    // int32 only (the op refuses float operands); the float form is what ToInt32 makes of them.
+    case 'bitwiseAnd': return (a, b) => a & b;
     // TensorFlow.js's floor mod: the remainder takes the divisor's sign.
     case 'mod': return (a, b) => { const r = a % b; return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? r : (r + b) % b; };
   }

@@ -117,6 +117,7 @@ export function binaryExpr(op: BinaryOp, x: string, y: string, dtype: 'float32' 
     case 'greaterEqual': return `(${x} >= ${y} ? 1 : 0)`;
     case 'floorDiv': return `Math.floor(${x} / ${y})`;
     case 'atan2': return `Math.atan2(${x}, ${y})`;
+    case 'bitwiseAnd': return bitwiseAndExpr(x, y);
     // Floor mod (the divisor's sign), as TensorFlow.js's.
     case 'mod': return `(${x} - ${y} * Math.floor(${x} / ${y}))`;
   }
@@ -145,4 +146,21 @@ export function axisBase(outer: number, size: number, inner: number): string {
     : outer === 1 ? 'const p = 0;\nconst q = i;'
       : `const p = Math.floor((i + 0.5) / ${inner});\nconst q = i - p * ${inner};`;
   return `${pq}\nconst base = p * ${size * inner} + q;`;
+}
+
+/** p & q for whole floats 0 <= p, q < 2^24, bit by bit: gpu.js textures hold floats, with no integer bit operators. */
+function andNonNegative(p: string, q: string): string {
+  const bit = (v: string, k: number): string => `(Math.floor(${v} / ${2 ** k}) - 2 * Math.floor(${v} / ${2 ** (k + 1)}))`;
+  const terms: string[] = [];
+  for (let k = 0; k < 24; k++) terms.push(`${2 ** k} * ${bit(p, k)} * ${bit(q, k)}`);
+  return `(${terms.join(' + ')})`;
+}
+
+/**
+ * Two's-complement x & y for whole floats |x|, |y| < 2^24, from the non-negative AND: a negative v
+ * is ~w for w = -v - 1 >= 0, and x & ~w = x - (x & w), ~u & ~w = ~(u | w) = -(u + w - (u & w)) - 1.
+ */
+function bitwiseAndExpr(x: string, y: string): string {
+  const nx = `(-${x} - 1)`, ny = `(-${y} - 1)`;
+  return `(${x} >= 0 ? (${y} >= 0 ? ${andNonNegative(x, y)} : ${x} - ${andNonNegative(x, ny)}) : (${y} >= 0 ? ${y} - ${andNonNegative(y, nx)} : -(${nx} + ${ny} - ${andNonNegative(nx, ny)}) - 1))`;
 }

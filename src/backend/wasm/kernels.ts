@@ -19,7 +19,7 @@ const UNARY: Record<UnaryOp, number> = {
 const GRAD: Record<ActivationGradOp, number> = { tanhGrad: 0, sigmoidGrad: 1, reluGrad: 2, leakyReluGrad: 3 };
 const BINARY: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, pow: 6, equal: 7, notEqual: 8, less: 9, lessEqual: 10, greater: 11, greaterEqual: 12,
-  floorDiv: 13, mod: 14, atan2: 15,
+  floorDiv: 13, mod: 14, atan2: 15, bitwiseAnd: 16,
 };
 /** Added to a binary op's code for its int32 form (B_INT in c/elementwise.c). */
 const B_INT = 32;

@@ -104,7 +104,7 @@ TASK(cast) {
 
 /* ---- binary ops ---- */
 
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_FLOORDIV, B_MOD, B_ATAN2 };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_POW, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_FLOORDIV, B_MOD, B_ATAN2, B_BITAND };
 
 /* atan2(a, b): the angle of (b, a). atan(a / b), moved by +-pi when b < 0; (0, 0) gives 0. */
 INLINE f4 v_atan2(f4 a, f4 b) {
@@ -193,6 +193,7 @@ INLINE v128_t apply_i(int32_t op, v128_t a, v128_t b) {
     case B_LE: return wasm_v128_and(wasm_i32x4_le(a, b), one);
     case B_GT: return wasm_v128_and(wasm_i32x4_gt(a, b), one);
     case B_GE: return wasm_v128_and(wasm_i32x4_ge(a, b), one);
+    case B_BITAND: return wasm_v128_and(a, b);
     default: return lanes_i(op, a, b);
   }
 }
