@@ -7,6 +7,7 @@ import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
 import { storageOf } from '../dtype.js';
+import { engine } from '../engine.js';
 import { argDType, argShape, assertFloat, backendOf, checkNumber, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
@@ -53,6 +54,9 @@ function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
 /** @internal Both operands of a binary op as tensors on one backend, broadcasting and size checked first. */
 export function binaryArgs(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const backend = backendOf(op, [a, b]);
+  // Two tensors: nothing is created before the kernel's output, whose allocation runs the same
+  // checks under the same op name (the outermost op's), so the early check would only repeat them.
+  if (a instanceof Tensor && b instanceof Tensor && engine.opName === op) return [a, b];
   // Check broadcasting and the output's size before numbers or arrays become tensors, so a bad call leaves nothing behind.
   const sa = argShape(op, a), sb = argShape(op, b);
   if (sa && sb) checkAlloc(op, broadcastShapes(op, sa, sb), 'float32', backend);
