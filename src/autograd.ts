@@ -68,15 +68,17 @@ export function valueAndGrad<X extends Tensor | readonly Tensor[] = Tensor | rea
   if (typeof f !== 'function') throw new Error(`valueAndGrad: expected a function, got ${typeof f}`);
   return ((x: X, dy?: Tensor) => {
     const xs = checkInputs('valueAndGrad', x);
-    if (engine.tape) throw new Error('valueAndGrad: nested gradients (grad inside grad) are not supported');
     startScope();
-    const tape: Tape = { nodes: [], live: new Set(xs.map((t) => t.id)) };
+    // Inside another gradient's recording (grad of grad), that tape stays on: it records f's ops
+    // and then this backward pass, so the gradient returned can be differentiated again.
+    const parent = engine.tape;
+    const tape: Tape = { nodes: [], live: new Set(xs.map((t) => t.id)), parent };
     engine.tape = tape;
     let result: [Tensor, GradResult<X>] | undefined;
     try {
       const y = f(...xs);
       if (!(y instanceof Tensor)) throw new Error(`valueAndGrad: f must return a Tensor, got ${typeof y}`);
-      engine.tape = null;
+      engine.tape = parent;
       if (dy) {
         toTensor('valueAndGrad', dy, y.backend);
         if (!sameShape(dy.shape, y.shape)) throw new Error(`valueAndGrad: dy ${fmt(dy.shape)} must match f's output ${fmt(y.shape)}`);
@@ -84,15 +86,24 @@ export function valueAndGrad<X extends Tensor | readonly Tensor[] = Tensor | rea
       const grads = backward(tape, y, xs, dy);
       result = [y, (Array.isArray(x) ? grads : grads[0]) as GradResult<X>];
     } finally {
-      engine.tape = null;
-      for (const n of tape.nodes) {
-        n.output.onTape = false;
-        for (const t of n.inputs) t.onTape = false;
-      }
+      engine.tape = parent;
+      release(tape);
       endScope(result);
     }
     return result;
   }) as ValueAndGradFunction<X>;
+}
+
+/** Clear the marks of a finished tape, keeping those of the tensors an enclosing tape still holds. */
+function release(tape: Tape): void {
+  const mark = (t: Tape, on: boolean): void => {
+    for (const n of t.nodes) {
+      n.output.onTape = on;
+      for (const i of n.inputs) i.onTape = on;
+    }
+  };
+  mark(tape, false);
+  for (let p = tape.parent; p; p = p.parent ?? null) mark(p, true);
 }
 
 /** Returns a function computing df/dx (see valueAndGrad). */
@@ -102,7 +113,8 @@ export function grad<X extends Tensor | readonly Tensor[] = Tensor | readonly Te
     const [y, g] = vg(x, dy);
     const xs: readonly Tensor[] = Array.isArray(x) ? x : [x as Tensor];
     const gs: readonly Tensor[] = Array.isArray(g) ? g : [g as Tensor];
-    if (!xs.includes(y) && !gs.includes(y)) y.dispose();
+    // An enclosing gradient's tape may still need y for its backward pass (grad of grad).
+    if (!xs.includes(y) && !gs.includes(y) && !y.onTape) y.dispose();
     return g;
   }) as GradFunction<X>;
 }

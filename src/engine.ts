@@ -28,6 +28,11 @@ export interface Tape {
   nodes: TapeNode[];
   /** ids of tensors that depend on a watched input: only ops touching these are recorded. */
   live: Set<number>;
+  /**
+   * The tape of an enclosing gradient (grad inside grad), which records the same ops where they
+   * touch its own watched tensors, and the inner backward pass, so that it can be differentiated again.
+   */
+  parent?: Tape | null;
 }
 
 /** One backend wt.init() considered, in the order tried: `ok` for the one chosen; the others say why they were passed over. */

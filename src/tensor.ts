@@ -48,7 +48,8 @@ export class Tensor {
   /** @internal Use the creation ops (wt.tensor, wt.zeros, ...) instead. */
   constructor(shape: Shape, dtype: DType, backend: Backend, storage: Storage) {
     this.id = engine.nextId++;
-    this.shape = Object.freeze(shape.slice());
+    // A frozen shape (another tensor's) can be shared as it is.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
     this.size = sizeOf(shape);
     this.backend = backend;

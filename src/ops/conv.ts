@@ -5,11 +5,11 @@
  * window is a plain matmul. The pools run one window kernel each way. Every argument is checked before any tensor is created,
  * so a call that throws leaves memory as it was.
  */
-import type { Activation, WindowAttrs } from '../backend/backend.js';
+import type { Activation, KernelAttrs, WindowAttrs } from '../backend/backend.js';
 import { checkAlloc } from '../limits.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { backendOf, defineOp, record, recording, runKernel, toTensor, type TensorLike } from './core.js';
 import { leakyReluGrad, mul, reluGrad, sigmoidGrad, tanhGrad } from './elementwise.js';
 import { EPILOGUE_ACTIVATIONS, fusedMatmul } from './matmul.js';
 import { elu, prelu, relu6 } from './activations.js';
@@ -135,6 +135,19 @@ export const conv2d = defineOp('conv2d', (x: TensorLike, filter: TensorLike, str
   return fusedConv2d({ x, filter, strides, pad, dataFormat, dilations });
 });
 
+type PoolAttrs = KernelAttrs['pool'];
+
+/** avgPool's gradient, recorded with avgPool of the same geometry as its transpose (second order). */
+function avgPoolGrad(dy: Tensor, x4: Tensor, attrs: PoolAttrs): Tensor {
+  const dx = runKernel('poolGrad', [dy, x4], x4.shape, 'float32', attrs);
+  return record('avgPoolGrad', [dy], dx, (g) => [avgPoolOf(g, x4, dy.shape, attrs)]);
+}
+
+function avgPoolOf(g: Tensor, x4: Tensor, shape: readonly number[], attrs: PoolAttrs): Tensor {
+  const y = runKernel('pool', [g], shape, 'float32', attrs);
+  return record('avgPool', [g], y, (dy) => [avgPoolGrad(dy, x4, attrs)]);
+}
+
 function pool(op: 'maxPool' | 'avgPool', kind: 'max' | 'avg', xa: TensorLike, filterSize: Pair, strides: Pair | undefined, pad: PadMode): Tensor {
   const xs = imageShape(op, argShape(op, 'x', xa), 'NHWC');
   const [kH, kW] = pair(op, 'filterSize', filterSize);
@@ -145,7 +158,11 @@ function pool(op: 'maxPool' | 'avgPool', kind: 'max' | 'avg', xa: TensorLike, fi
   return asNHWC(x, 'NHWC', (x4) => {
     const attrs = { ...at, op: kind };
     const y = runKernel('pool', [x4], [at.batch, at.outH, at.outW, at.inC], 'float32', attrs);
-    return record(op, [x4], y, (dy) => [runKernel('poolGrad', [dy, x4], x4.shape, 'float32', attrs)]);
+    return record(op, [x4], y, (dy) => {
+      // maxPool's gradient routes dy to the argmax of each window, a step no op here transposes.
+      if (kind === 'max' && recording([dy])) throw new Error('maxPool: second-order gradients (the gradient of a gradient through maxPool) are not supported');
+      return [kind === 'avg' ? avgPoolGrad(dy, x4, attrs) : runKernel('poolGrad', [dy, x4], x4.shape, 'float32', attrs)];
+    });
   });
 }
 

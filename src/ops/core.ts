@@ -202,13 +202,27 @@ export function runKernel<K extends KernelName>(
  * maps dL/dy to dL/dinput for each input (null where an input gets no gradient).
  */
 export function record(name: string, inputs: readonly Tensor[], output: Tensor, backward: (dy: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[]): Tensor {
-  const tape = engine.tape;
-  if (!tape || !inputs.some((t) => tape.live.has(t.id))) return output;
-  tape.live.add(output.id);
-  for (const t of inputs) t.onTape = true;
-  output.onTape = true;
-  tape.nodes.push({ name, inputs, output, backward });
+  // The active tape and those of enclosing gradients (grad inside grad) each record the op if it
+  // touches a tensor they watch.
+  for (let tape = engine.tape; tape; tape = tape.parent ?? null) {
+    if (!inputs.some((t) => tape.live.has(t.id))) continue;
+    tape.live.add(output.id);
+    for (const t of inputs) t.onTape = true;
+    output.onTape = true;
+    tape.nodes.push({ name, inputs, output, backward });
+  }
   return output;
+}
+
+/**
+ * True when a tape now recording watches one of `inputs`: a backward rule that runs a kernel
+ * directly (not differentiable again) checks it to refuse a second-order gradient clearly.
+ */
+export function recording(inputs: readonly Tensor[]): boolean {
+  for (let tape = engine.tape; tape; tape = tape.parent ?? null) {
+    if (inputs.some((t) => tape.live.has(t.id))) return true;
+  }
+  return false;
 }
 
 /**

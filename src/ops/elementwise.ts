@@ -7,6 +7,7 @@ import { broadcastShapes, fmt, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
 import { storageOf } from '../dtype.js';
+import { engine } from '../engine.js';
 import { argDType, argShape, assertFloat, backendOf, checkNumber, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
 import { broadcastTo, cast } from './movement.js';
@@ -54,6 +55,9 @@ function scalarDType(v: TensorLike, other: TensorLike): 'int32' | undefined {
 /** @internal Both operands of a binary op as tensors on one backend, broadcasting and size checked first. */
 export function binaryArgs(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   const backend = backendOf(op, [a, b]);
+  // Two tensors: nothing is created before the kernel's output, whose allocation runs the same
+  // checks under the same op name (the outermost op's), so the early check would only repeat them.
+  if (a instanceof Tensor && b instanceof Tensor && engine.opName === op) return [a, b];
   // Check broadcasting and the output's size before numbers or arrays become tensors, so a bad call leaves nothing behind.
   const sa = argShape(op, a), sb = argShape(op, b);
   if (sa && sb) checkAlloc(op, broadcastShapes(op, sa, sb), 'float32', backend);
@@ -93,7 +97,7 @@ export const pow = defineOp('pow', (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = binaryArgs('pow', a, b);
   const out = binaryRaw('pow', x, y);
   return record('pow', [x, y], out, (dy) => [
-    sumTo(mul(dy, mul(y, binaryRaw('pow', x, sub(y, 1)))), x.shape),
+    sumTo(mul(dy, mul(y, pow(x, sub(y, 1)))), x.shape),
     sumTo(mul(dy, mul(out, log(where(greater(x, 0), x, 1)))), y.shape),
   ]);
 });
@@ -214,8 +218,14 @@ function activationGrad(op: ActivationGradOp, dyIn: TensorLike, vIn: TensorLike,
   assertFloat(op, v);
   if (!sameShape(dy.shape, v.shape)) throw new Error(`${op}: dy ${fmt(dy.shape)} and its partner ${fmt(v.shape)} must have the same shape`);
   const out = runKernel('activationGrad', [dy, v], dy.shape, 'float32', { op, alpha });
-  // The derivative is linear in dy; the second input is treated as a constant.
-  return record(op, [dy, v], out, (g) => [activationGrad(op, g, v, alpha), null]);
+  // Linear in dy; in its partner v, the derivative of dy * f'(v) is dy * f''(v) (relu's and
+  // leakyRelu's f'' is zero away from 0), for second-order gradients.
+  return record(op, [dy, v], out, (g, needs) => [
+    activationGrad(op, g, v, alpha),
+    needs[1] === false || op === 'reluGrad' || op === 'leakyReluGrad' ? null
+      : op === 'tanhGrad' ? mul(mul(g, dy), mul(v, -2)) // d/dy [dy (1 - y^2)] = -2 y dy
+        : mul(mul(g, dy), sub(1, mul(v, 2))), // sigmoid: d/dy [dy y (1 - y)] = dy (1 - 2y)
+  ]);
 }
 
 /** dy * (1 - y^2), where y = tanh(x): the derivative of tanh written in terms of its output. @function */

@@ -131,7 +131,11 @@ export const gather = defineOp('gather', (a: TensorLike, indices: TensorLike, ax
   const y = runKernel('gather', [x, idx], shape, x.dtype, { ...attrs, dtype: storageOf(x.dtype) });
   // idx is listed (with no gradient) so that the tape keeps it alive for the backward pass even
   // when this op, or a composite such as reverse or tile, made it.
-  return record('gather', [x, idx], y, (dy) => [runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs), null]);
+  return record('gather', [x, idx], y, (dy) => {
+    const dx = runKernel('scatterAdd', [dy, idx], x.shape, 'float32', attrs);
+    // Linear in dy, with gather as its transpose: recorded for second-order gradients.
+    return [record('scatterAdd', [dy, idx], dx, (g) => [gather(g, idx, ax), null]), null];
+  });
 });
 
 /** Join tensors along `axis`; all other dimensions must agree. @function */

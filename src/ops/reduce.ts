@@ -102,5 +102,6 @@ export const sumTo = defineOp('sumTo', (dy: Tensor, shape: Shape): Tensor => {
   const s = reduceRaw('sum', dy, axes);
   const r = reshape(s, shape);
   s.dispose();
-  return r;
+  // Recorded for second-order gradients (a backward pass differentiated again).
+  return record('sumTo', [dy], r, (g) => [broadcastTo(g, dy.shape)]);
 });

@@ -2,6 +2,8 @@
 import { fmt, normAxis, sameShape, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertFloat, backendOf, defineOp, record, runKernel, toTensor, type TensorLike } from './core.js';
+import { exp, mul, neg, sub } from './elementwise.js';
+import { sum } from './reduce.js';
 
 function softmaxImpl(name: 'softmax' | 'logSoftmax', a: TensorLike, axis: number): Tensor {
   const x = toTensor(name, a);
@@ -15,7 +17,19 @@ function softmaxImpl(name: 'softmax' | 'logSoftmax', a: TensorLike, axis: number
 }
 
 function softmaxGradImpl(dy: Tensor, y: Tensor, axis: number, log: boolean): Tensor {
-  return runKernel('softmaxGrad', [dy, y], y.shape, 'float32', { ...splitAt(y.shape, axis), log });
+  const out = runKernel('softmaxGrad', [dy, y], y.shape, 'float32', { ...splitAt(y.shape, axis), log });
+  // Recorded for second-order gradients. softmax: out = y (dy - sum(dy y)), whose product with g
+  // is softmaxGrad(g, y) in dy and g (dy - sum(dy y)) - dy sum(g y) in y. logSoftmax:
+  // out = dy - e^y sum(dy), giving g - sum(g e^y) in dy and -g e^y sum(dy) in y.
+  return record(log ? 'logSoftmaxGrad' : 'softmaxGrad', [dy, y], out, (g, needs) => {
+    if (!log) {
+      const gy = needs[1] === false ? null : sub(mul(g, sub(dy, sum(mul(dy, y), axis, true))), mul(dy, sum(mul(g, y), axis, true)));
+      return [needs[0] === false ? null : softmaxGradImpl(g, y, axis, false), gy];
+    }
+    const p = exp(y);
+    const gp = mul(g, p);
+    return [needs[0] === false ? null : sub(g, sum(gp, axis, true)), needs[1] === false ? null : neg(mul(gp, sum(dy, axis, true)))];
+  });
 }
 
 /** exp(x - max) / sum(exp(x - max)) along `axis` (default: the last). @function */

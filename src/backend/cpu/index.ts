@@ -25,6 +25,13 @@ const CPU_KERNELS: KernelTable<CpuHandle> = {
   },
 };
 
+/** Arrays up to this many elements are kept for reuse when freed, at most POOL_PER_SIZE of each length and dtype. */
+const POOL_MAX_SIZE = 4096;
+const POOL_PER_SIZE = 16;
+const POOL_MAX_ELEMENTS = 1 << 18;
+/** What a freed handle holds: no values (a use after free reads nothing). */
+const EMPTY = new Float32Array(0);
+
 /** A cpu buffer is just a typed array. */
 export interface CpuHandle {
   data: TypedArray;
@@ -40,16 +47,33 @@ export class CpuBackend implements Backend<CpuHandle> {
     return TYPED_ARRAY_LIMIT;
   }
 
+  /** Freed small arrays by dtype and length, zeroed again when handed out: ops on small tensors allocate no new arrays. */
+  private pool = new Map<number, TypedArray[]>();
+  /** Elements held in the pool, at most POOL_MAX_ELEMENTS. */
+  private pooled = 0;
+
   alloc(size: number, dtype: DType): CpuHandle {
-    const data = makeArray(dtype, size);
+    const spare = size <= POOL_MAX_SIZE ? this.pool.get(size * 2 + (dtype === 'int32' ? 1 : 0))?.pop() : undefined;
+    if (spare) this.pooled -= size;
+    const data = spare ? spare.fill(0) : makeArray(dtype, size);
     // Counted only once the array exists: a failed allocation must leave cpuBytes as it was.
     this.bytes += size * 4;
     return { data };
   }
 
   free(handle: CpuHandle): void {
-    this.bytes -= handle.data.length * 4;
-    handle.data = new Float32Array(0);
+    const d = handle.data;
+    this.bytes -= d.length * 4;
+    handle.data = EMPTY;
+    if (d.length > 0 && d.length <= POOL_MAX_SIZE) {
+      const key = d.length * 2 + (d instanceof Int32Array ? 1 : 0);
+      let list = this.pool.get(key);
+      if (!list) this.pool.set(key, (list = []));
+      if (list.length < POOL_PER_SIZE && this.pooled + d.length <= POOL_MAX_ELEMENTS) {
+        list.push(d);
+        this.pooled += d.length;
+      }
+    }
   }
 
   write(handle: CpuHandle, data: TypedArray): void {

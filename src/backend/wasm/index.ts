@@ -188,26 +188,33 @@ export class WasmBackend implements Backend<WasmHandle> {
 
   private context(s: State): WasmContext {
     const self = this;
+    // One writer, reset for each kernel call (a call fills its block and runs before the next
+    // begins), so a small op allocates no closures for its arguments.
+    let i32: Int32Array<ArrayBufferLike> = new Int32Array(0), f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+    let field = 0, tail = 0;
+    const w: ArgWriter = {
+      at: s.args,
+      i(v) { i32[field++] = v; return w; },
+      f(v) { f32[field++] = v; return w; },
+      p(h) {
+        if (h && h.freed) throw new Error('wasm: a kernel was given a buffer that was already freed');
+        i32[field++] = h ? h.ptr : 0;
+        return w;
+      },
+      a(values) {
+        if ((tail + values.length) * 4 > s.args + ARG_BYTES) throw new Error('wasm: kernel arguments too long');
+        i32[field++] = tail * 4;
+        for (let k = 0; k < values.length; k++) i32[tail + k] = values[k]!;
+        tail += values.length;
+        return w;
+      },
+    };
     const writer = (): ArgWriter => {
-      const { i32, f32 } = self.view(s);
-      let field = s.args >> 2, tail = (s.args + ARG_TAIL) >> 2;
-      const w: ArgWriter = {
-        at: s.args,
-        i(v) { i32[field++] = v; return w; },
-        f(v) { f32[field++] = v; return w; },
-        p(h) {
-          if (h && h.freed) throw new Error('wasm: a kernel was given a buffer that was already freed');
-          i32[field++] = h ? h.ptr : 0;
-          return w;
-        },
-        a(values) {
-          if ((tail + values.length) * 4 > s.args + ARG_BYTES) throw new Error('wasm: kernel arguments too long');
-          i32[field++] = tail * 4;
-          i32.set(values, tail);
-          tail += values.length;
-          return w;
-        },
-      };
+      const v = self.view(s);
+      i32 = v.i32;
+      f32 = v.f32;
+      field = s.args >> 2;
+      tail = (s.args + ARG_TAIL) >> 2;
       return w;
     };
     const run = (name: TaskName, w: ArgWriter, units: number, grain: number, parallel: boolean): void => {

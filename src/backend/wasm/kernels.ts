@@ -6,7 +6,7 @@
  */
 import type { ActivationGradOp, BinaryOp, KernelTable, ReduceOp, UnaryOp } from '../backend.js';
 import { hash32 } from '../random.js';
-import { stridesOf } from '../../shape.js';
+import { sizeOf, stridesOf } from '../../shape.js';
 import type { WasmContext, WasmHandle } from './context.js';
 import { matmul } from './matmul.js';
 import { conv2d, depthwise, windowArgs } from './conv.js';
@@ -38,6 +38,8 @@ const MAX_RANK = 32;
 const NS = { copy: 0.3, simple: 0.4, transcendental: 2, element: 1, row: 20 };
 
 const vectors = (n: number): number => Math.ceil(n / 4);
+/** An empty index list (the flat binary form has no outer axes). */
+const NONE: readonly number[] = [];
 
 /**
  * Merge adjacent axes that every stride list walks contiguously (and drop size-1 axes), so a
@@ -80,12 +82,21 @@ export function makeKernels(ctx: WasmContext): KernelTable<WasmHandle> {
     matmul: (inputs, [out], at) => matmul(ctx, inputs, out!, at),
 
     binary([a, b], [out], { op, dtype, aShape, bShape, outShape }) {
+      const code = BINARY[op] + (dtype === 'int32' ? B_INT : 0);
+      const cost = op === 'pow' ? NS.transcendental : NS.simple;
+      const n = sizeOf(outShape), na = sizeOf(aShape), nb = sizeOf(bShape);
+      // Each operand the output's size or a single value: one flat row, as collapse would make it,
+      // without building the broadcasting plan (the common case of small elementwise ops).
+      if ((na === n || na === 1) && (nb === n || nb === 1)) {
+        const w = ctx.args().p(a).p(b).p(out).i(code).i(1).i(n).i(na === n ? 1 : 0).i(nb === n ? 1 : 0).a(NONE).a(NONE).a(NONE);
+        ctx.exec('binary', w, n, cost);
+        return;
+      }
       const c = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
       const rank = c.shape.length, inner = c.shape[rank - 1]!;
       const [as, bs] = c.strides as [number[], number[]];
-      const w = ctx.args().p(a).p(b).p(out).i(BINARY[op] + (dtype === 'int32' ? B_INT : 0)).i(rank).i(inner).i(as[rank - 1]!).i(bs[rank - 1]!)
+      const w = ctx.args().p(a).p(b).p(out).i(code).i(rank).i(inner).i(as[rank - 1]!).i(bs[rank - 1]!)
         .a(c.shape.slice(0, -1)).a(as.slice(0, -1)).a(bs.slice(0, -1));
-      const cost = op === 'pow' ? NS.transcendental : NS.simple;
       // rank 1: units are elements (one long row split across threads); else rows
       if (rank === 1) ctx.exec('binary', w, inner, cost);
       else ctx.exec('binary', w, out!.size / inner, cost * inner + NS.row);
