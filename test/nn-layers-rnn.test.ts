@@ -281,3 +281,18 @@ describe.each(backends)('activation strings in any layer equal tfjs-layers\' (%s
     expect((await g.data())[0]!).toBeCloseTo(0.6914625 + 0.5 * phi, 4);
   });
 });
+
+describe('the lstm-sequence example trains the same on every backend', () => {
+  it.each(backends.filter((b) => b !== 'cpu'))('%s: each batch loss within 1e-4 + 1e-3 * loss of cpu\'s', async (backend) => {
+    const { run } = await import('../src/examples/lstm-sequence.js');
+    const opts = { train: 96, test: 32, steps: 6, units: 8, epochs: 2, batchSize: 32 };
+    await wt.setBackend('cpu');
+    const ref = await run(opts);
+    await wt.setBackend(backend as wt.BackendName);
+    const got = await run(opts);
+    expect(ref.batchLosses.length).toBe(6);
+    expect(ref.batchLosses[5]!).toBeLessThan(ref.batchLosses[0]!);
+    got.batchLosses.forEach((l, i) => expect(Math.abs(l - ref.batchLosses[i]!)).toBeLessThan(1e-4 + 1e-3 * ref.batchLosses[i]!));
+    expect(Math.abs(got.testAccuracy - ref.testAccuracy)).toBeLessThanOrEqual(1 / 32 + 1e-9);
+  });
+});
