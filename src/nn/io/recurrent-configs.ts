@@ -1,15 +1,17 @@
 /**
- * Recurrent layers, their cells and the wrappers from their Keras configs (Keras 2, Keras 3 and
- * TF.js spellings): SimpleRNN, LSTM, GRU, RNN over cells, Bidirectional, TimeDistributed.
+ * Recurrent layers, their cells, the wrappers and attention from their Keras configs (Keras 2,
+ * Keras 3 and TF.js spellings): SimpleRNN, LSTM, GRU, RNN over cells, Bidirectional,
+ * TimeDistributed, MultiHeadAttention.
  */
 import type { Layer, LayerArgs } from '../layers/layer.js';
 import { GRUCell, LSTMCell, type RNNCellBase, SimpleRNNCell, StackedRNNCells } from '../layers/recurrent-cells.js';
 import { GRU, LSTM, RNN, SimpleRNN } from '../layers/recurrent.js';
+import { MultiHeadAttention } from '../layers/attention.js';
 import { Bidirectional, type MergeMode, TimeDistributed } from '../layers/wrappers.js';
 import { activationOf, type Config, init, reg } from './layer-configs.js';
 
 /** The classes this file reads. */
-export const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed'] as const;
+export const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed', 'MultiHeadAttention'] as const;
 
 /** The options a cell's config holds (the same keys in a layer's config). */
 function cellArgs(c: Config) {
@@ -77,6 +79,23 @@ export function recurrentFromConfig(cls: string, c: Config, base: LayerArgs, inn
       return new Bidirectional({ ...base, layer, mergeMode: (c.merge_mode === undefined ? undefined : c.merge_mode) as MergeMode | undefined });
     }
     case 'TimeDistributed': return new TimeDistributed({ ...base, layer: inner(c.layer as Config) });
+    case 'MultiHeadAttention': {
+      const o = c.output_shape;
+      return new MultiHeadAttention({
+        ...base,
+        numHeads: c.num_heads as number,
+        keyDim: c.key_dim as number,
+        valueDim: (c.value_dim ?? undefined) as number | undefined,
+        dropout: typeof c.dropout === 'number' ? c.dropout : undefined,
+        useBias: c.use_bias as boolean | undefined,
+        outputShape: (o === null || o === undefined ? undefined : Array.isArray(o) ? o : o) as number | [number] | undefined,
+        attentionAxes: (c.attention_axes ?? undefined) as number[] | undefined,
+        kernelInitializer: init(c.kernel_initializer),
+        biasInitializer: init(c.bias_initializer),
+        kernelRegularizer: reg(c.kernel_regularizer),
+        biasRegularizer: reg(c.bias_regularizer),
+      });
+    }
     default: throw new Error(`loadModel: layer class '${cls}' is not a recurrent layer`);
   }
 }

@@ -15,6 +15,7 @@ import { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector,
 import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, type RNNCellArgs, SimpleRNNCell, StackedRNNCells, type StackedRNNCellsArgs } from './recurrent-cells.js';
 import { GRU, type GRUArgs, LSTM, type LSTMArgs, RNN, type RNNArgs, SimpleRNN, type SimpleRNNArgs } from './recurrent.js';
 import { Bidirectional, type BidirectionalArgs, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
+import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type GaussianNoiseArgs, type NoiseRateArgs, SpatialDropout1D, SpatialDropout2D } from './noise.js';
 
 export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape, type WeightPlan } from './layer.js';
@@ -285,4 +286,15 @@ export function bidirectional(args: BidirectionalArgs): Bidirectional {
 /** Applies a layer to every time step of [batch, steps, ...]. */
 export function timeDistributed(args: TimeDistributedArgs): TimeDistributed {
   return new TimeDistributed(args);
+}
+
+export { MultiHeadAttention, type MultiHeadAttentionArgs, type AttentionCallArgs } from './attention.js';
+
+/**
+ * Keras 3's multi-head attention: apply it to [query, value] (or [query, value, key], or with an
+ * attention mask [batch, T, S] fourth); `attend(query, value, { key, attentionMask, useCausalMask })`
+ * on tensors returns the output and the attention scores.
+ */
+export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
+  return new MultiHeadAttention(args);
 }
