@@ -7,7 +7,7 @@ import * as ops from '../ops/index.js';
 import { tidy } from '../memory.js';
 import { fmt, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { freshSeed, mixSeed } from './seed.js';
+import { freshSeed, hostRandom, mixSeed } from './seed.js';
 
 /** A serialisable recipe for a weight tensor's starting values. */
 export interface Initializer {
@@ -162,12 +162,52 @@ export function heUniform(opts: SeedOption = {}): Initializer {
   return varianceScaling({ scale: 2, mode: 'fan_in', distribution: 'uniform', seed: opts.seed });
 }
 
+/**
+ * Keras's Orthogonal (the default for recurrent kernels): the rows-by-columns matrix (the last axis
+ * is the columns, the rest flattened into rows) with orthonormal rows or columns, whichever are
+ * fewer, times `gain`. Drawn on the host (Gram-Schmidt over seeded normal draws), so every backend
+ * starts from the same values; the values are not those of Keras's QR draw.
+ */
+export function orthogonal(opts: SeedOption & { gain?: number } = {}): Initializer {
+  const gain = opts.gain ?? 1;
+  if (typeof gain !== 'number' || !Number.isFinite(gain)) throw new Error(`orthogonal: gain must be a number, got ${String(gain)}`);
+  const own = checkSeed('orthogonal', opts.seed);
+  return {
+    className: 'Orthogonal',
+    apply: (shape, seed) => {
+      if (shape.length < 2) throw new Error(`orthogonal: needs a weight of at least 2 dimensions, got ${fmt(shape)}`);
+      const cols = shape[shape.length - 1]!;
+      const rows = shape.reduce((a, b) => a * b, 1) / cols;
+      // Orthonormalise the shorter side: n vectors of length m.
+      const n = Math.min(rows, cols), m = Math.max(rows, cols);
+      const r = hostRandom(own ?? seed ?? freshSeed());
+      const v = new Float64Array(n * m);
+      for (let i = 0; i < v.length; i++) v[i] = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) {
+          let d = 0;
+          for (let k = 0; k < m; k++) d += v[i * m + k]! * v[j * m + k]!;
+          for (let k = 0; k < m; k++) v[i * m + k]! -= d * v[j * m + k]!;
+        }
+        let len = 0;
+        for (let k = 0; k < m; k++) len += v[i * m + k]! ** 2;
+        len = Math.sqrt(len) || 1;
+        for (let k = 0; k < m; k++) v[i * m + k]! /= len;
+      }
+      const out = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = gain * (rows <= cols ? v[i * m + j]! : v[j * m + i]!);
+      return ops.tensor(out, shape);
+    },
+    getConfig: () => ({ gain, seed: own ?? null }),
+  };
+}
+
 /** Initializers by the names layers accept as strings. */
 const BY_NAME: Record<string, () => Initializer> = {
-  zeros, ones, randomNormal, randomUniform, glorotUniform, glorotNormal, heNormal, heUniform, varianceScaling,
+  zeros, ones, randomNormal, randomUniform, glorotUniform, glorotNormal, heNormal, heUniform, varianceScaling, orthogonal,
 };
 
-export type InitializerIdentifier = 'zeros' | 'ones' | 'randomNormal' | 'randomUniform' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'varianceScaling';
+export type InitializerIdentifier = 'zeros' | 'ones' | 'randomNormal' | 'randomUniform' | 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'varianceScaling' | 'orthogonal';
 
 /** An initializer from a name or an Initializer object; `op` names the caller in errors. */
 export function getInitializer(op: string, x: InitializerIdentifier | Initializer | undefined, fallback: InitializerIdentifier): Initializer {
@@ -196,6 +236,7 @@ export function initializerFromConfig(json: unknown): Initializer | undefined {
     case 'GlorotNormal': return glorotNormal({ seed });
     case 'HeNormal': return heNormal({ seed });
     case 'HeUniform': return heUniform({ seed });
+    case 'Orthogonal': return orthogonal({ gain: typeof config.gain === 'number' ? config.gain : undefined, seed });
     default: return undefined;
   }
 }

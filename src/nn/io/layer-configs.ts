@@ -2,7 +2,7 @@
  * Layers from their Keras configs in model.json ({ class_name, config }, snake_case keys), for
  * Keras 2.x, 3.x and TensorFlow.js files alike. Nothing is allocated here: layers build later.
  */
-import { ACTIVATION_NAMES, type ActivationIdentifier } from '../activations.js';
+import { ACTIVATION_NAMES, type ActivationIdentifier, checkActivation } from '../activations.js';
 import { initializerFromConfig, type Initializer } from '../initializers.js';
 import { ActivationLayer, Dropout, Flatten, Reshape } from '../layers/core.js';
 import { Conv2D, type Size2D } from '../layers/conv.js';
@@ -20,6 +20,7 @@ import { ELU, LeakyReLU, PReLU, ReLU, SoftmaxLayer, ThresholdedReLU } from '../l
 import { LayerNormalization } from '../layers/layernorm.js';
 import { Embedding, Permute, RepeatVector, Rescaling } from '../layers/reshaping.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D } from '../layers/noise.js';
+import { recurrentFromConfig, RECURRENT_CLASSES } from './recurrent-configs.js';
 
 /** The layer classes a model file may name. */
 export const SUPPORTED = [
@@ -29,6 +30,7 @@ export const SUPPORTED = [
   'Rescaling', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D',
   'Conv1D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv1D', 'SeparableConv2D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPooling3D', 'AveragePooling3D',
   'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling2D',
+  ...RECURRENT_CLASSES,
 ];
 
 /** Keras writes the last axis as its positive index (or a one-entry list): -1 where it is the last of the shape flowing in. */
@@ -56,19 +58,22 @@ export function shapeOf(c: Config): SymbolicShape | undefined {
   return Array.isArray(s) ? s : undefined;
 }
 
-function activationOf(v: unknown): ActivationIdentifier {
-  const name = v === 'leaky_relu' ? 'leakyRelu' : v;
-  if (!ACTIVATION_NAMES.includes(name as ActivationIdentifier)) {
+/** An activation name from a config (Keras's and TF.js's spellings). */
+export function activationOf(v: unknown): ActivationIdentifier {
+  try {
+    return checkActivation('loadModel', v);
+  } catch {
     throw new Error(`loadModel: activation '${String(v)}' is not supported (supported: ${ACTIVATION_NAMES.join(', ')})`);
   }
-  return name as ActivationIdentifier;
 }
 
-function init(v: unknown): Initializer | undefined {
+/** @internal */
+export function init(v: unknown): Initializer | undefined {
   return initializerFromConfig(v);
 }
 
-function reg(v: unknown): RegularizerIdentifier | undefined {
+/** @internal */
+export function reg(v: unknown): RegularizerIdentifier | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const c = ((v as Config).config ?? {}) as Config;
   return { l1: Number(c.l1 ?? 0), l2: Number(c.l2 ?? 0) };
@@ -241,6 +246,7 @@ export function layerFromConfig(entry: Config, inputShape: SymbolicShape | undef
     case 'SpatialDropout1D': return new SpatialDropout1D({ ...base, rate: c.rate as number, seed: seedOf(c.seed) });
     case 'SpatialDropout2D': return new SpatialDropout2D({ ...base, rate: c.rate as number, seed: seedOf(c.seed) });
     default:
+      if ((RECURRENT_CLASSES as readonly string[]).includes(cls)) return recurrentFromConfig(cls, c, base, (e) => layerFromConfig(e, undefined, undefined));
       throw new Error(`loadModel: layer class '${String(cls)}' is not supported (supported: ${SUPPORTED.join(', ')})`);
   }
 }

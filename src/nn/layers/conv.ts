@@ -6,7 +6,7 @@
 import * as ops from '../../ops/index.js';
 import { convOutputSize } from '../../ops/conv.js';
 import type { Tensor } from '../../tensor.js';
-import { type ActivationIdentifier, checkActivation } from '../activations.js';
+import { type ActivationIdentifier, applyRest, checkActivation, fusedPart } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, type WeightPlan, fmtSymbolic } from './layer.js';
@@ -156,12 +156,12 @@ export class Conv2D extends Layer {
 
   call(x: Tensor, _ctx: CallContext): Tensor {
     if (!this.kernel) throw new Error(`${this.name}: the layer is not built yet`);
-    const fused = this.activation === 'softmax' ? 'linear' : this.activation;
+    const fused = fusedPart(this.activation);
     const y = ops.fusedConv2d({
       x, filter: this.kernel.value, strides: this.strides, pad: this.padding, dilations: this.dilationRate,
       bias: this.bias?.value, activation: fused,
     });
-    return this.activation === 'softmax' ? ops.softmax(y, -1) : y;
+    return applyRest(this.activation, y);
   }
 
   override getConfig(): Record<string, unknown> {

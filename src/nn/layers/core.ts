@@ -1,14 +1,14 @@
 /** Weightless layers: activation, dropout (seeded, inverted scaling, identity at inference), flatten and reshape. */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
-import { type ActivationIdentifier, applyActivation, checkActivation } from '../activations.js';
+import { ACTIVATION_NAMES, type ActivationIdentifier, applyActivation, checkActivation } from '../activations.js';
 import { mixSeed } from '../seed.js';
 import { fmt } from '../../shape.js';
 import { type CallContext, Layer, type LayerArgs, type SymbolicShape, fmtSymbolic } from './layer.js';
 
 /** Options of the activation layer. */
 export interface ActivationArgs extends LayerArgs {
-  /** The function to apply (required): linear, step, sigmoid, tanh, relu, leakyRelu or softmax. */
+  /** The function to apply (required): any of ACTIVATION_NAMES (relu, sigmoid, tanh, softmax, gelu, ...). */
   activation: ActivationIdentifier;
 }
 
@@ -21,7 +21,7 @@ export class ActivationLayer extends Layer {
 
   constructor(args: ActivationArgs) {
     super(args);
-    if (args.activation === undefined) throw new Error(`activation: the 'activation' option is required (one of linear, step, sigmoid, tanh, relu, leakyRelu, softmax)`);
+    if (args.activation === undefined) throw new Error(`activation: the 'activation' option is required (one of ${ACTIVATION_NAMES.join(', ')})`);
     this.activation = checkActivation(`activation '${this.name}'`, args.activation);
   }
 

@@ -5,7 +5,7 @@
  */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
-import { type ActivationIdentifier, checkActivation } from '../activations.js';
+import { type ActivationIdentifier, applyRest, checkActivation, fusedPart } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, type WeightPlan, fmtSymbolic } from './layer.js';
@@ -87,13 +87,11 @@ export class Dense extends Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  /** x W + b with `activation` fused where the kernel can (everything but softmax). */
+  /** x W + b with `activation` fused where the kernel can (the rest, softmax among them, runs after). */
   private affine(x: Tensor, activation: ActivationIdentifier): Tensor {
     if (!this.kernel) throw new Error(`${this.name}: the layer is not built yet`);
     const flat = x.rank === 2 ? x : ops.reshape(x, [-1, x.shape[x.rank - 1]!]);
-    const fused = activation === 'softmax' ? 'linear' : activation;
-    let y = ops.fusedMatmul(flat, this.kernel.value, { bias: this.bias?.value, activation: fused });
-    if (activation === 'softmax') y = ops.softmax(y, -1);
+    const y = applyRest(activation, ops.fusedMatmul(flat, this.kernel.value, { bias: this.bias?.value, activation: fusedPart(activation) }));
     return x.rank === 2 ? y : ops.reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 

@@ -6,7 +6,7 @@
  */
 import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor.js';
-import { type ActivationIdentifier, checkActivation } from '../activations.js';
+import { type ActivationIdentifier, applyRest, checkActivation, fusedPart } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerIdentifier } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import { checkPadding, pair2d, type Size2D, windowOutputShape } from './conv.js';
@@ -118,12 +118,12 @@ export class DepthwiseConv2D extends Layer {
 
   call(x: Tensor, _ctx: CallContext): Tensor {
     if (!this.depthwiseKernel) throw new Error(`${this.name}: the layer is not built yet`);
-    const fused = this.activation === 'softmax' ? 'linear' : this.activation;
+    const fused = fusedPart(this.activation);
     const y = ops.fusedDepthwiseConv2d({
       x, filter: this.depthwiseKernel.value, strides: this.strides, pad: this.padding, dilations: this.dilationRate,
       bias: this.bias?.value, activation: fused as ops.FusedActivation,
     });
-    return this.activation === 'softmax' ? ops.softmax(y, -1) : y;
+    return applyRest(this.activation, y);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -14,6 +14,10 @@ import { ELU, type ELUArgs, LeakyReLU, type LeakyReLUArgs, PReLU, type PReLUArgs
 import { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector, type RepeatVectorArgs, Rescaling, type RescalingArgs } from './reshaping.js';
+import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, type RNNCellArgs, SimpleRNNCell, StackedRNNCells, type StackedRNNCellsArgs } from './recurrent-cells.js';
+import { GRU, type GRUArgs, LSTM, type LSTMArgs, RNN, type RNNArgs, SimpleRNN, type SimpleRNNArgs } from './recurrent.js';
+import { Bidirectional, type BidirectionalArgs, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
+import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type GaussianNoiseArgs, type NoiseRateArgs, SpatialDropout1D, SpatialDropout2D } from './noise.js';
 
 export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape, type WeightPlan } from './layer.js';
@@ -292,4 +296,69 @@ export function spatialDropout2d(args: NoiseRateArgs): SpatialDropout2D {
 /** leakyReLU with learnt slopes: one per input element, or per channel with sharedAxes (default alpha 0). */
 export function prelu(args: PReLUArgs = {}): PReLU {
   return new PReLU(args);
+}
+
+export { RNNCellBase, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, type RNNCellArgs, type GatedCellArgs, type LSTMCellArgs, type GRUCellArgs, type StackedRNNCellsArgs } from './recurrent-cells.js';
+export { RNN, SimpleRNN, LSTM, GRU, type BaseRNNArgs, type RNNArgs, type SimpleRNNArgs, type LSTMArgs, type GRUArgs } from './recurrent.js';
+export { Bidirectional, type BidirectionalArgs, type MergeMode, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
+
+/** A fully connected recurrent layer: h = activation(x W + b + h_prev U) at each step of [batch, steps, features]. */
+export function simpleRNN(args: SimpleRNNArgs): SimpleRNN {
+  return new SimpleRNN(args);
+}
+
+/** Long short-term memory over [batch, steps, features] (gates i, f, c, o; states [h, c]). */
+export function lstm(args: LSTMArgs): LSTM {
+  return new LSTM(args);
+}
+
+/** Gated recurrent unit over [batch, steps, features] (resetAfter true by default, as Keras). */
+export function gru(args: GRUArgs): GRU {
+  return new GRU(args);
+}
+
+/** A recurrent layer over any cell, or a list of cells stacked bottom first. */
+export function rnn(args: RNNArgs): RNN {
+  return new RNN(args);
+}
+
+/** SimpleRNN's cell: one step, applied to [x, h]. */
+export function simpleRNNCell(args: RNNCellArgs): SimpleRNNCell {
+  return new SimpleRNNCell(args);
+}
+
+/** LSTM's cell: one step, applied to [x, h, c]. */
+export function lstmCell(args: LSTMCellArgs): LSTMCell {
+  return new LSTMCell(args);
+}
+
+/** GRU's cell: one step, applied to [x, h]. */
+export function gruCell(args: GRUCellArgs): GRUCell {
+  return new GRUCell(args);
+}
+
+/** Cells run one after another in each step (for rnn). */
+export function stackedRNNCells(args: StackedRNNCellsArgs): StackedRNNCells {
+  return new StackedRNNCells(args);
+}
+
+/** Runs a recurrent layer forwards and backwards and merges the outputs (mergeMode, default 'concat'). */
+export function bidirectional(args: BidirectionalArgs): Bidirectional {
+  return new Bidirectional(args);
+}
+
+/** Applies a layer to every time step of [batch, steps, ...]. */
+export function timeDistributed(args: TimeDistributedArgs): TimeDistributed {
+  return new TimeDistributed(args);
+}
+
+export { MultiHeadAttention, type MultiHeadAttentionArgs, type AttentionCallArgs } from './attention.js';
+
+/**
+ * Keras 3's multi-head attention: apply it to [query, value] (or [query, value, key], or with an
+ * attention mask [batch, T, S] fourth); `attend(query, value, { key, attentionMask, useCausalMask })`
+ * on tensors returns the output and the attention scores.
+ */
+export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
+  return new MultiHeadAttention(args);
 }

@@ -143,6 +143,8 @@ export abstract class Layer {
   protected vars: LayerVariable[] = [];
   /** @internal Every application of this layer in a graph, in order (Keras's inbound nodes). */
   readonly inboundNodes: Node[] = [];
+  /** @internal The prefix of its weights' full names (its name, unless a wrapper layer owns it). */
+  weightScope?: string;
 
   constructor(args: LayerArgs = {}) {
     const op = snake(this.getClassName());
@@ -247,7 +249,7 @@ export abstract class Layer {
 
   /** @internal Create and register a weight. */
   protected addWeight(name: string, shape: Shape, init: Initializer, seed: number, trainable = true, regularizer?: Regularizer): LayerVariable {
-    const v = new LayerVariable(name, `${this.name}/${name}`, init.apply(shape, mixSeed(seed, this.vars.length)), trainable, regularizer);
+    const v = new LayerVariable(name, `${this.weightScope ?? this.name}/${name}`, init.apply(shape, mixSeed(seed, this.vars.length)), trainable, regularizer);
     this.vars.push(v);
     return v;
   }
