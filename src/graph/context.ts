@@ -9,6 +9,13 @@ import { numbers, toDevice } from './host.js';
 import type { AttrValue, GraphNode, HostTensor, Value } from './types.js';
 import { isHost } from './types.js';
 
+/** Thrown when an op needs input `index` as values on the host and it is a tensor (an async run reads it back and retries). */
+export class NeedsHostValue extends Error {
+  constructor(readonly index: number, message: string) {
+    super(message);
+  }
+}
+
 /** The context of one node's run. */
 export class OpContext {
   constructor(
@@ -60,7 +67,7 @@ export class OpContext {
   ints(i: number, what: string): number[] | undefined {
     const v = this.inputs[i];
     if (v === undefined) return undefined;
-    if (!isHost(v)) this.fail(`${what} (input ${i}) must be a constant or computable from shapes; it is computed from data here (a graph input that holds it can be fed through InferenceSession.run or executeAsync, which read small feeds back)`);
+    if (!isHost(v)) throw new NeedsHostValue(i, `${this.where}: ${what} (input ${i}) must be a constant or computable from shapes; it is computed from data here (a graph input that holds it can be fed through InferenceSession.run or executeAsync, which read small feeds back)`);
     return numbers(v);
   }
 

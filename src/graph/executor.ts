@@ -25,6 +25,26 @@ export interface ExecuteOptions {
 const INT_TYPES = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'int64', 'uint32', 'bool']);
 const FLOAT_TYPES = new Set(['float32', 'float16', 'float64', 'bfloat16']);
 
+/** A feed checked against its declared dtype and dims (symbolic dims must agree across inputs, recorded in `dims`). */
+export function checkFeed(format: string, info: ValueInfo, t: unknown, dims: Map<string, number>): Tensor {
+  if (!isTensor(t)) throw new Error(`${format}: input '${info.name}' must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (info.dtype && info.dtype !== 'bool' && t.dtype === 'float32' && INT_TYPES.has(info.dtype)) throw new Error(`${format}: input '${info.name}' expects ${info.dtype} values, got a float32 tensor`);
+  if (info.dtype && t.dtype === 'int32' && FLOAT_TYPES.has(info.dtype)) throw new Error(`${format}: input '${info.name}' expects ${info.dtype} values, got an int32 tensor`);
+  if (info.shape) {
+    if (info.shape.length !== t.rank) throw new Error(`${format}: input '${info.name}' expects rank ${info.shape.length} [${info.shape.map((d) => d ?? '?').join(',')}], got ${fmt(t.shape)}`);
+    info.shape.forEach((d, i) => {
+      const got = t.shape[i]!;
+      if (typeof d === 'number' && d > 0 && d !== got) throw new Error(`${format}: input '${info.name}' expects dimension ${i} to be ${d}, got ${fmt(t.shape)}`);
+      if (typeof d === 'string') {
+        const seen = dims.get(d);
+        if (seen !== undefined && seen !== got) throw new Error(`${format}: dimension '${d}' is ${seen} in one input and ${got} in input '${info.name}' ${fmt(t.shape)}`);
+        dims.set(d, got);
+      }
+    });
+  }
+  return t;
+}
+
 /** A planned graph, ready to run any number of times. */
 export class GraphExecutor {
   readonly plan: Plan;
@@ -79,25 +99,6 @@ export class GraphExecutor {
     return t;
   }
 
-  private checkFeed(info: ValueInfo, t: unknown, dims: Map<string, number>): Tensor {
-    if (!isTensor(t)) throw new Error(`${this.format}: input '${info.name}' must be a Tensor, got ${t === null ? 'null' : typeof t}`);
-    if (info.dtype && info.dtype !== 'bool' && t.dtype === 'float32' && INT_TYPES.has(info.dtype)) throw new Error(`${this.format}: input '${info.name}' expects ${info.dtype} values, got a float32 tensor`);
-    if (info.dtype && t.dtype === 'int32' && FLOAT_TYPES.has(info.dtype)) throw new Error(`${this.format}: input '${info.name}' expects ${info.dtype} values, got an int32 tensor`);
-    if (info.shape) {
-      if (info.shape.length !== t.rank) throw new Error(`${this.format}: input '${info.name}' expects rank ${info.shape.length} [${info.shape.map((d) => d ?? '?').join(',')}], got ${fmt(t.shape)}`);
-      info.shape.forEach((d, i) => {
-        const got = t.shape[i]!;
-        if (typeof d === 'number' && d > 0 && d !== got) throw new Error(`${this.format}: input '${info.name}' expects dimension ${i} to be ${d}, got ${fmt(t.shape)}`);
-        if (typeof d === 'string') {
-          const seen = dims.get(d);
-          if (seen !== undefined && seen !== got) throw new Error(`${this.format}: dimension '${d}' is ${seen} in one input and ${got} in input '${info.name}' ${fmt(t.shape)}`);
-          dims.set(d, got);
-        }
-      });
-    }
-    return t;
-  }
-
   /**
    * Run the graph on `feeds` (keyed by input name) and return the outputs by name. Synchronous,
    * so it works inside wt.grad / wt.valueAndGrad and wt.tidy. The outputs belong to the caller.
@@ -118,7 +119,7 @@ export class GraphExecutor {
         if (dflt) { values.set(info.name, dflt); continue; }
         throw new Error(`${this.format}: input '${info.name}' was not fed`);
       }
-      this.checkFeed(info, t, dims);
+      checkFeed(this.format, info, t, dims);
       values.set(info.name, hostFeeds?.get(info.name) ?? t);
       protect.add(t);
     }

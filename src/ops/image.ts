@@ -7,9 +7,13 @@
 import type { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { argShape, defineOp, toTensor, type TensorLike } from './core.js';
-import { add, mul, sub } from './elementwise.js';
-import { cast, gather } from './movement.js';
+import { add, greaterEqual, lessEqual, mul, sub, where } from './elementwise.js';
+import { cast, gather, reshape, slice } from './movement.js';
 import { tensor } from './creation.js';
+import { logicalAnd } from './logical.js';
+import { clipByValue } from './math.js';
+import { ceil, floor } from './unary-math.js';
+import { nonMaxSuppression, nonMaxSuppressionAsync, nonMaxSuppressionPadded, nonMaxSuppressionPaddedAsync, nonMaxSuppressionWithScore, nonMaxSuppressionWithScoreAsync } from './nms.js';
 
 function check(op: string, images: TensorLike, size: readonly [number, number], alignCorners: boolean, halfPixelCenters: boolean): readonly number[] {
   const s = argShape(op, images);
@@ -78,5 +82,60 @@ export const resizeNearestNeighbor = defineOp('resizeNearestNeighbor', (images: 
   return y;
 });
 
-/** TensorFlow.js's tf.image namespace (the resizes so far). */
-export const image = { resizeBilinear, resizeNearestNeighbor };
+
+/**
+ * Crops of images resized to one size (tf.image.cropAndResize): images [batch, height, width,
+ * channels], boxes [numBoxes, 4] as normalised [y1, x1, y2, x2] (y1 > y2 flips), boxInd [numBoxes]
+ * the image of each box, cropSize [cropHeight, cropWidth]. Samples outside the image take
+ * `extrapolationValue`. Gives float32 [numBoxes, cropHeight, cropWidth, channels]; differentiable
+ * in the images (the sample positions depend on the boxes, worked out with tensor ops, so it runs on
+ * every backend without reading back).
+ * @function
+ */
+export const cropAndResize = defineOp('cropAndResize', (images: TensorLike, boxes: TensorLike, boxInd: TensorLike, cropSize: readonly [number, number], method: 'bilinear' | 'nearest' = 'bilinear', extrapolationValue: number = 0): Tensor => {
+  const op = 'cropAndResize';
+  const s = argShape(op, images), bs = argShape(op, boxes), is = argShape(op, boxInd);
+  if (!s || s.length !== 4) throw new Error(`${op}: images must have rank 4 [batch, height, width, channels], got ${s ? fmt(s) : typeof images}`);
+  if (!bs || bs.length !== 2 || bs[1] !== 4) throw new Error(`${op}: boxes must have shape [numBoxes, 4], got ${bs ? fmt(bs) : typeof boxes}`);
+  if (!is || is.length !== 1 || is[0] !== bs[0]) throw new Error(`${op}: boxInd must have shape [${bs[0]}] (one per box), got ${is ? fmt(is) : typeof boxInd}`);
+  if (!Array.isArray(cropSize) || cropSize.length !== 2 || cropSize.some((v) => !Number.isInteger(v) || v <= 0)) throw new Error(`${op}: cropSize must be [cropHeight, cropWidth] of positive integers, got ${JSON.stringify(cropSize)}`);
+  if (method !== 'bilinear' && method !== 'nearest') throw new Error(`${op}: method must be 'bilinear' or 'nearest', got '${String(method)}'`);
+  const [B, H, W, C] = s as [number, number, number, number];
+  const N = bs[0]!, [ch, cw] = cropSize;
+  let x = toTensor(op, images);
+  if (x.dtype !== 'float32') x = cast(x, 'float32');
+  const b = cast(toTensor(op, boxes), 'float32');
+  const bi = cast(toTensor(op, boxInd), 'float32');
+  // Per box, the sample coordinates along one axis: [N, n].
+  const coords = (lo: Tensor, hi: Tensor, inSize: number, n: number): Tensor => {
+    if (n === 1) return reshape(mul(add(lo, hi), 0.5 * (inSize - 1)), [N, 1]);
+    const step = mul(sub(hi, lo), (inSize - 1) / (n - 1));
+    return add(reshape(mul(lo, inSize - 1), [N, 1]), mul(reshape(step, [N, 1]), tensor(Float32Array.from({ length: n }, (_, k) => k), [1, n])));
+  };
+  const col = (k: number): Tensor => reshape(slice(b, [0, k], [N, 1]), [N]);
+  const ys = coords(col(0), col(2), H, ch), xs = coords(col(1), col(3), W, cw);
+  const inside = (v: Tensor, size: number): Tensor => logicalAnd(greaterEqual(v, 0), lessEqual(v, size - 1));
+  const valid = logicalAnd(reshape(inside(ys, H), [N, ch, 1]), reshape(inside(xs, W), [N, 1, cw]));
+  const clampI = (v: Tensor, size: number): Tensor => clipByValue(v, 0, size - 1);
+  const flat = reshape(x, [B * H * W, C]);
+  const base = reshape(mul(bi, H * W), [N, 1, 1]);
+  // Rows [N, ch, 1] and columns [N, 1, cw] as flat pixel offsets, gathered as [N, ch, cw, C].
+  const at = (yi: Tensor, xi: Tensor): Tensor => gather(flat, cast(add(add(base, mul(reshape(clampI(yi, H), [N, ch, 1]), W)), reshape(clampI(xi, W), [N, 1, cw])), 'int32'), 0);
+  let y: Tensor;
+  if (method === 'nearest') {
+    y = at(floor(add(ys, 0.5)), floor(add(xs, 0.5)));
+  } else {
+    const top = floor(ys), left = floor(xs), bottom = ceil(ys), right = ceil(xs);
+    const yl = reshape(sub(ys, top), [N, ch, 1, 1]), xl = reshape(sub(xs, left), [N, 1, cw, 1]);
+    const tl = at(top, left), tr = at(top, right), bl = at(bottom, left), br = at(bottom, right);
+    const t = add(tl, mul(sub(tr, tl), xl)), bo = add(bl, mul(sub(br, bl), xl));
+    y = add(t, mul(sub(bo, t), yl));
+  }
+  return where(reshape(valid, [N, ch, cw, 1]), y, extrapolationValue);
+});
+
+/** TensorFlow.js's tf.image namespace. */
+export const image = {
+  resizeBilinear, resizeNearestNeighbor, cropAndResize,
+  nonMaxSuppression, nonMaxSuppressionAsync, nonMaxSuppressionWithScore, nonMaxSuppressionWithScoreAsync, nonMaxSuppressionPadded, nonMaxSuppressionPaddedAsync,
+};

@@ -93,7 +93,7 @@ const einsum: OpFn = (c) => {
 };
 
 /** The product as exp(sum(log|x|)) with the sign from the count of negatives (a zero gives exp(-inf) = 0). */
-function prod(x0: Tensor, axes: number[], keep: boolean): Tensor {
+export function prod(x0: Tensor, axes: number[], keep: boolean): Tensor {
   const x = ops.cast(x0, 'float32');
   const mag = ops.exp(ops.sum(ops.log(ops.abs(x)), axes, keep));
   const negatives = ops.sum(ops.less(x, 0), axes, keep);

@@ -17,6 +17,11 @@ export interface GraphModelOptions {
    * them into constants. Default false.
    */
   trainable?: boolean;
+  /**
+   * The most iterations any one loop (TF.js while loops, ONNX Loop) may run before the run stops
+   * with an Error (default 10000): a hostile or broken loop cannot hang the caller.
+   */
+  maxLoopIterations?: number;
 }
 
 /** A graph input or output: its name, element type and dims (numbers, symbolic names, or null where unknown). */

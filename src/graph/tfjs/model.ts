@@ -10,6 +10,8 @@ import type { GraphModelOptions } from '../onnx/session.js';
 import type { Dim, ValueInfo } from '../types.js';
 import { parseGraphModel, type GraphArtifacts } from './parse.js';
 import { TF_OPS } from './ops.js';
+import { TF_ASYNC_OPS } from './ops-more.js';
+import { CONTROL_OPS, DataflowRunner } from './dataflow.js';
 
 /** An input or output of a graph model, as TF.js's GraphModel lists them. */
 export interface GraphTensorInfo {
@@ -42,14 +44,25 @@ export class GraphModel {
   readonly outputs: GraphTensorInfo[];
   /** The signature from model.json, when the converter wrote one. */
   readonly signature: unknown;
-  private readonly executor: GraphExecutor;
+  private readonly executor: GraphExecutor | undefined;
+  /** Set for graphs with control flow or data-dependent ops: they run by dataflow, in executeAsync. */
+  private readonly flow: DataflowRunner | undefined;
+  /** The op types that need executeAsync, by name. */
+  private readonly dynamicOps: string[];
 
   /** Build from artifacts (model.json's fields with the weights' bytes); `where` names the file in Errors. */
   constructor(artifacts: GraphArtifacts, where: string, opts: GraphModelOptions = {}) {
     const graph = parseGraphModel(artifacts, where);
-    this.executor = new GraphExecutor(graph, TF_OPS, { table: TF_OPS, key: (n) => n.op, opset: () => 0, trainable: !!opts.trainable, fuse: false }, 'loadGraphModel');
-    this.inputs = this.executor.inputs.map(info);
-    this.outputs = this.executor.outputs.map(info);
+    this.dynamicOps = [...new Set(graph.nodes.map((n) => n.op).filter((op) => CONTROL_OPS.has(op) || op in TF_ASYNC_OPS))];
+    if (this.dynamicOps.length) {
+      if (opts.trainable) throw new Error(`loadGraphModel: ${where} has control flow or data-dependent ops (${this.dynamicOps.join(', ')}), which cannot be loaded as trainable`);
+      this.flow = new DataflowRunner(graph, TF_OPS, TF_ASYNC_OPS, 'loadGraphModel', { maxLoopIterations: opts.maxLoopIterations });
+    } else {
+      this.executor = new GraphExecutor(graph, TF_OPS, { table: TF_OPS, key: (n) => n.op, opset: () => 0, trainable: !!opts.trainable, fuse: false }, 'loadGraphModel');
+    }
+    const run = (this.executor ?? this.flow)!;
+    this.inputs = run.inputs.map(info);
+    this.outputs = run.outputs.map(info);
     this.signature = artifacts.signature;
   }
 
@@ -81,6 +94,7 @@ export class GraphModel {
    * name is asked for as a string or the model has one output, else an array in the order asked.
    */
   execute(inputs: GraphInputs, outputs?: string | string[]): Tensor | Tensor[] {
+    if (!this.executor) throw new Error(`execute: this model uses control flow or data-dependent ops (${this.dynamicOps.join(', ')}), which execute cannot run synchronously; use await model.executeAsync(inputs)`);
     const wanted = this.wanted(outputs);
     const r = this.executor.execute(this.feeds(inputs), { outputs: wanted });
     return this.shape(wanted.map((n) => r[n]!), outputs);
@@ -88,12 +102,13 @@ export class GraphModel {
 
   /**
    * execute, as a promise: small integer feeds that ops need as values (shapes, sizes) are read back
-   * first, so it also runs on GPU backends. (TF.js needs it for control flow, which this executor
-   * does not run yet: such models fail at load, naming the ops.)
+   * first, so it also runs on GPU backends; and graphs with control flow (while loops, conds,
+   * TensorLists) or data-dependent ops (NonMaxSuppression, Where) run here, by dataflow.
    */
   async executeAsync(inputs: GraphInputs, outputs?: string | string[]): Promise<Tensor | Tensor[]> {
     const wanted = this.wanted(outputs);
-    const r = await this.executor.executeAsync(this.feeds(inputs), { outputs: wanted });
+    const feeds = this.feeds(inputs);
+    const r = this.flow ? await this.flow.run(feeds, wanted) : await this.executor!.executeAsync(feeds, { outputs: wanted });
     return this.shape(wanted.map((n) => r[n]!), outputs);
   }
 
@@ -114,16 +129,18 @@ export class GraphModel {
 
   /** The trainable weights by name (loaded with { trainable: true }); pass changed ones to {@link setWeights}. */
   weights(): Record<string, Tensor> {
-    return this.executor.weights();
+    return this.executor?.weights() ?? {};
   }
 
   /** Replace weights by new values of the same shapes. */
   setWeights(values: Record<string, Tensor>): void {
+    if (!this.executor) throw new Error('setWeights: this model has control flow and holds no trainable weights');
     this.executor.setWeights(values);
   }
 
   /** Free the model's weights and uploaded constants. */
   dispose(): void {
-    this.executor.dispose();
+    this.executor?.dispose();
+    this.flow?.dispose();
   }
 }

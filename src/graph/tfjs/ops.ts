@@ -12,6 +12,7 @@ import { hostInts } from '../host.js';
 import type { OpContext, OpFn, OpTable } from '../context.js';
 import type { Value } from '../types.js';
 import { resize, stridedSlice } from './strided-slice.js';
+import { TF_MORE_OPS } from './ops-more.js';
 
 function strings(ctx: OpContext, name: string): string[] {
   const a = ctx.node.attrs.get(name);
@@ -58,6 +59,12 @@ function fusedActivation(ctx: OpContext, first: 'BiasAdd'): { bias: boolean; act
   if (act === 'Prelu') return { bias: true, activation: 'prelu', prelu: ctx.tensor(3) };
   return ctx.fail(`fused activation ${act} is not supported`);
 }
+
+/** TensorFlow dtypes held as int32 tensors. */
+const intType = (t: string): boolean => t === 'int32' || t === 'int64' || t === 'int16' || t === 'int8' || t === 'uint8' || t === 'uint16';
+
+/** Host bool constants upload as 0/1 float masks; the logical ops take bool tensors. */
+const asBool = (x: Tensor): Tensor => (x.dtype === 'bool' ? x : ops.notEqual(x, 0));
 
 const one = (f: (ctx: OpContext) => Value): OpFn => (ctx) => [f(ctx)];
 const unary = (f: (x: Tensor) => Tensor): OpFn => one((ctx) => f(ctx.tensor(0)));
@@ -143,7 +150,8 @@ function pad(ctx: OpContext): Tensor {
 function castTo(ctx: OpContext): Tensor {
   const to = ctx.str('DstT', 'float32');
   if (to === 'float32' || to === 'float16' || to === 'float64') return ops.cast(ctx.tensor(0), 'float32');
-  if (to === 'int32' || to === 'int64' || to === 'bool' || to === 'uint8' || to === 'int16' || to === 'int8') return ops.cast(ctx.tensor(0), 'int32');
+  if (to === 'bool') return ops.notEqual(ctx.tensor(0), 0);
+  if (to === 'int32' || to === 'int64' || to === 'uint8' || to === 'int16' || to === 'int8') return ops.cast(ctx.tensor(0), 'int32');
   return ctx.fail(`Cast to ${to} is not supported`);
 }
 
@@ -233,8 +241,8 @@ export const TF_OPS: OpTable = {
   Pad: one(pad), PadV2: one(pad),
   Cast: one(castTo),
   Shape: one((ctx) => hostInts(ctx.shape(0))),
-  Fill: one((ctx) => ops.full(ctx.ints(0, 'dims') ?? [], ctx.scalar(1, 'value', 0))),
-  Range: one((ctx) => ops.arange(ctx.scalar(0, 'start', 0), ctx.scalar(1, 'limit', 0), ctx.scalar(2, 'delta', 1))),
+  Fill: one((ctx) => ops.full(ctx.ints(0, 'dims') ?? [], ctx.scalar(1, 'value', 0), intType(ctx.str('T', 'float32')) ? 'int32' : 'float32')),
+  Range: one((ctx) => ops.arange(ctx.scalar(0, 'start', 0), ctx.scalar(1, 'limit', 0), ctx.scalar(2, 'delta', 1), intType(ctx.str('Tidx', 'float32')) ? 'int32' : 'float32')),
   Slice: one((ctx) => ops.slice(ctx.tensor(0), ctx.ints(1, 'begin') ?? [], ctx.ints(2, 'size') ?? [])),
   StridedSlice: one((ctx) => stridedSlice(ctx)),
   GatherV2: one((ctx) => {
@@ -249,8 +257,9 @@ export const TF_OPS: OpTable = {
   Sinh: unary(ops.sinh), Cosh: unary(ops.cosh), Erf: unary(ops.erf), Expm1: unary(ops.expm1), Log1p: unary(ops.log1p),
   Floor: unary(ops.floor), Ceil: unary(ops.ceil), Round: unary(ops.round), Selu: unary(ops.selu),
   IsNan: unary(ops.isNaN), IsInf: unary(ops.isInf), IsFinite: unary(ops.isFinite),
-  LogicalAnd: binary(ops.logicalAnd), LogicalOr: binary(ops.logicalOr), LogicalNot: unary(ops.logicalNot),
-  All: reduce((x, a, k) => ops.all(x, a, k)), Any: reduce((x, a, k) => ops.any(x, a, k)),
+  LogicalAnd: binary((a, b) => ops.logicalAnd(asBool(a), asBool(b))), LogicalOr: binary((a, b) => ops.logicalOr(asBool(a), asBool(b))),
+  LogicalNot: unary((x) => ops.logicalNot(asBool(x))),
+  All: reduce((x, a, k) => ops.all(asBool(x), a, k)), Any: reduce((x, a, k) => ops.any(asBool(x), a, k)),
   ArgMin: one((ctx) => ops.argMin(ctx.tensor(0), ctx.scalar(1, 'axis', 0))),
   Tile: one((ctx) => ops.tile(ctx.tensor(0), ctx.ints(1, 'multiples') ?? [])),
   MirrorPad: one((ctx) => {
@@ -263,5 +272,6 @@ export const TF_OPS: OpTable = {
   }),
   ResizeBilinear: one((ctx) => resize(ctx, false)),
   ResizeNearestNeighbor: one((ctx) => resize(ctx, true)),
+  ...TF_MORE_OPS,
 };
 
