@@ -18,6 +18,8 @@ declare module './tensor.js' {
     topk(k?: number, sorted?: boolean): ops.TopK;
     /** Slices picked by index tuples (see {@link ops.gatherND}). */
     gatherND(indices: TensorLike): Tensor;
+    /** A strided slice with TensorFlow's masks (see {@link ops.stridedSlice}). */
+    stridedSlice(begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor;
     /** Sums of rows by segment (see {@link ops.unsortedSegmentSum}). */
     unsortedSegmentSum(segmentIds: TensorLike, numSegments: number): Tensor;
   }
@@ -30,3 +32,6 @@ P.prod = function (this: Tensor, axis?: Axis, keepDims?: boolean): Tensor { retu
 P.topk = function (this: Tensor, k?: number, sorted?: boolean): ops.TopK { return ops.topk(this, k, sorted); };
 P.gatherND = function (this: Tensor, indices: TensorLike): Tensor { return ops.gatherND(this, indices); };
 P.unsortedSegmentSum = function (this: Tensor, segmentIds: TensorLike, numSegments: number): Tensor { return ops.unsortedSegmentSum(this, segmentIds, numSegments); };
+P.stridedSlice = function (this: Tensor, begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor {
+  return ops.stridedSlice(this, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask);
+};

@@ -155,6 +155,21 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expect(Array.from(await d.data())).toEqual([1, 1, 0, 0, 0, 1]);
   });
 
+  it('stridedSlice: TensorFlow\'s semantics by hand, empty ranges, dtype, a finite-difference gradient', async () => {
+    const x = wt.tensor(Array.from({ length: 24 }, (_, i) => i), [4, 6]);
+    expect(Array.from(await wt.stridedSlice(x, [2, 1], [3, 5], [1, 2], 0, 0, 0, 0, 1).data())).toEqual([13, 15]);
+    expect(Array.from(await x.stridedSlice([3, -1], [0, 0], [-1, -2]).data())).toEqual([23, 21, 19, 17, 15, 13, 11, 9, 7]);
+    const e = wt.stridedSlice(wt.tensor([1, 2, 3, 4], [4], 'int32'), [3], [1]);
+    expect(e.shape).toEqual([0]);
+    expect(e.dtype).toBe('int32');
+    const n = wt.stridedSlice(x, [0, 1], [0, 3], [1, 1], 0, 0, 1);
+    expect(n.shape).toEqual([4, 2]);
+    expect(wt.stridedSlice(x, [0, 0, 1], [0, 2, 3], [1, 1, 1], 0, 0, 0, 1).shape).toEqual([1, 2, 2]);
+    const f = (t: wt.Tensor): wt.Tensor => wt.stridedSlice(t.reshape([2, 3]), [1, 2], [-3, -4], [-1, -2]).reshape([4]);
+    const w = [1, -2, 0.5, 3];
+    expectClose(await wt.grad((t: wt.Tensor) => f(t).mul(wt.tensor(w)).sum())(wt.tensor([1, 2, 3, 4, 5, 6])).data(), await numericGrad(f, [1, 2, 3, 4, 5, 6], [6], w), 1e-3);
+  });
+
   it('refuses bad input with a clear Error and no leak', () => {
     const x = wt.tensor([[1, 2], [3, 4]]);
     expectRefused(() => wt.cumsum(1), /^cumsum: expected a tensor of rank >= 1/);
@@ -176,6 +191,10 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expectRefused(() => wt.bincount(id2, [1], 3), /^bincount: weights must have x's shape \[2\] or be empty/);
     expectRefused(() => wt.denseBincount(x3d, [], 3), /^denseBincount: expected a 1-D or 2-D x/);
     expectRefused(() => wt.sparseToDense(i2, [1, 2], [2, 2]), /^sparseToDense: sparseValues must be a scalar or have 1 entries/);
+    expectRefused(() => wt.stridedSlice(x, [0, 0], [1, 1], [1, 0]), /^stridedSlice: stride 1 is 0 \(x \[2,2\]\)/);
+    expectRefused(() => wt.stridedSlice(x, [0, 0], [1], [1, 1]), /^stridedSlice: begin \[0,0\], end \[1\] and strides \[1,1\] must have one length/);
+    expectRefused(() => wt.stridedSlice(x, [5], [6], [1], 0, 0, 0, 0, 1), /^stridedSlice: index 5 is out of range for axis 0 of \[2,2\]/);
+    expectRefused(() => wt.stridedSlice(x, [0, 0, 0], [1, 1, 1]), /^stridedSlice: the slice spec has more axes than \[2,2\]/);
     for (const t of [i2, i3, u1, id1, id2, x3d, f2]) t.dispose();
     x.dispose();
   });

@@ -20,3 +20,4 @@ export * from './engine-api.js';
 export * from './unary-math.js';
 export * from './scan.js';
 export * from './indexing.js';
+export { stridedSlice } from './strided-slice.js';

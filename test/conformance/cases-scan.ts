@@ -78,3 +78,9 @@ add('unsortedSegmentSum, bincount, denseBincount', 1e-5, (wt) => {
     wt.denseBincount(wt.tensor([[1, 1, 3], [0, 2, 2]], undefined, 'int32'), wt.tensor([], [0]), 4, true)];
 });
 add('grad unsortedSegmentSum (dropped ids get 0)', 1e-5, (wt) => vg(wt, (x) => wt.unsortedSegmentSum(x, wt.tensor([3, 0, 1, 3, 9, -1], [6], 'int32'), 4), rn(wt, [6, 2], 6413)));
+add('stridedSlice: strides, negative strides, masks', 1e-6, (wt) => {
+  const x = rn(wt, [4, 6, 3], 6501);
+  return [wt.stridedSlice(x, [0, 1], [4, 6], [2, 2]), wt.stridedSlice(x, [3, -1, 2], [0, 0, 0], [-1, -2, -2]), wt.stridedSlice(x, [1, 0], [2, 0], [1, 1], 0, 2, 0, 0, 1),
+    wt.stridedSlice(x, [0, 1], [0, 2], [1, 1], 0, 0, 1, 0, 0)];
+});
+add('grad stridedSlice', 1e-5, (wt) => vg(wt, (x) => wt.stridedSlice(x, [3, -1], [0, 0], [-1, -2]), rn(wt, [4, 6], 6502)));
