@@ -1,5 +1,5 @@
 /**
- * Tensor methods for the scan, top-k and N-D indexing ops (cumsum, prod, topk, gatherND, ...):
+ * Tensor methods for the scan, top-k, N-D indexing and selection ops (cumsum, prod, topk, gatherND, unique, ...):
  * each is the op of the same name, attached to Tensor's prototype as TensorFlow.js has it.
  */
 import { Tensor } from './tensor.js';
@@ -20,6 +20,8 @@ declare module './tensor.js' {
     gatherND(indices: TensorLike): Tensor;
     /** A strided slice with TensorFlow's masks (see {@link ops.stridedSlice}). */
     stridedSlice(begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor;
+    /** The distinct slices along `axis` (see {@link ops.unique}). */
+    unique(axis?: number): ops.Unique;
     /** Sums of rows by segment (see {@link ops.unsortedSegmentSum}). */
     unsortedSegmentSum(segmentIds: TensorLike, numSegments: number): Tensor;
   }
@@ -35,3 +37,4 @@ P.unsortedSegmentSum = function (this: Tensor, segmentIds: TensorLike, numSegmen
 P.stridedSlice = function (this: Tensor, begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor {
   return ops.stridedSlice(this, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask);
 };
+P.unique = function (this: Tensor, axis?: number): ops.Unique { return ops.unique(this, axis); };

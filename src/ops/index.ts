@@ -21,3 +21,5 @@ export * from './unary-math.js';
 export * from './scan.js';
 export * from './indexing.js';
 export { stridedSlice } from './strided-slice.js';
+export * from './search.js';
+export * from './select.js';

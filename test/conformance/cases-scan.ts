@@ -84,3 +84,9 @@ add('stridedSlice: strides, negative strides, masks', 1e-6, (wt) => {
     wt.stridedSlice(x, [0, 1], [0, 2], [1, 1], 0, 0, 1, 0, 0)];
 });
 add('grad stridedSlice', 1e-5, (wt) => vg(wt, (x) => wt.stridedSlice(x, [3, -1], [0, 0], [-1, -2]), rn(wt, [4, 6], 6502)));
+add('searchSorted left and right on a sorted [3,40] with ties', 0, (wt) => {
+  const seq = wt.topk(ri(wt, [3, 40], 6601, -20, 20).cast('float32'), 40).values.reverse(1);
+  const v = ri(wt, [3, 9], 6602, -25, 25).cast('float32');
+  return [wt.searchSorted(seq, v, 'left'), wt.searchSorted(seq, v, 'right')];
+});
+add('topk membership (inTopK) as topk indices against targets', 0, (wt) => wt.equal(wt.topk(rx(wt, [5, 7], 6603), 3).indices, wt.tensor([[1], [0], [6], [3], [2]], undefined, 'int32')));
