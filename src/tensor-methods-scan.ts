@@ -1,5 +1,5 @@
 /**
- * Tensor methods for the scan, top-k and N-D indexing ops (cumsum, prod, topk, gatherND, ...):
+ * Tensor methods for the scan, top-k, N-D indexing and selection ops (cumsum, prod, topk, gatherND, unique, ...):
  * each is the op of the same name, attached to Tensor's prototype as TensorFlow.js has it.
  */
 import { Tensor } from './tensor.js';
@@ -18,6 +18,10 @@ declare module './tensor.js' {
     topk(k?: number, sorted?: boolean): ops.TopK;
     /** Slices picked by index tuples (see {@link ops.gatherND}). */
     gatherND(indices: TensorLike): Tensor;
+    /** A strided slice with TensorFlow's masks (see {@link ops.stridedSlice}). */
+    stridedSlice(begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor;
+    /** The distinct slices along `axis` (see {@link ops.unique}). */
+    unique(axis?: number): ops.Unique;
     /** Sums of rows by segment (see {@link ops.unsortedSegmentSum}). */
     unsortedSegmentSum(segmentIds: TensorLike, numSegments: number): Tensor;
   }
@@ -30,3 +34,7 @@ P.prod = function (this: Tensor, axis?: Axis, keepDims?: boolean): Tensor { retu
 P.topk = function (this: Tensor, k?: number, sorted?: boolean): ops.TopK { return ops.topk(this, k, sorted); };
 P.gatherND = function (this: Tensor, indices: TensorLike): Tensor { return ops.gatherND(this, indices); };
 P.unsortedSegmentSum = function (this: Tensor, segmentIds: TensorLike, numSegments: number): Tensor { return ops.unsortedSegmentSum(this, segmentIds, numSegments); };
+P.stridedSlice = function (this: Tensor, begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask?: number, endMask?: number, ellipsisMask?: number, newAxisMask?: number, shrinkAxisMask?: number): Tensor {
+  return ops.stridedSlice(this, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask);
+};
+P.unique = function (this: Tensor, axis?: number): ops.Unique { return ops.unique(this, axis); };

@@ -155,6 +155,63 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expect(Array.from(await d.data())).toEqual([1, 1, 0, 0, 0, 1]);
   });
 
+  it('stridedSlice: TensorFlow\'s semantics by hand, empty ranges, dtype, a finite-difference gradient', async () => {
+    const x = wt.tensor(Array.from({ length: 24 }, (_, i) => i), [4, 6]);
+    expect(Array.from(await wt.stridedSlice(x, [2, 1], [3, 5], [1, 2], 0, 0, 0, 0, 1).data())).toEqual([13, 15]);
+    expect(Array.from(await x.stridedSlice([3, -1], [0, 0], [-1, -2]).data())).toEqual([23, 21, 19, 17, 15, 13, 11, 9, 7]);
+    const e = wt.stridedSlice(wt.tensor([1, 2, 3, 4], [4], 'int32'), [3], [1]);
+    expect(e.shape).toEqual([0]);
+    expect(e.dtype).toBe('int32');
+    const n = wt.stridedSlice(x, [0, 1], [0, 3], [1, 1], 0, 0, 1);
+    expect(n.shape).toEqual([4, 2]);
+    expect(wt.stridedSlice(x, [0, 0, 1], [0, 2, 3], [1, 1, 1], 0, 0, 0, 1).shape).toEqual([1, 2, 2]);
+    const f = (t: wt.Tensor): wt.Tensor => wt.stridedSlice(t.reshape([2, 3]), [1, 2], [-3, -4], [-1, -2]).reshape([4]);
+    const w = [1, -2, 0.5, 3];
+    expectClose(await wt.grad((t: wt.Tensor) => f(t).mul(wt.tensor(w)).sum())(wt.tensor([1, 2, 3, 4, 5, 6])).data(), await numericGrad(f, [1, 2, 3, 4, 5, 6], [6], w), 1e-3);
+  });
+
+  it('searchSorted, inTopKAsync, ensureShape, broadcastArgs: hand-worked values', async () => {
+    const seq = wt.tensor([[1, 3, 3, 5, 8, 8, 8]]), v = wt.tensor([[3, 0, 9, 8, 4]]);
+    expect(Array.from(await wt.lowerBound(seq, v).data())).toEqual([1, 0, 7, 4, 3]);
+    expect(Array.from(await wt.upperBound(seq, v).data())).toEqual([3, 0, 7, 7, 3]);
+    expect(wt.searchSorted(seq, v).dtype).toBe('int32');
+    expect(Array.from(await wt.searchSorted(wt.tensor([[]]), wt.tensor([[1, 2]])).data())).toEqual([0, 0]);
+    const hit = await wt.inTopKAsync(wt.tensor([[0.1, 0.5, 0.5, 0.2], [1, 0, 0, 0]]), wt.tensor([2, 3], [2], 'int32'), 2);
+    expect(hit.dtype).toBe('bool');
+    expect(Array.from(await hit.data())).toEqual([1, 0]);
+    const x = wt.zeros([2, 3]);
+    expect(wt.ensureShape(x, [null, 3])).toBe(x);
+    expect(Array.from(await wt.broadcastArgs(wt.tensor([5, 1, 3], [3], 'int32'), wt.tensor([2, 1], [2], 'int32')).data())).toEqual([5, 2, 3]);
+  });
+
+  it('whereAsync, booleanMaskAsync, setdiff1dAsync read back; unique only where reads are synchronous', async () => {
+    const c = wt.tensor([[true, false], [false, true], [true, true]]);
+    expect(Array.from(await (await wt.whereAsync(c)).data())).toEqual([0, 0, 1, 1, 2, 0, 2, 1]);
+    expect((await wt.whereAsync(wt.tensor([false, false]))).shape).toEqual([0, 1]);
+    const m = await wt.booleanMaskAsync(wt.tensor([[1, 2], [3, 4], [5, 6]]), wt.tensor([true, false, true]));
+    expect(m.shape).toEqual([2, 2]);
+    expect(Array.from(await m.data())).toEqual([1, 2, 5, 6]);
+    const [vals, idx] = await wt.setdiff1dAsync(wt.tensor([4, 1, 4, 2]), wt.tensor([4]));
+    expect(Array.from(await vals.data())).toEqual([1, 2]);
+    expect(Array.from(await idx.data())).toEqual([1, 3]);
+    const before = wt.memory().numTensors;
+    if (name === 'cpu' || name === 'wasm') {
+      const u = wt.unique([5, 5, 2, 9, 2]);
+      expect(Array.from(await u.values.data())).toEqual([5, 2, 9]);
+      expect(Array.from(await u.indices.data())).toEqual([0, 0, 1, 2, 1]);
+      u.values.dispose(); u.indices.dispose();
+    } else {
+      expect(() => wt.unique([5, 5, 2])).toThrow(/^unique: the \w+ backend reads its buffers asynchronously.*await t\.to\('wasm'\)/);
+    }
+    expect(wt.memory().numTensors).toBe(before);
+    const y1 = wt.tensor([1], [1], 'int32');
+    const n0 = wt.memory().numTensors;
+    await expect(wt.whereAsync([1, 0])).rejects.toThrow(/^whereAsync: expected a bool condition, got float32/);
+    await expect(wt.booleanMaskAsync([[1, 2]], [true, false, true])).rejects.toThrow(/^booleanMaskAsync: the mask \[3\] must match axes 0..0 of the tensor \[1,2\]/);
+    await expect(wt.setdiff1dAsync([1, 2], y1)).rejects.toThrow(/^setdiff1dAsync: x and y must have one dtype, got float32 and int32/);
+    expect(wt.memory().numTensors).toBe(n0);
+  });
+
   it('refuses bad input with a clear Error and no leak', () => {
     const x = wt.tensor([[1, 2], [3, 4]]);
     expectRefused(() => wt.cumsum(1), /^cumsum: expected a tensor of rank >= 1/);
@@ -176,6 +233,14 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expectRefused(() => wt.bincount(id2, [1], 3), /^bincount: weights must have x's shape \[2\] or be empty/);
     expectRefused(() => wt.denseBincount(x3d, [], 3), /^denseBincount: expected a 1-D or 2-D x/);
     expectRefused(() => wt.sparseToDense(i2, [1, 2], [2, 2]), /^sparseToDense: sparseValues must be a scalar or have 1 entries/);
+    expectRefused(() => wt.stridedSlice(x, [0, 0], [1, 1], [1, 0]), /^stridedSlice: stride 1 is 0 \(x \[2,2\]\)/);
+    expectRefused(() => wt.stridedSlice(x, [0, 0], [1], [1, 1]), /^stridedSlice: begin \[0,0\], end \[1\] and strides \[1,1\] must have one length/);
+    expectRefused(() => wt.stridedSlice(x, [5], [6], [1], 0, 0, 0, 0, 1), /^stridedSlice: index 5 is out of range for axis 0 of \[2,2\]/);
+    expectRefused(() => wt.stridedSlice(x, [0, 0, 0], [1, 1, 1]), /^stridedSlice: the slice spec has more axes than \[2,2\]/);
+    expectRefused(() => wt.searchSorted(x, [[1], [2], [3]]), /^searchSorted: the leading dimensions of sortedSequence \[2,2\] and values \[3,1\] must match/);
+    expectRefused(() => wt.searchSorted(x, x, 'middle' as 'left'), /^searchSorted: side must be 'left' or 'right'/);
+    expectRefused(() => wt.ensureShape(x, [2, 3]), /^ensureShape: the tensor's shape \[2,2\] is not compatible with the expected shape \[2,3\]/);
+    expectRefused(() => wt.broadcastArgs(f2, id2), /^broadcastArgs: expected two 1-D int32 shapes/);
     for (const t of [i2, i3, u1, id1, id2, x3d, f2]) t.dispose();
     x.dispose();
   });

@@ -30,3 +30,6 @@ export * from './bitwise.js';
 export { complex, real, imag } from './complex.js';
 export * from './spectral.js';
 export * from './signal.js';
+export { stridedSlice } from './strided-slice.js';
+export * from './search.js';
+export * from './select.js';

@@ -78,3 +78,15 @@ add('unsortedSegmentSum, bincount, denseBincount', 1e-5, (wt) => {
     wt.denseBincount(wt.tensor([[1, 1, 3], [0, 2, 2]], undefined, 'int32'), wt.tensor([], [0]), 4, true)];
 });
 add('grad unsortedSegmentSum (dropped ids get 0)', 1e-5, (wt) => vg(wt, (x) => wt.unsortedSegmentSum(x, wt.tensor([3, 0, 1, 3, 9, -1], [6], 'int32'), 4), rn(wt, [6, 2], 6413)));
+add('stridedSlice: strides, negative strides, masks', 1e-6, (wt) => {
+  const x = rn(wt, [4, 6, 3], 6501);
+  return [wt.stridedSlice(x, [0, 1], [4, 6], [2, 2]), wt.stridedSlice(x, [3, -1, 2], [0, 0, 0], [-1, -2, -2]), wt.stridedSlice(x, [1, 0], [2, 0], [1, 1], 0, 2, 0, 0, 1),
+    wt.stridedSlice(x, [0, 1], [0, 2], [1, 1], 0, 0, 1, 0, 0)];
+});
+add('grad stridedSlice', 1e-5, (wt) => vg(wt, (x) => wt.stridedSlice(x, [3, -1], [0, 0], [-1, -2]), rn(wt, [4, 6], 6502)));
+add('searchSorted left and right on a sorted [3,40] with ties', 0, (wt) => {
+  const seq = wt.topk(ri(wt, [3, 40], 6601, -20, 20).cast('float32'), 40).values.reverse(1);
+  const v = ri(wt, [3, 9], 6602, -25, 25).cast('float32');
+  return [wt.searchSorted(seq, v, 'left'), wt.searchSorted(seq, v, 'right')];
+});
+add('topk membership (inTopK) as topk indices against targets', 0, (wt) => wt.equal(wt.topk(rx(wt, [5, 7], 6603), 3).indices, wt.tensor([[1], [0], [6], [3], [2]], undefined, 'int32')));

@@ -1,0 +1,113 @@
+/**
+ * Sorted search and shape checks, on the backend: searchSorted, lowerBound and upperBound (a binary
+ * search composed of gathers and comparisons, log2(M) steps over every value at once),
+ * inTopKAsync (from topk), ensureShape and broadcastArgs, with TensorFlow.js's signatures.
+ */
+import { fmt, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { backendOf, defineOp, toTensor, type TensorLike } from './core.js';
+import { concat, expandDims, gather, reshape } from './movement.js';
+import { add, equal, less, lessEqual, minimum, where } from './elementwise.js';
+import { floorDiv } from './math.js';
+import { logicalAnd, logicalNot } from './logical.js';
+import { any } from './reduce-math.js';
+import { full, ones, zeros } from './creation.js';
+import { topk } from './scan.js';
+
+/**
+ * For each entry of `values`, where it would go in the sorted last axis of `sortedSequence` to keep
+ * it sorted (TensorFlow.js's tf.searchSorted): 'left' the first such place, 'right' the last. The
+ * leading dimensions of both must match; the result is int32 of values' shape.
+ * @function
+ */
+export const searchSorted = defineOp('searchSorted', (sortedSequence: TensorLike, values: TensorLike, side: 'left' | 'right' = 'left'): Tensor => {
+  const backend = backendOf('searchSorted', [sortedSequence, values]);
+  const seq = toTensor('searchSorted', sortedSequence, backend);
+  const vals = toTensor('searchSorted', values, backend);
+  if (side !== 'left' && side !== 'right') throw new Error(`searchSorted: side must be 'left' or 'right', got ${String(side)}`);
+  if (seq.rank === 0 || vals.rank === 0) throw new Error(`searchSorted: sortedSequence and values must have rank >= 1, got ${fmt(seq.shape)} and ${fmt(vals.shape)}`);
+  if (seq.dtype !== vals.dtype) throw new Error(`searchSorted: sortedSequence and values must have one dtype, got ${seq.dtype} and ${vals.dtype}`);
+  const m = seq.shape[seq.rank - 1]!, n = vals.shape[vals.rank - 1]!;
+  const b = sizeOf(seq.shape.slice(0, -1));
+  if (n > 0 && sizeOf(vals.shape.slice(0, -1)) !== b || (n === 0 && vals.size !== 0)) {
+    throw new Error(`searchSorted: the leading dimensions of sortedSequence ${fmt(seq.shape)} and values ${fmt(vals.shape)} must match`);
+  }
+  const outShape = [b, n];
+  if (m === 0 || vals.size === 0) return zeros(outShape, 'int32');
+  const flat = reshape(seq, [b * m]);
+  const v = reshape(vals, outShape);
+  const base = reshape(toTensor('searchSorted', Int32Array.from({ length: b }, (_, i) => i * m), backend), [b, 1]);
+  let lo = zeros(outShape, 'int32'), hi = full(outShape, m, 'int32');
+  for (let span = m; span > 0; span >>= 1) {
+    const active = less(lo, hi);
+    const mid = floorDiv(add(lo, hi), 2);
+    const at = reshape(gather(flat, reshape(add(minimum(mid, m - 1), base), [b * n])), outShape);
+    const right = side === 'left' ? less(at, v) : lessEqual(at, v);
+    lo = where(logicalAnd(active, right), add(mid, 1), lo);
+    hi = where(logicalAnd(active, logicalNot(right)), mid, hi);
+  }
+  // each step at least halves every open interval, so floor(log2 m) + 1 steps close them all
+  return lo;
+});
+
+/** searchSorted(sortedSequence, values, 'left'): the first place each value could go. @function */
+export const lowerBound = defineOp('lowerBound', (sortedSequence: TensorLike, values: TensorLike): Tensor => searchSorted(sortedSequence, values, 'left'));
+
+/** searchSorted(sortedSequence, values, 'right'): the last place each value could go. @function */
+export const upperBound = defineOp('upperBound', (sortedSequence: TensorLike, values: TensorLike): Tensor => searchSorted(sortedSequence, values, 'right'));
+
+const inTopK = defineOp('inTopK', (predictions: TensorLike, targets: TensorLike, k: number): Tensor => {
+  const backend = backendOf('inTopK', [predictions, targets]);
+  const p = toTensor('inTopK', predictions, backend);
+  const t = toTensor('inTopK', targets, backend, 'int32');
+  if (p.rank < 2) throw new Error(`inTopK: expected predictions of rank >= 2, got ${fmt(p.shape)}`);
+  if (t.rank !== p.rank - 1 || t.shape.some((d, i) => d !== p.shape[i])) throw new Error(`inTopK: targets must have the shape of predictions without its last axis (${fmt(p.shape.slice(0, -1))}), got ${fmt(t.shape)}`);
+  const last = p.shape[p.rank - 1]!;
+  if (!Number.isInteger(k) || k <= 0 || k > last) throw new Error(`inTopK: k must be an integer in [1, ${last}] (the last dimension of predictions), got ${String(k)}`);
+  return any(equal(topk(p, k).indices, expandDims(t, -1)), -1);
+});
+
+/**
+ * Whether each target is among the k largest predictions of its row (TensorFlow.js's
+ * tf.inTopKAsync): predictions [..., classes], int32 targets [...]; a bool result of targets' shape.
+ * Ties rank the lower index first, as topk.
+ */
+export async function inTopKAsync(predictions: TensorLike, targets: TensorLike, k: number = 1): Promise<Tensor> {
+  return inTopK(predictions, targets, k);
+}
+
+/**
+ * `x` itself when its shape matches `shape` (null entries match any size), else an Error
+ * (TensorFlow.js's tf.ensureShape).
+ * @function
+ */
+export const ensureShape = defineOp('ensureShape', (x: Tensor, shape: readonly (number | null)[]): Tensor => {
+  if (!(x instanceof Tensor)) throw new Error(`ensureShape: expected a Tensor, got ${typeof x}`);
+  if (x.rank !== shape.length || shape.some((d, i) => d !== null && d !== x.shape[i])) {
+    throw new Error(`ensureShape: the tensor's shape ${fmt(x.shape)} is not compatible with the expected shape [${shape.map((d) => (d === null ? 'null' : d)).join(',')}]`);
+  }
+  return x;
+});
+
+/**
+ * The broadcast shape of two int32 shape vectors (TensorFlow.js's tf.broadcastArgs), as an int32
+ * vector. Where the host can read the shapes (cpu, wasm) a pair that does not broadcast is an Error.
+ * @function
+ */
+export const broadcastArgs = defineOp('broadcastArgs', (s0: TensorLike, s1: TensorLike): Tensor => {
+  const backend = backendOf('broadcastArgs', [s0, s1]);
+  const a = toTensor('broadcastArgs', s0, backend, 'int32'), b = toTensor('broadcastArgs', s1, backend, 'int32');
+  if (a.dtype !== 'int32' || b.dtype !== 'int32' || a.rank !== 1 || b.rank !== 1) {
+    throw new Error(`broadcastArgs: expected two 1-D int32 shapes, got ${a.dtype} ${fmt(a.shape)} and ${b.dtype} ${fmt(b.shape)}`);
+  }
+  const n = Math.max(a.size, b.size);
+  const pad = (t: Tensor): Tensor => (t.size === n ? t : concat([ones([n - t.size], 'int32'), t]));
+  const [pa, pb] = [pad(a), pad(b)];
+  if (backend.readSync) {
+    const va = pa.dataSync(), vb = pb.dataSync();
+    for (let i = 0; i < n; i++) {
+      if (va[i] !== vb[i] && va[i] !== 1 && vb[i] !== 1) throw new Error(`broadcastArgs: shapes [${Array.from(a.dataSync())}] and [${Array.from(b.dataSync())}] do not broadcast (axis ${i}: ${va[i]} vs ${vb[i]})`);
+    }
+  }
+  return where(equal(pa, 1), pb, pa);
+});
