@@ -336,6 +336,18 @@ vgBoth('batchToSpaceND', [[12, 2, 2, 3]], (x) => wt.batchToSpaceND(x!, [2, 3], [
 vgBoth('depthToSpace NHWC', [[2, 3, 2, 8]], (x) => wt.depthToSpace(x!, 2), (x) => tf.depthToSpace(x as tf.Tensor4D, 2), 1e-6, false);
 both('depthToSpace block 3', () => wt.depthToSpace(rw([1, 2, 2, 18], 720), 3), () => tf.depthToSpace(rt([1, 2, 2, 18], 720) as tf.Tensor4D, 3));
 
+both('Tensor methods of the conv, pool and space ops', () => {
+  const x = rw([1, 4, 4, 4], 740), s = rw([1, 6, 3], 741);
+  return [x.pool([2, 2], 'max', 'same', 2), s.conv1d(rw([2, 3, 2], 742), 1, 'same'), x.conv2dTranspose(rw([2, 2, 3, 4], 743), [1, 8, 8, 3], 2, 'same'),
+    x.separableConv2d(rw([2, 2, 4, 1], 744), rw([1, 1, 4, 2], 745), 1, 'valid'), x.dilation2d(rw([2, 2, 4], 746), 1, 'same'), x.localResponseNormalization(1),
+    x.batchNorm(rw([4], 747), pos(rw([4], 748))), x.spaceToBatchND([2, 2], [[0, 0], [0, 0]]), rw([4, 1, 1, 2], 749).batchToSpaceND([2, 2], [[0, 0], [0, 0]]), x.depthToSpace(2)];
+}, () => {
+  const x = rt([1, 4, 4, 4], 740) as tf.Tensor4D, s = rt([1, 6, 3], 741) as tf.Tensor3D;
+  return [x.pool([2, 2], 'max', 'same', 2), s.conv1d(rt([2, 3, 2], 742) as tf.Tensor3D, 1, 'same'), x.conv2dTranspose(rt([2, 2, 3, 4], 743) as tf.Tensor4D, [1, 8, 8, 3], 2, 'same'),
+    x.separableConv2d(rt([2, 2, 4, 1], 744) as tf.Tensor4D, rt([1, 1, 4, 2], 745) as tf.Tensor4D, 1, 'valid'), x.dilation2d(rt([2, 2, 4], 746) as tf.Tensor3D, 1, 'same'), x.localResponseNormalization(1),
+    x.batchNorm(rt([4], 747), tpos(rt([4], 748))), x.spaceToBatchND([2, 2], [[0, 0], [0, 0]]), rt([4, 1, 1, 2], 749).batchToSpaceND([2, 2], [[0, 0], [0, 0]]), x.depthToSpace(2)];
+}, 1e-5);
+
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {
   randomUniform: 'the generators differ; moments: test/tfjs-parity-api.test.ts', randomNormal: 'moments: test/tfjs-parity-api.test.ts', randomStandardNormal: 'moments: test/tfjs-parity-api.test.ts',
