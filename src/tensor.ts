@@ -290,6 +290,28 @@ export class Tensor {
   maxPool(filterSize: ops.Pair, strides?: ops.Pair, pad?: ops.PadMode): Tensor { return ops.maxPool(this, filterSize, strides, pad); }
   /** Average pooling of these NHWC images (see {@link avgPool}). */
   avgPool(filterSize: ops.Pair, strides?: ops.Pair, pad?: ops.PadMode): Tensor { return ops.avgPool(this, filterSize, strides, pad); }
+  /** Pooling with dilations (see {@link pool}). */
+  pool(windowShape: ops.Pair, poolingType: 'avg' | 'max', pad: ops.PadMode, dilations?: ops.Pair, strides?: ops.Pair): Tensor { return ops.pool(this, windowShape, poolingType, pad, dilations, strides); }
+  /** 1-D convolution of these [batch, width, channels] signals (see {@link conv1d}). */
+  conv1d(filter: TensorLike, stride: number, pad: 'valid' | 'same' | number, dataFormat?: 'NWC' | 'NCW', dilation?: number): Tensor { return ops.conv1d(this, filter, stride, pad, dataFormat, dilation); }
+  /** Transposed 2-D convolution (see {@link conv2dTranspose}). */
+  conv2dTranspose(filter: TensorLike, outputShape: readonly number[], strides: ops.Pair, pad: ops.PadMode): Tensor { return ops.conv2dTranspose(this, filter, outputShape, strides, pad); }
+  /** Separable 2-D convolution (see {@link separableConv2d}). */
+  separableConv2d(depthwiseFilter: TensorLike, pointwiseFilter: TensorLike, strides: ops.Pair, pad: ops.PadMode, dilation?: ops.Pair, dataFormat?: 'NHWC' | 'NCHW'): Tensor {
+    return ops.separableConv2d(this, depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat);
+  }
+  /** Grayscale morphological dilation (see {@link dilation2d}). */
+  dilation2d(filter: TensorLike, strides: ops.Pair, pad: 'valid' | 'same', dilations?: ops.Pair): Tensor { return ops.dilation2d(this, filter, strides, pad, dilations); }
+  /** Local response normalization across channels (see {@link localResponseNormalization}). */
+  localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor { return ops.localResponseNormalization(this, depthRadius, bias, alpha, beta); }
+  /** Batch normalization with given statistics (see {@link batchNorm}). */
+  batchNorm(mean: TensorLike, variance: TensorLike, offset?: TensorLike, scale?: TensorLike, varianceEpsilon?: number): Tensor { return ops.batchNorm(this, mean, variance, offset, scale, varianceEpsilon); }
+  /** Space blocks moved onto the batch (see {@link spaceToBatchND}). */
+  spaceToBatchND(blockShape: readonly number[], paddings: readonly (readonly number[])[]): Tensor { return ops.spaceToBatchND(this, blockShape, paddings); }
+  /** Batch blocks moved back into space (see {@link batchToSpaceND}). */
+  batchToSpaceND(blockShape: readonly number[], crops: readonly (readonly number[])[]): Tensor { return ops.batchToSpaceND(this, blockShape, crops); }
+  /** Channel blocks moved into space (see {@link depthToSpace}). */
+  depthToSpace(blockSize: number, dataFormat?: 'NHWC' | 'NCHW'): Tensor { return ops.depthToSpace(this, blockSize, dataFormat); }
   /** The same values in another shape of equal size; one dimension may be -1 (see {@link reshape}). */
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
   /** The values as a rank-1 tensor of `size` elements. */

@@ -103,6 +103,8 @@ describe('bad input: an Error naming the op and what it expected, memory unchang
     ['batchNorm4d rank', () => wt.batchNorm4d(wt.zeros([2, 2]), wt.zeros([2]), wt.ones([2])), /^batchNorm4d: x must be of rank 4, got rank 2/],
     ['spaceToBatchND divisibility', () => wt.spaceToBatchND(x4(), [3, 2], [[0, 0], [0, 0]]), /^spaceToBatchND: padded dim 1 of x \[1,4,4,2\] is 4, not a multiple of blockShape\[0\] = 3/],
     ['batchToSpaceND batch', () => wt.batchToSpaceND(x4(), [2, 2], [[0, 0], [0, 0]]), /^batchToSpaceND: the batch of x \[1,4,4,2\] \(1\) must be a multiple of prod\(blockShape\) = 4/],
+    ['dimRoundingMode', () => wt.conv1d(wt.zeros([4, 1]), wt.zeros([2, 1, 1]), 1, 'valid', 'NWC', 1, 'ceil'), /^conv1d: dimRoundingMode is not supported/],
+    ['avgPool3d dimRoundingMode', () => wt.avgPool3d(wt.zeros([1, 2, 2, 2, 1]), 1, 1, 'valid', 'floor'), /^avgPool3d: dimRoundingMode is not supported/],
     ['depthToSpace channels', () => wt.depthToSpace(x4(), 2), /^depthToSpace: the channels of x \[1,4,4,2\] \(2\) must be a multiple of blockSize\^2 = 4/],
   ];
   it.each(cases)('%s', (_n, f, re) => {

@@ -444,6 +444,18 @@ both('unique', () => wt.unique(wt.tensor([3, 1, 3, 2, 1, 7])), () => tf.unique(t
 both('unique axis 1', () => wt.unique(wt.tensor([[1, 0, 1, 2], [3, 5, 3, 3]]), 1), () => tf.unique(tf.tensor([[1, 0, 1, 2], [3, 5, 3, 3]]), 1));
 both('unique int32', () => wt.unique(wt.tensor(I.map((v) => v % 5), [24], 'int32')), () => tf.unique(tf.tensor(I.map((v) => v % 5), [24], 'int32')));
 
+both('Tensor methods of the conv, pool and space ops', () => {
+  const x = rw([1, 4, 4, 4], 740), s = rw([1, 6, 3], 741);
+  return [x.pool([2, 2], 'max', 'same', 2), s.conv1d(rw([2, 3, 2], 742), 1, 'same'), x.conv2dTranspose(rw([2, 2, 3, 4], 743), [1, 8, 8, 3], 2, 'same'),
+    x.separableConv2d(rw([2, 2, 4, 1], 744), rw([1, 1, 4, 2], 745), 1, 'valid'), x.dilation2d(rw([2, 2, 4], 746), 1, 'same'), x.localResponseNormalization(1),
+    x.batchNorm(rw([4], 747), pos(rw([4], 748))), x.spaceToBatchND([2, 2], [[0, 0], [0, 0]]), rw([4, 1, 1, 2], 749).batchToSpaceND([2, 2], [[0, 0], [0, 0]]), x.depthToSpace(2)];
+}, () => {
+  const x = rt([1, 4, 4, 4], 740) as tf.Tensor4D, s = rt([1, 6, 3], 741) as tf.Tensor3D;
+  return [x.pool([2, 2], 'max', 'same', 2), s.conv1d(rt([2, 3, 2], 742) as tf.Tensor3D, 1, 'same'), x.conv2dTranspose(rt([2, 2, 3, 4], 743) as tf.Tensor4D, [1, 8, 8, 3], 2, 'same'),
+    x.separableConv2d(rt([2, 2, 4, 1], 744) as tf.Tensor4D, rt([1, 1, 4, 2], 745) as tf.Tensor4D, 1, 'valid'), x.dilation2d(rt([2, 2, 4], 746) as tf.Tensor3D, 1, 'same'), x.localResponseNormalization(1),
+    x.batchNorm(rt([4], 747), tpos(rt([4], 748))), x.spaceToBatchND([2, 2], [[0, 0], [0, 0]]), rt([4, 1, 1, 2], 749).batchToSpaceND([2, 2], [[0, 0], [0, 0]]), x.depthToSpace(2)];
+}, 1e-5);
+
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {
   randomUniform: 'the generators differ; moments: test/tfjs-parity-api.test.ts', randomNormal: 'moments: test/tfjs-parity-api.test.ts', randomStandardNormal: 'moments: test/tfjs-parity-api.test.ts',

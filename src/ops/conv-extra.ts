@@ -13,18 +13,20 @@ import { add } from './elementwise.js';
 import { pad as padOp, reshape, slice } from './movement.js';
 import { conv2d } from './conv.js';
 import { argShape, convPass, geometry, type PadMode, type Pair } from './window.js';
-import { along1, spreadEvery, takeEvery, triple, type Triple } from './window3d.js';
+import { along1, noRounding, spreadEvery, takeEvery, triple, type Triple } from './window3d.js';
 
 export type { Triple } from './window3d.js';
 
 /**
  * 1-D convolution (tf.conv1d): x [batch, width, inChannels] (or rank 2), filter [filterWidth,
  * inChannels, outChannels] -> [batch, outWidth, outChannels]; conv2d over an image of height 1.
- * pad is 'valid', 'same', or a number of zeros at each end. Only dataFormat 'NWC'. Differentiable.
+ * pad is 'valid', 'same', or a number of zeros at each end. Only dataFormat 'NWC'; dimRoundingMode
+ * is not supported (an Error when given). Differentiable.
  * @function
  */
-export const conv1d = defineOp('conv1d', (x: TensorLike, filter: TensorLike, stride: number, pad: 'valid' | 'same' | number, dataFormat: 'NWC' | 'NCW' = 'NWC', dilation: number = 1): Tensor => {
+export const conv1d = defineOp('conv1d', (x: TensorLike, filter: TensorLike, stride: number, pad: 'valid' | 'same' | number, dataFormat: 'NWC' | 'NCW' = 'NWC', dilation: number = 1, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor => {
   const op = 'conv1d';
+  noRounding(op, dimRoundingMode);
   const xs = argShape(op, 'x', x), fs = argShape(op, 'filter', filter);
   if (dataFormat !== 'NWC') throw new Error(`${op}: dataFormat must be 'NWC', got ${JSON.stringify(dataFormat)}`);
   if (xs.length !== 2 && xs.length !== 3) throw new Error(`${op}: x must be of rank 2 or 3 ([batch?, width, channels]), got rank ${xs.length} ${fmt(xs)}`);
@@ -44,11 +46,13 @@ export const conv1d = defineOp('conv1d', (x: TensorLike, filter: TensorLike, str
  * Transposed 2-D convolution (tf.conv2dTranspose), the gradient of conv2d with respect to its input:
  * x [batch, height, width, inChannels] (or rank 3), filter [filterHeight, filterWidth, outChannels,
  * inChannels], outputShape [batch?, outHeight, outWidth, outChannels] (the conv2d input that strides
- * and pad would map onto x's height and width). Differentiable in x and filter.
+ * and pad would map onto x's height and width). Differentiable in x and filter. dimRoundingMode is
+ * not supported (an Error when given).
  * @function
  */
-export const conv2dTranspose = defineOp('conv2dTranspose', (x: TensorLike, filter: TensorLike, outputShape: readonly number[], strides: Pair, pad: PadMode): Tensor => {
+export const conv2dTranspose = defineOp('conv2dTranspose', (x: TensorLike, filter: TensorLike, outputShape: readonly number[], strides: Pair, pad: PadMode, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor => {
   const op = 'conv2dTranspose';
+  noRounding(op, dimRoundingMode);
   const xs = argShape(op, 'x', x), fs = argShape(op, 'filter', filter);
   if (xs.length !== 3 && xs.length !== 4) throw new Error(`${op}: x must be of rank 3 or 4 ([batch?, height, width, channels]), got rank ${xs.length} ${fmt(xs)}`);
   if (fs.length !== 4) throw new Error(`${op}: filter must be of rank 4 [filterHeight, filterWidth, outChannels, inChannels], got rank ${fs.length} ${fmt(fs)}`);

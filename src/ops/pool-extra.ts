@@ -16,7 +16,7 @@ import { cast, oneHot, pad as padOp, reshape } from './movement.js';
 import { argMax, max, sum } from './reduce.js';
 import { avgPool, maxPool } from './conv.js';
 import { argShape, geometry, imageShape, pair, type PadMode, type Pair } from './window.js';
-import { along1, takeEvery, triple, type Triple } from './window3d.js';
+import { along1, noRounding, takeEvery, triple, type Triple } from './window3d.js';
 
 /** im2col as a differentiable op: its gradient is its adjoint, col2im. */
 function im2col(x4: Tensor, at: WindowAttrs): Tensor {
@@ -35,11 +35,12 @@ function realTaps(at: WindowAttrs, x4: Tensor): Tensor {
  * Pooling with dilations (tf.pool): poolingType 'max' or 'avg' over windowShape windows whose taps
  * are `dilations` apart; strides and dilations default to 1, and one of them must be 1. With
  * dilations > 1 and pad 'same', TensorFlow.js pools over zero padding (the zeros count toward the
- * max and the mean), and so does this.
+ * max and the mean), and so does this. dimRoundingMode is not supported (an Error when given).
  * @function
  */
-export const pool = defineOp('pool', (input: TensorLike, windowShape: Pair, poolingType: 'avg' | 'max', pad: PadMode, dilations: Pair = 1, strides: Pair = 1): Tensor => {
+export const pool = defineOp('pool', (input: TensorLike, windowShape: Pair, poolingType: 'avg' | 'max', pad: PadMode, dilations: Pair = 1, strides: Pair = 1, dimRoundingMode?: 'floor' | 'round' | 'ceil'): Tensor => {
   const op = 'pool';
+  noRounding(op, dimRoundingMode);
   if (poolingType !== 'avg' && poolingType !== 'max') throw new Error(`${op}: poolingType must be 'avg' or 'max', got ${JSON.stringify(poolingType)}`);
   const xs = imageShape(op, argShape(op, 'x', input), 'NHWC');
   const [kH, kW] = pair(op, 'windowShape', windowShape);
@@ -63,6 +64,14 @@ export const pool = defineOp('pool', (input: TensorLike, windowShape: Pair, pool
   return x.rank === 3 ? reshape(out, out.shape.slice(1)) : out;
 });
 
+/** What {@link maxPoolWithArgmax} returns. */
+export interface MaxPoolWithArgmaxResult {
+  /** The max pool, as maxPool gives it. */
+  result: Tensor;
+  /** int32, result's shape: the flat input position of each window's first maximum. */
+  indexes: Tensor;
+}
+
 /**
  * Max pooling that also gives where each maximum came from (tf.maxPoolWithArgmax): returns
  * { result, indexes }, result as maxPool's, indexes (int32) the flat position of each window's
@@ -70,7 +79,7 @@ export const pool = defineOp('pool', (input: TensorLike, windowShape: Pair, pool
  * without the b term. x is [batch, height, width, channels].
  * @function
  */
-export const maxPoolWithArgmax = defineOp('maxPoolWithArgmax', (x: TensorLike, filterSize: Pair, strides: Pair, pad: 'valid' | 'same' | number, includeBatchInIndex: boolean = false): { result: Tensor; indexes: Tensor } => {
+export const maxPoolWithArgmax = defineOp('maxPoolWithArgmax', (x: TensorLike, filterSize: Pair, strides: Pair, pad: 'valid' | 'same' | number, includeBatchInIndex: boolean = false): MaxPoolWithArgmaxResult => {
   const op = 'maxPoolWithArgmax';
   const xs = argShape(op, 'x', x);
   if (xs.length !== 4) throw new Error(`${op}: x must be of rank 4 [batch, height, width, channels], got rank ${xs.length} ${fmt(xs)}`);
@@ -105,8 +114,9 @@ interface Pool3 {
   ow: number;
 }
 
-function pool3Args(op: string, xa: TensorLike, filterSize: unknown, strides: unknown, pad: unknown, dataFormat: unknown): Pool3 {
+function pool3Args(op: string, xa: TensorLike, filterSize: unknown, strides: unknown, pad: unknown, dimRoundingMode: unknown, dataFormat: unknown): Pool3 {
   const xs = argShape(op, 'x', xa);
+  if (dimRoundingMode !== undefined && dimRoundingMode !== null) throw new Error(`${op}: dimRoundingMode is not supported (got ${JSON.stringify(dimRoundingMode)}); leave it undefined`);
   if (dataFormat !== 'NDHWC') throw new Error(`${op}: dataFormat must be 'NDHWC', got ${JSON.stringify(dataFormat)}`);
   if (xs.length !== 4 && xs.length !== 5) throw new Error(`${op}: x must be of rank 4 or 5 ([batch?, depth, height, width, channels]), got rank ${xs.length} ${fmt(xs)}`);
   const x5 = xs.length === 4 ? [1, ...xs] : xs.slice();
@@ -144,21 +154,22 @@ function pool3(op: string, kind: 'max' | 'avg', xa: TensorLike, g: Pool3, pad: P
 /**
  * 3-D max pooling (tf.maxPool3d): the largest value of each filterSize [depth, height, width]
  * window of x [batch, depth, height, width, channels] (or rank 4); padded taps are ignored.
- * Differentiable.
+ * Differentiable. dimRoundingMode is not supported (an Error when given).
  * @function
  */
-export const maxPool3d = defineOp('maxPool3d', (x: TensorLike, filterSize: Triple = 1, strides: Triple, pad: 'valid' | 'same' | number, _dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat: 'NDHWC' | 'NCDHW' = 'NDHWC'): Tensor => {
-  const g = pool3Args('maxPool3d', x, filterSize, strides, pad, dataFormat);
+export const maxPool3d = defineOp('maxPool3d', (x: TensorLike, filterSize: Triple = 1, strides: Triple, pad: 'valid' | 'same' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat: 'NDHWC' | 'NCDHW' = 'NDHWC'): Tensor => {
+  const g = pool3Args('maxPool3d', x, filterSize, strides, pad, dimRoundingMode, dataFormat);
   return pool3('maxPool3d', 'max', x, g, pad);
 });
 
 /**
  * 3-D average pooling (tf.avgPool3d): the mean of each filterSize [depth, height, width] window
  * of x [batch, depth, height, width, channels] (or rank 4) over its real taps. Differentiable.
+ * dimRoundingMode is not supported (an Error when given).
  * @function
  */
-export const avgPool3d = defineOp('avgPool3d', (x: TensorLike, filterSize: Triple = 1, strides: Triple, pad: 'valid' | 'same' | number, _dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat: 'NDHWC' | 'NCDHW' = 'NDHWC'): Tensor => {
-  const g = pool3Args('avgPool3d', x, filterSize, strides, pad, dataFormat);
+export const avgPool3d = defineOp('avgPool3d', (x: TensorLike, filterSize: Triple = 1, strides: Triple, pad: 'valid' | 'same' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil', dataFormat: 'NDHWC' | 'NCDHW' = 'NDHWC'): Tensor => {
+  const g = pool3Args('avgPool3d', x, filterSize, strides, pad, dimRoundingMode, dataFormat);
   return pool3('avgPool3d', 'avg', x, g, pad);
 });
 

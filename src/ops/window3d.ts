@@ -61,3 +61,8 @@ export function spreadEvery(x: Tensor, axis: number, start: number, step: number
   return len > total ? slice(y, s.map(() => 0), s.map((d, i) => (i === axis ? total : d))) : y;
 }
 
+
+/** dimRoundingMode (TF.js's rounding of non-integer output sizes) is refused rather than ignored. */
+export function noRounding(op: string, mode: unknown): void {
+  if (mode !== undefined && mode !== null) throw new Error(`${op}: dimRoundingMode is not supported (got ${JSON.stringify(mode)}); leave it undefined`);
+}

@@ -141,6 +141,7 @@ abstract class ConvBase extends Layer {
     return applyActivation(this.activation, this.bias ? ops.add(y, this.bias.value) : y);
   }
 
+  /** The Keras config (snake_case keys), as model.json holds it. */
   override getConfig(): Record<string, unknown> {
     return {
       filters: this.filters,
@@ -201,6 +202,7 @@ abstract class KernelConv extends ConvBase {
     return this.kernel.value;
   }
 
+  /** The Keras config (snake_case keys), as model.json holds it. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), kernel_initializer: ser(this.kernelInitializer), kernel_regularizer: reg(this.kernelRegularizer), kernel_constraint: null };
   }
@@ -339,6 +341,7 @@ abstract class SeparableConv extends ConvBase {
     return [this.depthwiseKernel.value, this.pointwiseKernel.value];
   }
 
+  /** The Keras config (snake_case keys), as model.json holds it. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
