@@ -24,3 +24,5 @@ export * from './bitwise.js';
 export { complex, real, imag } from './complex.js';
 export * from './spectral.js';
 export * from './signal.js';
+export { sparse, type SparseFillEmptyRowsResult, type SparseReshapeResult } from './sparse.js';
+export * from './ragged.js';
