@@ -30,6 +30,14 @@ const K = (shape: number[], dtype: wt.DType = 'float32'): wt.Tensor => {
   return t;
 };
 
+/** A kept int32 tensor for the refusal checks, made once per backend and values. */
+const KI = (v: number[], shape?: number[]): wt.Tensor => {
+  const key = `${wt.getBackend()} int ${v} ${shape}`;
+  let t = made.get(key);
+  if (!t) made.set(key, (t = wt.keep(wt.tensor(v, shape ?? [v.length], 'int32'))));
+  return t;
+};
+
 const arr = async (t: wt.Tensor): Promise<number[]> => Array.from(await t.data());
 
 describe.each(backends)('einsum, linalg and bitwiseAnd on %s', (name) => {
@@ -267,6 +275,70 @@ describe.each(backends)('complex64, spectral and signal on %s', (name) => {
     const st = wt.signal.stft(wt.tensor([1, 2, 3, 4, 5, 6, 7, 8]), 4, 2);
     expect(st.shape).toEqual([3, 3]);
     expectClose((await arr(st)).slice(0, 6), [6, 0, -3, 1, 0, 0], { atol: 1e-5 });
+  });
+});
+
+describe.each(backends)('sparse and ragged on %s', (name) => {
+  beforeEach(async () => { await wt.setBackend(name as wt.BackendName); });
+  const sync = name === 'cpu' || name === 'wasm';
+  const iT = (v: number[], shape?: number[]): wt.Tensor => wt.tensor(v, shape ?? [v.length], 'int32');
+
+  it.runIf(!sync)('needs a synchronous backend: a clear Error naming the op', () => {
+    const x = wt.keep(wt.ones([3, 2])), i = wt.keep(iT([0, 1]));
+    refuses(() => wt.sparse.sparseSegmentSum(x, i, i), new RegExp(`^sparseSegmentSum: needs the values of data on the host, and the ${name} backend reads asynchronously`));
+    refuses(() => wt.raggedRange(i, i, i), /^raggedRange: needs the values of starts on the host/);
+  });
+
+  it.runIf(sync)('sparseFillEmptyRows: sorted by row, defaults in the empty rows', async () => {
+    const r = wt.sparse.sparseFillEmptyRows(iT([1, 0, 0, 2, 1, 1], [3, 2]), [5, 6, 7], iT([4, 3]), -1);
+    expect(await arr(r.outputIndices)).toEqual([0, 2, 1, 0, 1, 1, 2, 0, 3, 0]);
+    expect(await arr(r.outputValues)).toEqual([6, 5, 7, -1, -1]);
+    expect(r.emptyRowIndicator.dtype).toBe('bool');
+    expect(await arr(r.emptyRowIndicator)).toEqual([0, 0, 1, 1]);
+    expect(await arr(r.reverseIndexMap)).toEqual([1, 0, 2]);
+    const [ix, v, sh] = [wt.keep(iT([0, 0, 5, 0], [2, 2])), wt.keep(wt.tensor([1, 2])), wt.keep(iT([2, 3]))];
+    refuses(() => wt.sparse.sparseFillEmptyRows(ix, v, sh, 0), /^sparseFillEmptyRows: indices\(1, 0\) = 5 is outside \[0, 2\)/);
+    refuses(() => wt.sparse.sparseFillEmptyRows(ix, v, sh, K([2])), /^sparseFillEmptyRows: defaultValue must be a scalar/);
+  });
+
+  it.runIf(sync)('sparseReshape keeps row-major positions; -1 is inferred', async () => {
+    // [2, 3] positions (0, 2) = 2 and (1, 1) = 4 in a [3, 2] shape: (1, 0) and (2, 0).
+    const r = wt.sparse.sparseReshape(iT([0, 2, 1, 1], [2, 2]), iT([2, 3]), iT([-1, 2]));
+    expect(await arr(r.outputIndices)).toEqual([1, 0, 2, 0]);
+    expect(await arr(r.outputShape)).toEqual([3, 2]);
+    const [ix, sh, bad] = [wt.keep(iT([0, 0], [1, 2])), wt.keep(iT([2, 3])), wt.keep(iT([4, -1]))];
+    refuses(() => wt.sparse.sparseReshape(ix, sh, bad), /^sparseReshape: cannot reshape a sparse tensor of shape \[2,3\]/);
+  });
+
+  it.runIf(sync)('sparseSegmentSum and sparseSegmentMean, with an empty segment', async () => {
+    const d = wt.tensor([[1, 2], [3, 4], [5, 6]]);
+    const s = wt.sparse.sparseSegmentSum(d, iT([0, 2, 1]), iT([0, 2, 2]));
+    expect(s.shape).toEqual([3, 2]);
+    expect(await arr(s)).toEqual([1, 2, 0, 0, 8, 10]);
+    expect(await arr(wt.sparse.sparseSegmentMean(d, iT([0, 2, 1]), iT([0, 2, 2])))).toEqual([1, 2, 0, 0, 4, 5]);
+    const [x, i, g] = [wt.keep(wt.tensor([1, 2])), wt.keep(iT([0, 3])), wt.keep(iT([1, 0]))];
+    refuses(() => wt.sparse.sparseSegmentSum(x, i, KI([0, 0])), /^sparseSegmentSum: indices\[1\] = 3 is outside \[0, 2\)/);
+    refuses(() => wt.sparse.sparseSegmentSum(x, KI([0, 1]), g), /^sparseSegmentSum: segmentIds must be non-negative and sorted/);
+    refuses(() => wt.sparse.sparseSegmentSum(x, K([2]), g), /^sparseSegmentSum: indices must be int32, got float32/);
+  });
+
+  it.runIf(sync)('raggedRange, raggedGather, raggedTensorToTensor, hand-worked', async () => {
+    const r = wt.raggedRange(iT([0, 5, 3]), iT([3, 5, 0]), iT([1, 1, -2]));
+    expect(await arr(r.rtNestedSplits)).toEqual([0, 3, 3, 5]);
+    expect(await arr(r.rtDenseValues)).toEqual([0, 1, 2, 3, 1]);
+    // rows [1, 2], [3], [], [4, 5]
+    const splits = iT([0, 2, 3, 3, 5]), vals = wt.tensor([1, 2, 3, 4, 5]);
+    const g = wt.raggedGather([splits], vals, iT([3, 1]), 1);
+    expect(await arr(g.outputNestedSplits[0]!)).toEqual([0, 2, 3]);
+    expect(await arr(g.outputDenseValues)).toEqual([4, 5, 3]);
+    const d = wt.raggedTensorToTensor(iT([-1, 3]), vals, 0, [splits], ['ROW_SPLITS']);
+    expect(d.shape).toEqual([4, 3]);
+    expect(await arr(d)).toEqual([1, 2, 0, 3, 0, 0, 0, 0, 0, 4, 5, 0]);
+    const sp = wt.keep(iT([0, 2, 3, 3, 5])), v = wt.keep(wt.tensor([1, 2, 3, 4, 5]));
+    refuses(() => wt.raggedGather([sp], v, KI([4]), 1), /^raggedGather: indices\[0\] = 4 is outside \[0, 4\)/);
+    refuses(() => wt.raggedGather([sp], v, KI([0]), 2), /^raggedGather: outputRaggedRank must be 1/);
+    refuses(() => wt.raggedTensorToTensor(KI([-1]), v, 0, [sp], ['ROW_SPLITS']), /^raggedTensorToTensor: shape must have 2 entries/);
+    refuses(() => wt.raggedTensorToTensor(KI([-1, -1]), v, 0, [sp], ['ROW_LENGTHS']), /^raggedTensorToTensor: unknown row partition type 'ROW_LENGTHS'/);
   });
 });
 

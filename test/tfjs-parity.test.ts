@@ -20,13 +20,12 @@ beforeAll(async () => {
 const NOT_YET = [
   // optimizer classes (wt.train has the optimizers as functions)
   'AdadeltaOptimizer', 'AdagradOptimizer', 'AdamOptimizer', 'AdamaxOptimizer', 'MomentumOptimizer', 'Optimizer', 'RMSPropOptimizer', 'SGDOptimizer',
-  'raggedGather', 'raggedRange', 'raggedTensorToTensor',
   // random, rnn cells, averages
   'randomGamma', 'multinomial', 'basicLSTMCell', 'multiRNNCell', 'movingAverage',
   // profiling
   'profile',
   // namespaces
-  'sparse', 'string', 'browser',
+  'string', 'browser',
 ];
 
 /** tfjs-core exports that are its machinery rather than its API, and why we do not mirror them. */
@@ -455,6 +454,35 @@ both('Tensor methods of the conv, pool and space ops', () => {
     x.separableConv2d(rt([2, 2, 4, 1], 744) as tf.Tensor4D, rt([1, 1, 4, 2], 745) as tf.Tensor4D, 1, 'valid'), x.dilation2d(rt([2, 2, 4], 746) as tf.Tensor3D, 1, 'same'), x.localResponseNormalization(1),
     x.batchNorm(rt([4], 747), tpos(rt([4], 748))), x.spaceToBatchND([2, 2], [[0, 0], [0, 0]]), rt([4, 1, 1, 2], 749).batchToSpaceND([2, 2], [[0, 0], [0, 0]]), x.depthToSpace(2)];
 }, 1e-5);
+// sparse and ragged
+const wi = (v: number[], shape?: number[]): wt.Tensor => wt.tensor(v, shape ?? [v.length], 'int32');
+const ti = (v: number[], shape?: number[]): tf.Tensor => tf.tensor(v, shape ?? [v.length], 'int32');
+const FILL: [number[], number[], number[]] = [[0, 0, 1, 0, 1, 3, 1, 4, 3, 2, 3, 3], [0, 10, 13, 14, 32, 33], [5, 6]];
+both('sparse.sparseFillEmptyRows', () => wt.sparse.sparseFillEmptyRows(wi(FILL[0], [6, 2]), FILL[1], wi(FILL[2]), -1) as unknown as Out,
+  () => tf.sparse.sparseFillEmptyRows(ti(FILL[0], [6, 2]), FILL[1], ti(FILL[2]), -1) as unknown as TOut);
+both('sparse.sparseFillEmptyRows unsorted, int32', () => wt.sparse.sparseFillEmptyRows(wi([2, 0, 0, 0, 2, 1], [3, 2]), wi([5, 6, 7]), wi([4, 3]), 9) as unknown as Out,
+  () => tf.sparse.sparseFillEmptyRows(ti([2, 0, 0, 0, 2, 1], [3, 2]), ti([5, 6, 7]), ti([4, 3]), 9) as unknown as TOut);
+both('sparse.sparseReshape', () => wt.sparse.sparseReshape(wi([0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 2, 3], [5, 3]), wi([2, 3, 6]), wi([9, -1])) as unknown as Out,
+  () => tf.sparse.sparseReshape(ti([0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 2, 3], [5, 3]), ti([2, 3, 6]), ti([9, -1])) as unknown as TOut);
+for (const op of ['sparseSegmentSum', 'sparseSegmentMean'] as const) {
+  both(`sparse.${op}`, () => wt.sparse[op](w([4, 6]), wi([0, 1, 3, 2]), wi([0, 2, 2, 3])), () => tf.sparse[op](t([4, 6]), ti([0, 1, 3, 2]), ti([0, 2, 2, 3])), 1e-6);
+  both(`sparse.${op} int32`, () => wt.sparse[op](w([6], I, 'int32'), wi([5, 0, 1]), wi([1, 1, 1])), () => tf.sparse[op](t([6], I, 'int32'), ti([5, 0, 1]), ti([1, 1, 1])));
+}
+both('raggedRange', () => wt.raggedRange(wi([2, 5, 8]), wi([3, 5, 12]), wi([1, 1, 1])) as unknown as Out, () => tf.raggedRange(ti([2, 5, 8]), ti([3, 5, 12]), ti([1, 1, 1])) as unknown as TOut);
+both('raggedRange float, negative delta', () => wt.raggedRange(wt.tensor([0, 1, 5]), wt.tensor([1, 2, 0]), wt.tensor([0.5, 0.25, -2])) as unknown as Out,
+  () => tf.raggedRange(tf.tensor([0, 1, 5]), tf.tensor([1, 2, 0]), tf.tensor([0.5, 0.25, -2])) as unknown as TOut, 1e-6);
+both('raggedGather', () => { const r = wt.raggedGather([wi([0, 2, 3, 3, 5])], w([5]), wi([3, 0, 3]), 1); return [...r.outputNestedSplits, r.outputDenseValues]; },
+  () => { const r = tf.raggedGather([ti([0, 2, 3, 3, 5])], t([5]), ti([3, 0, 3]), 1); return [...r.outputNestedSplits, r.outputDenseValues]; });
+both('raggedGather nested, 2-D indices', () => { const r = wt.raggedGather([wi([0, 2, 3]), wi([0, 1, 3, 4])], w([4, 2]), wi([1, 0, 1, 1], [2, 2]), 3); return [...r.outputNestedSplits, r.outputDenseValues]; },
+  () => { const r = tf.raggedGather([ti([0, 2, 3]), ti([0, 1, 3, 4])], t([4, 2]), ti([1, 0, 1, 1], [2, 2]), 3); return [...r.outputNestedSplits, r.outputDenseValues]; });
+for (const shape of [[4, 4], [3, 2], [-1, -1]]) {
+  both(`raggedTensorToTensor ${shape}`, () => wt.raggedTensorToTensor(wi(shape), w([5]), -1, [wi([0, 2, 3, 3, 5])], ['ROW_SPLITS']),
+    () => tf.raggedTensorToTensor(ti(shape), t([5]), tf.scalar(-1), [ti([0, 2, 3, 3, 5])], ['ROW_SPLITS']));
+}
+both('raggedTensorToTensor value rowids', () => wt.raggedTensorToTensor(wi([-1, -1]), w([5]), 0, [wt.scalar(4, 'int32'), wi([0, 0, 1, 3, 3])], ['FIRST_DIM_SIZE', 'VALUE_ROWIDS']),
+  () => tf.raggedTensorToTensor(ti([-1, -1]), t([5]), tf.scalar(0), [tf.scalar(4, 'int32'), ti([0, 0, 1, 3, 3])], ['FIRST_DIM_SIZE', 'VALUE_ROWIDS']));
+both('raggedTensorToTensor nested, 2-D values', () => wt.raggedTensorToTensor(wi([-1, -1, -1, 2]), w([4, 2]), 0, [wi([0, 2, 3]), wi([0, 1, 3, 4])], ['ROW_SPLITS', 'ROW_SPLITS']),
+  () => tf.raggedTensorToTensor(ti([-1, -1, -1, 2]), t([4, 2]), tf.scalar(0), [ti([0, 2, 3]), ti([0, 1, 3, 4])], ['ROW_SPLITS', 'ROW_SPLITS']));
 
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {
@@ -515,6 +543,9 @@ describe('the differential suite: each op on the same inputs in both libraries',
       ['bitwiseAnd: float input', () => wt.bitwiseAnd(w([2]), w([2])), () => tf.bitwiseAnd(t([2]), t([2]))],
       ['fft: float input', () => wt.fft(w([4])), () => tf.fft(t([4]))],
       ['complex: shapes differ', () => wt.complex(w([2]), w([3])), () => tf.complex(t([2]), t([3]))],
+      ['sparseSegmentSum: unsorted segment ids', () => wt.sparse.sparseSegmentSum(w([3, 2]), wi([0, 1]), wi([1, 0])), () => tf.sparse.sparseSegmentSum(t([3, 2]), ti([0, 1]), ti([1, 0]))],
+      ['sparseReshape: two -1', () => wt.sparse.sparseReshape(wi([0, 0], [1, 2]), wi([2, 3]), wi([-1, -1])), () => tf.sparse.sparseReshape(ti([0, 0], [1, 2]), ti([2, 3]), ti([-1, -1]))],
+      ['raggedRange: delta 0', () => wt.raggedRange(wi([5]), wi([0]), wi([0])), () => tf.raggedRange(ti([5]), ti([0]), ti([0]))],
       ['bandPart: rank 1', () => wt.linalg.bandPart(w([4]), 0, 0), () => tf.linalg.bandPart(t([4]), 0, 0)],
     ];
     for (const [what, o, th] of cases) {

@@ -33,3 +33,5 @@ export * from './signal.js';
 export { stridedSlice } from './strided-slice.js';
 export * from './search.js';
 export * from './select.js';
+export { sparse, type SparseFillEmptyRowsResult, type SparseReshapeResult } from './sparse.js';
+export * from './ragged.js';
