@@ -18,3 +18,7 @@ export * from './random.js';
 export * from './aliases.js';
 export * from './engine-api.js';
 export * from './unary-math.js';
+export * from './rnn.js';
+export * from './random-dist.js';
+export * from './profile.js';
+export * from './browser.js';
