@@ -50,7 +50,7 @@ export class MomentumOptimizer extends SGD {
   override getClassName(): string { return 'Momentum'; }
   /** TensorFlow.js's config: { learningRate, momentum, useNesterov }. */
   override getConfig(): Record<string, number | boolean> { return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.nesterov }; }
-  /** Sets the momentum is not possible here: it is fixed at construction. Sets the learning rate. */
+  /** Sets the learning rate (TF.js's setLearningRate). */
   setLearningRate(learningRate: number): void { this.learningRate = learningRate; }
   protected override get stateCount(): number { return 1; }
   protected override get stateNames(): readonly string[] { return ['momentum']; }
