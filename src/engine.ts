@@ -78,7 +78,15 @@ export const engine = {
   created: [] as Tensor[],
   /** The outermost op now running, named in allocation errors raised deep inside it. */
   opName: null as string | null,
+  /** Set while wt.profile runs: each kernel call is logged and the peak of live bytes tracked. */
+  profiling: null as ProfileLog | null,
 };
+
+/** What wt.profile collects while its function runs. */
+export interface ProfileLog {
+  peakBytes: number;
+  kernels: { name: string; kernel: string; inputShapes: number[][]; outputShapes: number[][]; bytesAdded: number; totalBytesSnapshot: number; tensorsAdded: number; totalTensorsSnapshot: number; kernelTimeMs: number }[];
+}
 
 /**
  * Register (or replace) the factory behind a backend name; it is called the first time the backend

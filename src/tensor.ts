@@ -75,6 +75,8 @@ export class Tensor {
     }
     engine.numBytes += bytes;
     engine.numBuffers++;
+    const prof = engine.profiling;
+    if (prof && engine.numBytes > prof.peakBytes) prof.peakBytes = engine.numBytes;
     return { handle, refs: 0, bytes };
   }
 

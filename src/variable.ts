@@ -61,6 +61,16 @@ export function variable(initialValue: Tensor, trainable = true, name?: string, 
   return v;
 }
 
+/** @internal The live variable named `name`, if any (optimizers resolve TF.js's named gradients with it). */
+export function findVariable(name: string): Variable | undefined {
+  return registry.get(name);
+}
+
+/** @internal The live trainable float32 variables, in creation order (minimize's default varList). */
+export function trainableVariables(): Variable[] {
+  return [...registry.values()].filter((v) => v.trainable && v.dtype === 'float32');
+}
+
 /** Dispose every live variable. */
 export function disposeVariables(): void {
   for (const v of [...registry.values()]) v.dispose();
@@ -87,7 +97,7 @@ export interface ValueAndGradsResult {
  * variable), keyed by variable name: { value, grads }.
  */
 export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): VariableGradsResult {
-  const vars = varList ?? [...registry.values()].filter((v) => v.trainable && v.dtype === 'float32');
+  const vars = varList ?? trainableVariables();
   if (vars.length === 0) throw new Error('variableGrads: no trainable variables to differentiate with respect to');
   const [value, gs] = valueAndGrad(() => f())(vars);
   const grads: Record<string, Tensor> = {};

@@ -28,6 +28,7 @@ export const io = {
 };
 export type { ModelArtifacts, WeightSpec } from './io/artifacts.js';
 export { Layer, LayerVariable, type LayerArgs, type SymbolicShape, type WeightPlan, type ApplyArgs, type CallContext } from './layers/layer.js';
-export type { Optimizer } from './optimizers.js';
+export { Optimizer, type NamedTensor, type GradientList } from './optimizers.js';
+export { SGDOptimizer, MomentumOptimizer, RMSPropOptimizer, AdamOptimizer, AdamaxOptimizer, AdagradOptimizer, AdadeltaOptimizer } from './optimizer-classes.js';
 export type { Initializer } from './initializers.js';
 export type { ActivationIdentifier } from './activations.js';

@@ -6,8 +6,9 @@ import { valueAndGrad } from '../autograd.js';
 import type { KernelAttrs, OptimizerKind } from '../backend/backend.js';
 import { dispose, keep } from '../memory.js';
 import { fromData } from '../ops/core.js';
-import { applyUpdate } from '../ops/index.js';
-import type { Tensor } from '../tensor.js';
+import { applyUpdate, clone } from '../ops/index.js';
+import { Tensor } from '../tensor.js';
+import { Variable, findVariable, trainableVariables } from '../variable.js';
 
 type UpdateAttrs = KernelAttrs['optimizer'];
 
@@ -20,11 +21,49 @@ function num(op: string, name: string, v: unknown, lo: number, hi: number, loOpe
   return v;
 }
 
+/** TensorFlow.js's named tensor: a gradient or an optimizer weight with its name. */
+export interface NamedTensor {
+  /** A variable's name (for a gradient), or a weight's name such as 'iter' or 'dense/kernel/m'. */
+  name: string;
+  /** The values. */
+  tensor: Tensor;
+}
+
+/**
+ * What applyGradients takes: [parameter, gradient] pairs, or TensorFlow.js's forms naming live
+ * variables: a map from variable name to gradient, or a list of { name, tensor }.
+ */
+export type GradientList = readonly (readonly [Tensor, Tensor])[] | Readonly<Record<string, Tensor>> | readonly NamedTensor[];
+
+/** The [parameter, gradient] pairs of any GradientList; names must be those of live variables. */
+function gradientPairs(grads: GradientList): [Tensor, Tensor | undefined][] {
+  const byName = (name: string, g: Tensor | undefined): [Tensor, Tensor | undefined] => {
+    const v = findVariable(name);
+    if (!v) throw new Error(`applyGradients: no live variable is named '${name}'`);
+    return [v, g];
+  };
+  if (Array.isArray(grads)) {
+    return grads.map((e: unknown, i) => {
+      if (Array.isArray(e) && e[0] instanceof Tensor && e[1] instanceof Tensor) return [e[0], e[1]];
+      const n = e as Partial<NamedTensor> | null;
+      if (n && typeof n.name === 'string' && (n.tensor === undefined || n.tensor instanceof Tensor)) return byName(n.name, n.tensor);
+      throw new Error(`applyGradients: entry ${i} must be a [parameter, gradient] pair of tensors or a { name, tensor } object`);
+    });
+  }
+  if (grads === null || typeof grads !== 'object') throw new Error(`applyGradients: expected a list of gradients or a map from variable name to gradient, got ${String(grads)}`);
+  return Object.entries(grads as Record<string, Tensor>).map(([name, g]) => byName(name, g));
+}
+
+/** A weight's name: a variable's own, else one made from the tensor's id. */
+const nameOf = (p: Tensor): string => (p instanceof Variable ? p.name : `tensor_${p.id}`);
+
 /** Base class: owns the per-parameter state tensors and counts steps. */
 export abstract class Optimizer {
   /** Steps taken so far (Adam's t is iterations + 1 during a step). */
   iterations = 0;
   private readonly state = new Map<Tensor, Tensor[]>();
+  /** State given by setWeights for parameters not seen yet, by parameter name. */
+  private pending = new Map<string, Tensor[]>();
 
   /** The Keras class name: 'SGD', 'RMSprop' or 'Adam'. */
   abstract getClassName(): string;
@@ -32,61 +71,132 @@ export abstract class Optimizer {
   abstract getConfig(): Record<string, number | boolean>;
   /** The learning rate; may be changed between steps. */
   abstract learningRate: number;
-  protected abstract attrs(): UpdateAttrs;
+  /** The fused kernel's settings (only for optimizers that use the default update). */
+  protected attrs(): UpdateAttrs {
+    throw new Error(`${this.getClassName()}: has no fused update`);
+  }
   protected abstract get stateCount(): number;
+  /** The suffixes of each state tensor's weight name (getWeights), in order. */
+  protected get stateNames(): readonly string[] {
+    return Array.from({ length: this.stateCount }, (_, i) => `s${i}`);
+  }
+
+  /** Fresh state for a parameter: zeros, unless an optimizer starts elsewhere (Adagrad). */
+  protected initState(param: Tensor): Tensor[] {
+    return Array.from({ length: this.stateCount }, () => fromData(new Float32Array(param.size), param.shape, 'float32', param.backend));
+  }
+
+  /** One parameter's step, in place; `t` counts steps from 1. The default is one fused kernel. */
+  protected update(param: Tensor, grad: Tensor, state: Tensor[], t: number): void {
+    applyUpdate(param, grad, state, { ...this.attrs(), t });
+  }
 
   /**
-   * Update each parameter in place from its gradient. Parameters are identified by their tensor,
-   * so a parameter replaced by setWeights starts over with fresh state.
+   * Update each parameter in place from its gradient: [parameter, gradient] pairs, or TensorFlow.js's
+   * map from variable name to gradient or list of { name, tensor }. Parameters are identified by
+   * their tensor, so a parameter replaced by setWeights starts over with fresh state.
    */
-  applyGradients(pairs: readonly (readonly [Tensor, Tensor])[]): void {
+  applyGradients(grads: GradientList): void {
+    const pairs = gradientPairs(grads);
     this.iterations++;
-    const attrs = { ...this.attrs(), t: this.iterations };
+    const t = this.iterations;
     for (const [param, grad] of pairs) {
+      if (!grad) continue;
       let st = this.state.get(param);
-      if (!st || st.some((t) => t.isDisposed)) {
+      if (!st || st.some((x) => x.isDisposed)) {
         // On the parameter's own backend, whichever backend is active now.
-        st = Array.from({ length: this.stateCount }, () => keep(fromData(new Float32Array(param.size), param.shape, 'float32', param.backend)));
+        st = this.pending.get(nameOf(param)) ?? this.initState(param);
+        this.pending.delete(nameOf(param));
+        for (const x of st) keep(x);
         this.state.set(param, st);
       }
-      applyUpdate(param, grad, st, attrs);
+      this.update(param, grad, st, t);
     }
     for (const p of [...this.state.keys()]) {
       if (p.isDisposed) {
-        for (const t of this.state.get(p)!) t.dispose();
+        for (const x of this.state.get(p)!) x.dispose();
         this.state.delete(p);
       }
     }
   }
 
   /**
-   * One step on the tensors of `varList` (required: there is no global variable registry): computes
-   * f() and its gradient with respect to each of them, then applies the gradients. Returns the cost
+   * One step: computes f() and its gradient with respect to each tensor of `varList` (default, as
+   * in TensorFlow.js: every trainable variable), then applies the gradients. Returns the cost
    * (a scalar the caller disposes) when `returnCost` is true, else null. f must return a scalar
-   * float32 tensor built from the tensors of varList; anything else throws an Error.
+   * float32 tensor; anything else throws an Error.
    */
   minimize(f: () => Tensor, returnCost = false, varList?: readonly Tensor[]): Tensor | null {
     if (typeof f !== 'function') throw new Error(`minimize: expected a function returning the scalar cost, got ${typeof f}`);
-    if (!Array.isArray(varList) || varList.length === 0) {
-      throw new Error('minimize: pass the tensors to train as varList, as in optimizer.minimize(() => loss(w, b), false, [w, b])');
+    const vars = varList ?? trainableVariables();
+    if (!Array.isArray(vars) || vars.length === 0) {
+      throw new Error('minimize: pass the tensors to train as varList, as in optimizer.minimize(() => loss(w, b), false, [w, b]) (no trainable variables exist to default to)');
     }
-    const [cost, grads] = valueAndGrad<Tensor[]>(() => f())(varList);
+    const [cost, grads] = valueAndGrad<Tensor[]>(() => f())(vars);
     if (cost.size !== 1) {
       cost.dispose();
       dispose(grads);
       throw new Error(`minimize: f must return a scalar cost, got a tensor of shape [${cost.shape.join(', ')}]`);
     }
-    this.applyGradients(varList.map((v, i) => [v, grads[i]!] as const));
+    this.applyGradients(vars.map((v, i) => [v, grads[i]!] as const));
     dispose(grads);
     if (returnCost) return cost;
     cost.dispose();
     return null;
   }
 
+  /**
+   * The optimizer's state as TensorFlow.js lists it: { name: 'iter', tensor: int32 scalar } first,
+   * then each kind of state for every parameter ('<parameter name>/<kind>'), as copies.
+   */
+  async getWeights(): Promise<NamedTensor[]> {
+    const out: NamedTensor[] = [{ name: 'iter', tensor: fromData(new Int32Array([this.iterations]), [], 'int32') }];
+    const names = this.stateNames;
+    for (let k = 0; k < names.length; k++) {
+      for (const [p, st] of this.state) out.push({ name: `${nameOf(p)}/${names[k]}`, tensor: clone(st[k]!) });
+    }
+    return out;
+  }
+
+  /**
+   * Restore what getWeights gave: the iteration count and each parameter's state, matched by the
+   * parameter name in each weight's name (state for a parameter not stepped yet waits for it).
+   */
+  async setWeights(weights: readonly NamedTensor[]): Promise<void> {
+    if (!Array.isArray(weights) || weights.length === 0 || weights[0]?.name !== 'iter') {
+      throw new Error("setWeights: expected getWeights()'s list, starting with the { name: 'iter' } entry");
+    }
+    this.iterations = Number((await weights[0].tensor.data())[0]);
+    const names = this.stateNames;
+    const byParam = new Map<string, Tensor[]>();
+    for (const w of weights.slice(1)) {
+      const cut = w.name.lastIndexOf('/');
+      const k = names.indexOf(w.name.slice(cut + 1));
+      if (cut < 0 || k < 0) throw new Error(`setWeights: ${this.getClassName()} has no weight named '${w.name}' (expected '<parameter>/${names.join("' or '<parameter>/")}')`);
+      const p = w.name.slice(0, cut);
+      const st = byParam.get(p) ?? new Array<Tensor>(names.length);
+      st[k] = w.tensor;
+      byParam.set(p, st);
+    }
+    for (const [p, st] of byParam) {
+      if (st.some((x) => !x)) throw new Error(`setWeights: parameter '${p}' lacks some of its state (${names.join(', ')})`);
+      const copies = st.map((x) => keep(clone(x)));
+      const live = [...this.state.keys()].find((q) => nameOf(q) === p);
+      if (live) {
+        for (const x of this.state.get(live)!) x.dispose();
+        this.state.set(live, copies);
+      } else {
+        for (const x of this.pending.get(p) ?? []) x.dispose();
+        this.pending.set(p, copies);
+      }
+    }
+  }
+
   /** Free every state tensor. */
   dispose(): void {
-    for (const st of this.state.values()) for (const t of st) t.dispose();
+    for (const st of [...this.state.values(), ...this.pending.values()]) for (const t of st) t.dispose();
     this.state.clear();
+    this.pending.clear();
   }
 }
 
@@ -116,7 +226,8 @@ export class SGD extends Optimizer {
   getClassName(): string { return 'SGD'; }
   getConfig(): Record<string, number | boolean> { return { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov }; }
   protected get stateCount(): number { return this.momentum > 0 ? 1 : 0; }
-  protected attrs(): UpdateAttrs {
+  protected override get stateNames(): readonly string[] { return this.momentum > 0 ? ['momentum'] : []; }
+  protected override attrs(): UpdateAttrs {
     const kind: OptimizerKind = this.momentum > 0 ? 'momentum' : 'sgd';
     return { ...BASE, kind, lr: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
   }
@@ -148,7 +259,8 @@ export class RMSprop extends Optimizer {
   getClassName(): string { return 'RMSprop'; }
   getConfig(): Record<string, number | boolean> { return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon }; }
   protected get stateCount(): number { return 1; }
-  protected attrs(): UpdateAttrs {
+  protected override get stateNames(): readonly string[] { return ['rms']; }
+  protected override attrs(): UpdateAttrs {
     return { ...BASE, kind: 'rmsprop', lr: this.learningRate, rho: this.rho, epsilon: this.epsilon };
   }
 }
@@ -185,7 +297,8 @@ export class Adam extends Optimizer {
   getClassName(): string { return 'Adam'; }
   getConfig(): Record<string, number | boolean> { return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
   protected get stateCount(): number { return 2; }
-  protected attrs(): UpdateAttrs {
+  protected override get stateNames(): readonly string[] { return ['m', 'v']; }
+  protected override attrs(): UpdateAttrs {
     return { ...BASE, kind: 'adam', lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }

@@ -1,36 +1,47 @@
 /**
- * `wt.train`: TensorFlow.js's optimizer factories with their positional arguments, returning the
- * same optimizers as `wt.optimizers` (usable in model.compile, or in a custom loop through
- * optimizer.applyGradients or optimizer.minimize).
+ * `wt.train`: TensorFlow.js's optimizer factories with their positional arguments and defaults,
+ * returning its optimizer classes (src/nn/optimizer-classes.ts), usable in model.compile or in a
+ * custom loop through optimizer.minimize or optimizer.applyGradients.
  */
-import { Adam, RMSprop, SGD } from './optimizers.js';
+import {
+  AdadeltaOptimizer, AdagradOptimizer, AdamaxOptimizer, AdamOptimizer, MomentumOptimizer, RMSPropOptimizer, SGDOptimizer,
+} from './optimizer-classes.js';
 
 /** Plain gradient descent: p -= learningRate * g. A learning rate that is not a positive number throws. */
-export function sgd(learningRate: number): SGD {
-  return new SGD({ learningRate });
+export function sgd(learningRate: number): SGDOptimizer {
+  return new SGDOptimizer(learningRate);
 }
 
 /**
- * Gradient descent with momentum: v = momentum * v - learningRate * g, p += v (with `useNesterov`,
- * p += momentum * v - learningRate * g). momentum must lie in [0, 1].
+ * Gradient descent with momentum: accumulation = momentum * accumulation + g, p -= learningRate *
+ * accumulation (with `useNesterov`, p -= learningRate * (g + momentum * accumulation)).
+ * momentum must lie in [0, 1].
  */
-export function momentum(learningRate: number, momentum: number, useNesterov = false): SGD {
-  return new SGD({ learningRate, momentum, nesterov: useNesterov });
+export function momentum(learningRate: number, momentum: number, useNesterov = false): MomentumOptimizer {
+  return new MomentumOptimizer(learningRate, momentum, useNesterov);
 }
 
-/**
- * RMSprop: ms = decay * ms + (1 - decay) * g^2, p -= learningRate * g / (sqrt(ms) + epsilon).
- * TensorFlow.js's `momentum` and `centered` variants are not implemented: a non-zero momentum or
- * centered = true throws an Error rather than training differently.
- */
-export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-7, centered = false): RMSprop {
-  if (momentum !== 0 || centered) {
-    throw new Error(`train.rmsprop: momentum and centered are not supported (got momentum ${momentum}, centered ${centered}); use momentum 0 and centered false`);
-  }
-  return new RMSprop({ learningRate, rho: decay, epsilon });
+/** RMSProp as TF.js computes it (see RMSPropOptimizer), with its momentum and centered variants. */
+export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): RMSPropOptimizer {
+  return new RMSPropOptimizer(learningRate, decay, momentum, epsilon, centered);
 }
 
-/** Adam (Kingma and Ba), with Keras's bias correction. beta1 and beta2 must lie in [0, 1). */
-export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Adam {
-  return new Adam({ learningRate, beta1, beta2, epsilon });
+/** Adam (Kingma and Ba) as TF.js computes it (see AdamOptimizer). */
+export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null): AdamOptimizer {
+  return new AdamOptimizer(learningRate, beta1, beta2, epsilon);
+}
+
+/** Adamax (Adam with the infinity norm) as TF.js computes it (see AdamaxOptimizer). */
+export function adamax(learningRate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, decay = 0): AdamaxOptimizer {
+  return new AdamaxOptimizer(learningRate, beta1, beta2, epsilon, decay);
+}
+
+/** Adagrad (see AdagradOptimizer). */
+export function adagrad(learningRate: number, initialAccumulatorValue = 0.1): AdagradOptimizer {
+  return new AdagradOptimizer(learningRate, initialAccumulatorValue);
+}
+
+/** Adadelta as TF.js computes it (see AdadeltaOptimizer). */
+export function adadelta(learningRate = 0.001, rho = 0.95, epsilon: number | null = null): AdadeltaOptimizer {
+  return new AdadeltaOptimizer(learningRate, rho, epsilon);
 }

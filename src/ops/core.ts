@@ -187,12 +187,21 @@ export function runKernel<K extends KernelName>(
   const b = backend ?? inputs[0]?.backend ?? activeBackend();
   // complex64 reaches kernels only as its float32 pairs (src/ops/complex.ts): any other op refuses it here.
   if (isComplex({ dtype }) || inputs.some(isComplex)) throw complexRefused(opOf(op, kernel));
+  const prof = engine.profiling;
+  const bytes0 = engine.numBytes, tensors0 = engine.numTensors, t0 = prof ? performance.now() : 0;
   const out = empty(shape, dtype, b, opOf(op, kernel));
   try {
     if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);
   } catch (e) {
     out.dispose();
     throw e;
+  }
+  if (prof) {
+    prof.kernels.push({
+      name: engine.opName ?? op ?? kernel, kernel, inputShapes: inputs.map((t) => t.shape.slice()), outputShapes: [out.shape.slice()],
+      bytesAdded: engine.numBytes - bytes0, totalBytesSnapshot: engine.numBytes, tensorsAdded: engine.numTensors - tensors0,
+      totalTensorsSnapshot: engine.numTensors, kernelTimeMs: performance.now() - t0,
+    });
   }
   return out;
 }

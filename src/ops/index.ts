@@ -35,3 +35,7 @@ export * from './search.js';
 export * from './select.js';
 export { sparse, type SparseFillEmptyRowsResult, type SparseReshapeResult } from './sparse.js';
 export * from './ragged.js';
+export * from './rnn.js';
+export * from './random-dist.js';
+export * from './profile.js';
+export * from './browser.js';
