@@ -296,3 +296,83 @@ describe('the lstm-sequence example trains the same on every backend', () => {
     expect(Math.abs(got.testAccuracy - ref.testAccuracy)).toBeLessThanOrEqual(1 / 32 + 1e-9);
   });
 });
+
+/** Masked models: input -> (masking | embedding maskZero) -> recurrent layers -> dense 2. */
+const MASKED: [string, number[], boolean, (L: Lib, x: unknown) => unknown][] = [
+  ['masking -> lstm sequences -> gru', [5, 3], false, (L, x) => {
+    const a = (L.lstm!({ units: 3, returnSequences: true, ...sig }) as { apply(x: unknown): unknown }).apply((L.masking!({ maskValue: 0 }) as { apply(x: unknown): unknown }).apply(x));
+    return (L.gru!({ units: 2, resetAfter: false, ...sig }) as { apply(x: unknown): unknown }).apply(a);
+  }],
+  ['masking -> dense -> simpleRNN goBackwards', [5, 3], false, (L, x) => {
+    const a = (L.dense!({ units: 4, activation: 'tanh' }) as { apply(x: unknown): unknown }).apply((L.masking!({}) as { apply(x: unknown): unknown }).apply(x));
+    return (L.simpleRNN!({ units: 3, goBackwards: true }) as { apply(x: unknown): unknown }).apply(a);
+  }],
+  ['embedding maskZero -> bidirectional lstm', [6], true, (L, x) => {
+    const e = (L.embedding!({ inputDim: 5, outputDim: 3, maskZero: true }) as { apply(x: unknown): unknown }).apply(x);
+    return (L.bidirectional!({ layer: L.lstm!({ units: 2, ...sig }) }) as { apply(x: unknown): unknown }).apply(e);
+  }],
+];
+
+describe.each(backends)('masks reach the recurrent layers as in tfjs-layers (%s)', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    await wt.setBackend(backend as wt.BackendName);
+  });
+
+  it.each(MASKED)('%s: same predictions, same weights after one sgd step', async (_name, shape, ints, body) => {
+    const mk = (lib: 'wt' | 'tfl') => {
+      const L = lib === 'wt' ? (wt.layers as unknown as Lib) : TFL;
+      const x = (lib === 'wt' ? wt.input : tfl.input)({ shape, dtype: ints ? 'int32' : 'float32' } as never);
+      const y = (L.dense!({ units: 2 }) as { apply(x: unknown): unknown }).apply(body(L, x));
+      return (lib === 'wt' ? wt.model : tfl.model)({ inputs: x, outputs: y } as never);
+    };
+    const theirs = mk('tfl') as tfl.LayersModel;
+    const ours = mk('wt') as wt.LayersModel;
+    let seed = 90;
+    theirs.layers.forEach((l, j) => {
+      const ws = l.getWeights();
+      if (!ws.length) return;
+      const v = ws.map((w) => values(w.size, seed++, 0.7));
+      l.setWeights(v.map((a, i) => tf.tensor(a, ws[i]!.shape)));
+      ours.layers[j]!.setWeights(v.map((a, i) => wt.tensor(a, ws[i]!.shape)));
+    });
+    const n = 4;
+    // Padding: example i has its last i steps (and, for floats, step 1 of example 0) zeroed.
+    const steps = shape[0]!, feat = shape[1] ?? 1;
+    const raw = values(n * steps * feat, 12);
+    const x = new Float32Array(n * steps * feat);
+    for (let i = 0; i < n; i++) for (let t = 0; t < steps; t++) for (let f = 0; f < feat; f++) {
+      const pad = t >= steps - i || (i === 0 && t === 1);
+      const v = raw[(i * steps + t) * feat + f]!;
+      x[(i * steps + t) * feat + f] = pad ? 0 : ints ? 1 + Math.floor((v + 1) * 2) % 4 : v;
+    }
+    const dt = ints ? 'int32' : 'float32';
+    const tx = tf.tensor(ints ? Int32Array.from(x) : x, [n, ...shape], dt), wx = wt.tensor(ints ? Int32Array.from(x) : x, [n, ...shape], dt);
+    await close(ours.predict(wx) as wt.Tensor, theirs.predict(tx) as tf.Tensor);
+    // The masked steps matter: without the mask the predictions differ.
+    const y = values(n * 2, 4);
+    theirs.compile({ optimizer: tf.train.sgd(0.3), loss: 'meanSquaredError' });
+    ours.compile({ optimizer: wt.train.sgd(0.3), loss: 'meanSquaredError' });
+    await theirs.fit(tx, tf.tensor(y, [n, 2]), { epochs: 1, batchSize: n, shuffle: false, verbose: 0 });
+    await ours.fit(wx, wt.tensor(y, [n, 2]), { epochs: 1, batchSize: n, shuffle: false, verbose: 0 });
+    const after = await Promise.all(theirs.layers.flatMap((l) => l.getWeights()).map((w) => w.data()));
+    const mine = await Promise.all(ours.layers.flatMap((l) => l.getWeights()).map((w) => w.data()));
+    after.forEach((a, i) => {
+      for (let k = 0; k < a.length; k++) expect(Math.abs(mine[i]![k]! - (a[k] as number))).toBeLessThan(3e-5);
+    });
+    ours.dispose();
+  });
+
+  it('without the mask the same recurrent layer gives other outputs (the mask is not a no-op)', async () => {
+    const x = wt.tensor([[[1, 2], [0, 0], [0.5, -1]]]);
+    const make = (masked: boolean) => {
+      const inp = wt.input({ shape: [3, 2] });
+      const r = wt.layers.simpleRNN({ units: 2, kernelInitializer: 'ones', recurrentInitializer: 'ones' });
+      return wt.model({ inputs: inp, outputs: r.apply(masked ? wt.layers.masking().apply(inp) : inp) });
+    };
+    const a = await (make(true).predict(x) as wt.Tensor).data(), b = await (make(false).predict(x) as wt.Tensor).data();
+    // Masked: tanh(0.5 - 1 + 2 tanh(3)) per unit; unmasked, the zero step also runs: tanh(-0.5 + 2 tanh(2 tanh(3))).
+    expect(a[0]!).toBeCloseTo(Math.tanh(-0.5 + 2 * Math.tanh(3)), 5);
+    expect(b[0]!).toBeCloseTo(Math.tanh(-0.5 + 2 * Math.tanh(2 * Math.tanh(3))), 5);
+  });
+});

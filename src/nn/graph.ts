@@ -201,6 +201,8 @@ export abstract class Container extends Layer {
   execute(xs: readonly Tensor[], ctx: CallContext, logits?: ReadonlySet<Node>): Tensor[] {
     if (xs.length !== this.inputs.length) throw new Error(`${this.name}: expected ${this.inputs.length} input tensors (${this.inputNames.join(', ')}), got ${xs.length}`);
     const at = new Map<number, Tensor>();
+    // Masks made by masking / embedding(maskZero) flow to the layers after them, as in Keras.
+    const masks = new Map<number, Tensor>();
     this.inputs.forEach((t, i) => {
       const x = xs[i]!;
       this.checkModelInput(i, x);
@@ -208,6 +210,7 @@ export abstract class Container extends Layer {
     });
     this.nodes.forEach((n, k) => {
       const ins = n.inputs.map((t) => at.get(t.id)!);
+      const mask = ins.length === 1 ? masks.get(n.inputs[0]!.id) : undefined;
       let out: Tensor | Tensor[];
       if (logits?.has(n) && n.layer instanceof Dense) {
         n.layer.checkInput(ins[0]!.shape);
@@ -216,11 +219,13 @@ export abstract class Container extends Layer {
         out = ins[0]!;
       } else {
         if (ins.length === 1) n.layer.checkInput(ins[0]!.shape);
-        out = n.layer.call(ins.length === 1 ? ins[0]! : ins, { ...ctx, seed: mixSeed(ctx.seed, k) });
+        out = n.layer.call(ins.length === 1 ? ins[0]! : ins, { ...ctx, seed: mixSeed(ctx.seed, k), mask });
       }
       const outs = Array.isArray(out) ? out : [out];
       if (outs.length !== n.outputs.length) throw new Error(`${n.layer.name}: returned ${outs.length} outputs, expected ${n.outputs.length}`);
       n.outputs.forEach((t, i) => at.set(t.id, outs[i]!));
+      const outMask = outs.length === 1 ? n.layer.computeMask(ins.length === 1 ? ins[0]! : ins, mask) : undefined;
+      if (outMask) masks.set(n.outputs[0]!.id, outMask);
     });
     return this.outputs.map((t) => at.get(t.id)!);
   }

@@ -7,11 +7,12 @@ import type { Layer, LayerArgs } from '../layers/layer.js';
 import { GRUCell, LSTMCell, type RNNCellBase, SimpleRNNCell, StackedRNNCells } from '../layers/recurrent-cells.js';
 import { GRU, LSTM, RNN, SimpleRNN } from '../layers/recurrent.js';
 import { MultiHeadAttention } from '../layers/attention.js';
+import { Masking } from '../layers/masking.js';
 import { Bidirectional, type MergeMode, TimeDistributed } from '../layers/wrappers.js';
 import { activationOf, type Config, init, reg } from './layer-configs.js';
 
 /** The classes this file reads. */
-export const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed', 'MultiHeadAttention'] as const;
+export const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed', 'MultiHeadAttention', 'Masking'] as const;
 
 /** The options a cell's config holds (the same keys in a layer's config). */
 function cellArgs(c: Config) {
@@ -79,6 +80,7 @@ export function recurrentFromConfig(cls: string, c: Config, base: LayerArgs, inn
       return new Bidirectional({ ...base, layer, mergeMode: (c.merge_mode === undefined ? undefined : c.merge_mode) as MergeMode | undefined });
     }
     case 'TimeDistributed': return new TimeDistributed({ ...base, layer: inner(c.layer as Config) });
+    case 'Masking': return new Masking({ ...base, maskValue: typeof c.mask_value === 'number' ? c.mask_value : undefined });
     case 'MultiHeadAttention': {
       const o = c.output_shape;
       return new MultiHeadAttention({

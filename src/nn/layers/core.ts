@@ -18,6 +18,7 @@ export class ActivationLayer extends Layer {
   static readonly className = 'Activation';
   /** The function applied. */
   readonly activation: ActivationIdentifier;
+  override supportsMasking = true;
 
   constructor(args: ActivationArgs) {
     super(args);
@@ -61,6 +62,7 @@ export class Dropout extends Layer {
   /** The layer's own seed, if given (else the model's seed decides the masks). */
   readonly seed?: number;
   private calls = 0;
+  override supportsMasking = true;
 
   constructor(args: DropoutArgs) {
     super(args);

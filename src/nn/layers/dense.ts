@@ -48,6 +48,7 @@ export class Dense extends Layer {
   kernel?: LayerVariable;
   /** The [units] bias, once built (none without useBias). */
   bias?: LayerVariable;
+  override supportsMasking = true;
 
   constructor(args: DenseArgs) {
     super(args);

@@ -18,6 +18,7 @@ import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, type RNNCellArg
 import { GRU, type GRUArgs, LSTM, type LSTMArgs, RNN, type RNNArgs, SimpleRNN, type SimpleRNNArgs } from './recurrent.js';
 import { Bidirectional, type BidirectionalArgs, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
+import { Masking, type MaskingArgs } from './masking.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type GaussianNoiseArgs, type NoiseRateArgs, SpatialDropout1D, SpatialDropout2D } from './noise.js';
 
 export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape, type WeightPlan } from './layer.js';
@@ -361,4 +362,11 @@ export { MultiHeadAttention, type MultiHeadAttentionArgs, type AttentionCallArgs
  */
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
   return new MultiHeadAttention(args);
+}
+
+export { Masking, type MaskingArgs } from './masking.js';
+
+/** Marks steps whose features all equal maskValue (default 0) as padding; recurrent layers after it skip them. */
+export function masking(args: MaskingArgs = {}): Masking {
+  return new Masking(args);
 }

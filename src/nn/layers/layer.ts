@@ -90,6 +90,8 @@ export interface CallContext {
   seed: number;
   /** Moving-statistic updates (batchNormalization) the model applies after the step. */
   updates: [LayerVariable, Tensor][];
+  /** The mask of a one-input layer's input, [batch, steps] (1 where a step is real), when a layer before it made one (Keras's mask propagation). */
+  mask?: Tensor;
 }
 
 /** Options every layer accepts (Keras names). */
@@ -164,6 +166,18 @@ export abstract class Layer {
 
   /** The Keras class name ('Dense', 'Dropout', ...). */
   abstract getClassName(): string;
+
+  /** Whether the mask of its input passes through to its output (Keras's supports_masking). */
+  supportsMasking = false;
+
+  /**
+   * The mask of its output for input `x` with mask `mask` ([batch, steps] of 0 and 1): the input's
+   * mask where supportsMasking, else none. Masking and embedding (maskZero) make one.
+   */
+  computeMask(x: Tensor | Tensor[], mask?: Tensor): Tensor | undefined {
+    void x;
+    return this.supportsMasking ? mask : undefined;
+  }
 
   /** The output shape for an input shape (batch dimension may be null); a list of shapes for layers of several inputs or outputs. */
   abstract computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[];

@@ -135,6 +135,7 @@ export class RNN extends Layer {
     if (steps === 0) throw new Error(`${this.name}: expected at least one time step, got ${fmt(x.shape)}`);
     for (const t of this.retired) t.dispose();
     this.retired = [];
+    if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps)) throw new Error(`${this.name}: the mask must be [batch, steps] = [${batch},${steps}], got ${fmt(mask.shape)}`);
     if (this.carried && this.carried[0]!.shape[0] !== batch) {
       throw new Error(`${this.name}: a stateful layer carries states for batch size ${this.carried[0]!.shape[0]}, got a batch of ${batch} (call resetStates() first)`);
     }
@@ -143,7 +144,8 @@ export class RNN extends Layer {
     cell.begin(batch, ctx);
     const xp = cell.project(x, ctx);
     const g = xp.shape[2]!;
-    const m = mask ? ops.cast(mask, 'float32') : undefined;
+    const stepMask = mask ?? ctx.mask;
+    const m = stepMask ? ops.cast(stepMask, 'float32') : undefined;
     const outs: Tensor[] = [];
     let last: Tensor | undefined;
     for (let k = 0; k < steps; k++) {
@@ -152,7 +154,8 @@ export class RNN extends Layer {
       let [h, next] = cell.step(xt, states, ctx);
       if (m) {
         const mt = ops.reshape(ops.slice(m, [0, t], [batch, 1]), [batch, 1]);
-        const prevOut = last ?? ops.zerosLike(h);
+        // As TF.js: a masked step repeats the previous output (at first the first state).
+        const prevOut = last ?? states[0]!;
         h = ops.where(mt, h, prevOut);
         next = next.map((s, i) => ops.where(mt, s, states[i]!));
       }
@@ -167,6 +170,11 @@ export class RNN extends Layer {
     }
     const out = this.returnSequences ? ops.stack(outs, 1) : last!;
     return this.returnState ? [out, ...states] : out;
+  }
+
+  /** The input's mask goes on with the sequence (returnSequences), else stops here. */
+  override computeMask(_x: Tensor | Tensor[], mask?: Tensor): Tensor | undefined {
+    return this.returnSequences && !this.returnState ? mask : undefined;
   }
 
   /** The flags every recurrent layer writes. */

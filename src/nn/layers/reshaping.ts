@@ -15,7 +15,7 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   /** Initial vectors (default randomUniform in [-0.05, 0.05], as in Keras). */
   embeddingsInitializer?: InitializerIdentifier | Initializer;
-  /** Index 0 is padding (recorded in the config; masks are not propagated). */
+  /** Index 0 is padding: the layers after it (recurrent ones) skip those steps. */
   maskZero?: boolean;
   /** The length of the index sequences, when fixed. */
   inputLength?: number | null;
@@ -63,6 +63,11 @@ export class Embedding extends Layer {
 
   computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
     return [...inputShape, this.outputDim];
+  }
+
+  /** With maskZero: 1 where the index is not 0. */
+  override computeMask(x: Tensor | Tensor[]): Tensor | undefined {
+    return this.maskZero ? ops.cast(ops.notEqual(x as Tensor, 0), 'float32') : undefined;
   }
 
   call(x: Tensor): Tensor {

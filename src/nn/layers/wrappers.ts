@@ -108,6 +108,11 @@ export class Bidirectional extends Layer {
     return all.length === 1 ? all[0]! : all;
   }
 
+  /** The mask goes on with the sequence (returnSequences), else stops here. */
+  override computeMask(_x: Tensor | Tensor[], mask?: Tensor): Tensor | undefined {
+    return this.layer.returnSequences && this.outputCount === 1 ? mask : undefined;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { layer: { class_name: this.layer.getClassName(), config: this.layer.getConfig() }, merge_mode: this.mergeMode, ...super.getConfig() };
   }
@@ -130,6 +135,7 @@ export class TimeDistributed extends Layer {
   /** Keras's class name, as in model.json. */
   static readonly className = 'TimeDistributed';
   readonly layer: Layer;
+  override supportsMasking = true;
 
   constructor(args: TimeDistributedArgs) {
     super(args);
@@ -177,7 +183,7 @@ export class TimeDistributed extends Layer {
   call(x: Tensor, ctx: CallContext): Tensor {
     if (x.rank < 3) throw new Error(`${this.name}: expected inputs of shape [batch, steps, ...], got [${x.shape}]`);
     const [b, t] = x.shape as [number, number];
-    const y = this.layer.call(ops.reshape(x, [b * t, ...x.shape.slice(2)]), ctx);
+    const y = this.layer.call(ops.reshape(x, [b * t, ...x.shape.slice(2)]), { ...ctx, mask: undefined });
     if (Array.isArray(y)) throw new Error(`${this.name}: the wrapped layer returned ${y.length} outputs`);
     return ops.reshape(y, [b, t, ...y.shape.slice(1)]);
   }
