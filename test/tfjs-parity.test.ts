@@ -268,7 +268,7 @@ const COMPARED_ELSEWHERE: Record<string, string> = {
   rand: 'ours is rand(shape, { seed, lo, hi }) on the seeded generator; TF.js\'s rand(shape, randFunction) calls a JavaScript function per element',
   step: 'above', leakyRelu: 'above',
   depthwiseConv2d: 'test/conv-depthwise.test.ts (values and gradients)', separableConv2d: 'test/conv-depthwise.test.ts',
-  image: 'namespace (resizeBilinear, resizeNearestNeighbor so far): test/image.test.ts', io: 'namespace (browserFiles so far): test/io-browser-files.test.ts',
+  image: 'namespace (all of tf.image but transform): test/image.test.ts', io: 'namespace (browserFiles so far): test/io-browser-files.test.ts',
 };
 
 async function flat(o: Out | TOut): Promise<{ shape: number[]; dtype: string; data: number[] }[]> {
