@@ -113,4 +113,14 @@ describe('examples on wasm, the backend wt.init() picks on a machine without a G
       results['wasm']![key].forEach((v, i) => expect(v, `${key} figure ${i}`).toBeCloseTo(results['cpu']![key][i]!, 3));
     }
   });
+  it('graph-finetune: an imported graph model\'s last layer learns a new task', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    execFileSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'fetch-models.mjs')], { stdio: 'ignore' });
+    const { run } = await import('../src/examples/graph-finetune.js');
+    const r = await run({ model: join(import.meta.dirname, '..', '.models', 'human', 'liveness.json'), steps: 4 });
+    expect(decreasing(r.losses)).toBe(true);
+    expect(r.losses[4]!).toBeLessThan(0.5 * r.losses[0]!);
+    expect(r.accuracyAfter).toBe(1);
+  }, 120_000);
 });

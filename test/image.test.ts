@@ -68,3 +68,105 @@ describe('image resize errors', () => {
     x.dispose();
   });
 });
+
+// The rest of tf.image: NMS (plain, soft, padded; sync and async), cropAndResize, flips, colour
+// conversions, rotation, thresholds, each against tfjs-core on the same inputs.
+function boxesAndScores(n: number, seed: number): { boxes: Float32Array; scores: Float32Array } {
+  let s = seed;
+  const r = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s >>> 8) / 16777216; };
+  const boxes = new Float32Array(n * 4), scores = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = r() * 0.8, x = r() * 0.8, h = 0.1 + r() * 0.3, w = 0.1 + r() * 0.3;
+    // Some boxes with corners given the other way round.
+    if (i % 5 === 0) boxes.set([y + h, x + w, y, x], i * 4); else boxes.set([y, x, y + h, x + w], i * 4);
+    scores[i] = i % 7 === 0 ? 0.5 : r();
+  }
+  return { boxes, scores };
+}
+
+async function same(got: wt.Tensor, want: tf.Tensor, tol = 1e-5): Promise<void> {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  close(await got.data(), await want.data(), tol);
+}
+
+describe.each(await availableBackends())('the rest of tf.image on %s', (backend) => {
+  beforeAll(async () => {
+    await wt.setBackend(backend);
+  });
+
+  it('nonMaxSuppression(Async / WithScore / Padded) select as TF.js does', async () => {
+    for (const [n, maxOut, iou, st, sigma] of [[30, 10, 0.5, -Infinity, 0], [30, 40, 0.3, 0.4, 0], [20, 8, 0.6, 0.1, 0.5], [12, 5, 0, -Infinity, 0], [0, 3, 0.5, -Infinity, 0]] as const) {
+      const { boxes, scores } = boxesAndScores(n, n * 7 + maxOut);
+      const tb = tf.tensor2d(boxes, [n, 4]), ts = tf.tensor1d(scores);
+      const wb = wt.tensor(boxes, [n, 4]), ws = wt.tensor(scores, [n]);
+      await same(await wt.image.nonMaxSuppressionAsync(wb, ws, maxOut, iou, st), await tf.image.nonMaxSuppressionAsync(tb, ts, maxOut, iou, st));
+      const a = await wt.image.nonMaxSuppressionWithScoreAsync(wb, ws, maxOut, iou, st, sigma);
+      const b = await tf.image.nonMaxSuppressionWithScoreAsync(tb, ts, maxOut, iou, st, sigma);
+      await same(a.selectedIndices, b.selectedIndices as tf.Tensor);
+      await same(a.selectedScores, b.selectedScores as tf.Tensor);
+      for (const pad of [false, true]) {
+        const p = await wt.image.nonMaxSuppressionPaddedAsync(wb, ws, maxOut, iou, st, pad);
+        const q = await tf.image.nonMaxSuppressionPaddedAsync(tb, ts, maxOut, iou, st, pad);
+        await same(p.selectedIndices, q.selectedIndices as tf.Tensor);
+        await same(p.validOutputs, q.validOutputs as tf.Tensor);
+      }
+      if (backend === 'cpu' || backend === 'wasm') {
+        await same(wt.image.nonMaxSuppression(wb, ws, maxOut, iou, st), tf.image.nonMaxSuppression(tb, ts, maxOut, iou, st));
+        await same(wt.image.nonMaxSuppressionWithScore(wb, ws, maxOut, iou, st, sigma).selectedScores, tf.image.nonMaxSuppressionWithScore(tb, ts, maxOut, iou, st, sigma).selectedScores as tf.Tensor);
+        await same(wt.image.nonMaxSuppressionPadded(wb, ws, maxOut, iou, st, true).selectedIndices, tf.image.nonMaxSuppressionPadded(tb, ts, maxOut, iou, st, true).selectedIndices as tf.Tensor);
+      }
+    }
+  });
+
+  it('cropAndResize samples as TF.js does (bilinear and nearest, flipped and outside boxes)', async () => {
+    const shape = [2, 6, 5, 3];
+    const x = values(2 * 6 * 5 * 3);
+    // (Coordinates chosen off the exact halves where float32 and double rounding could pick different nearest pixels.)
+    const boxes = [0, 0, 1, 1, 0.21, 0.13, 0.73, 0.88, 0.83, 0.61, 0.12, 0.2, -0.3, -0.2, 1.4, 1.1, 0.5, 0.5, 0.5, 0.5];
+    const ind = [0, 1, 0, 1, 1];
+    for (const method of ['bilinear', 'nearest'] as const) {
+      for (const size of [[3, 4], [1, 1], [7, 2]] as [number, number][]) {
+        const want = tf.image.cropAndResize(tf.tensor4d(x, shape as [number, number, number, number]), tf.tensor2d(boxes, [5, 4]), tf.tensor1d(ind, 'int32'), size, method, -7);
+        await same(wt.image.cropAndResize(wt.tensor(x, shape), wt.tensor(boxes, [5, 4]), wt.tensor(ind, [5], 'int32'), size, method, -7), want, 1e-5);
+      }
+    }
+  });
+
+  it('flipLeftRight, grayscaleToRGB, rgbToGrayscale, rotateWithOffset and threshold match TF.js', async () => {
+    const x = values(2 * 4 * 5 * 3);
+    const t4 = tf.tensor4d(x, [2, 4, 5, 3]), w4 = wt.tensor(x, [2, 4, 5, 3]);
+    await same(wt.image.flipLeftRight(w4), tf.image.flipLeftRight(t4));
+    await same(wt.image.rgbToGrayscale(w4), tf.image.rgbToGrayscale(t4));
+    const ints = Int32Array.from(x, (v) => Math.round((v + 3) * 40));
+    await same(wt.image.rgbToGrayscale(wt.tensor(ints, [2, 4, 5, 3], 'int32')), tf.image.rgbToGrayscale(tf.tensor(ints, [2, 4, 5, 3], 'int32')));
+    const g = values(3 * 4);
+    await same(wt.image.grayscaleToRGB(wt.tensor(g, [3, 4, 1])), tf.image.grayscaleToRGB(tf.tensor3d(g, [3, 4, 1])));
+    for (const [rad, fill, center] of [[0.7, 0, 0.5], [-2.1, 9, [0.2, 0.7]], [Math.PI / 2, [1, 2, 3], 0.3]] as const) {
+      await same(wt.image.rotateWithOffset(w4, rad, fill as never, center as never), tf.image.rotateWithOffset(t4, rad, fill as never, center as never));
+    }
+    const img = Float32Array.from({ length: 6 * 7 * 3 }, (_, i) => (Math.sin(i * 0.37) + 1) * 120);
+    for (const [method, inv, tv] of [['binary', false, 0.5], ['binary', true, 0.3], ['otsu', false, 0.5], ['otsu', true, 0.5]] as const) {
+      await same(wt.image.threshold(wt.tensor(img, [6, 7, 3]), method, inv, tv), tf.image.threshold(tf.tensor3d(img, [6, 7, 3]), method, inv, tv));
+      await same(wt.image.threshold(wt.tensor(img.slice(0, 42), [6, 7, 1]), method, inv, tv), tf.image.threshold(tf.tensor3d(img.slice(0, 42), [6, 7, 1]), method, inv, tv));
+    }
+  });
+});
+
+describe('the rest of tf.image: errors', () => {
+  it('name the op, what it got and what it expected, and leave memory unchanged', async () => {
+    await wt.setBackend('cpu');
+    const b = wt.zeros([3, 4]), s = wt.zeros([3]), b3 = wt.zeros([3, 3]), s2 = wt.zeros([2]), img = wt.zeros([1, 4, 4, 1]), i2 = wt.zeros([2], 'int32');
+    const r3 = wt.zeros([4, 4, 1]), g2 = wt.zeros([4, 4, 2]), c3 = wt.zeros([4, 4, 3]);
+    const before = wt.memory().numTensors;
+    expect(() => wt.image.nonMaxSuppression(b3, s, 2)).toThrow(/nonMaxSuppression: boxes must have shape \[numBoxes, 4\], got \[3,\s?3\]/);
+    await expect(wt.image.nonMaxSuppressionAsync(b, s2, 2)).rejects.toThrow(/nonMaxSuppressionAsync: scores must have shape \[3\] \(one per box\), got \[2\]/);
+    expect(() => wt.image.nonMaxSuppressionWithScore(b, s, 2, 1.5)).toThrow(/iouThreshold must be in \[0, 1\], got 1.5/);
+    expect(() => wt.image.cropAndResize(img, b, i2, [2, 2])).toThrow(/cropAndResize: boxInd must have shape \[3\] \(one per box\), got \[2\]/);
+    expect(() => wt.image.flipLeftRight(r3)).toThrow(/flipLeftRight: image must have rank 4/);
+    expect(() => wt.image.rgbToGrayscale(g2)).toThrow(/rgbToGrayscale: expected an image of rank >= 2 whose last dimension is 3, got \[4,\s?4,\s?2\]/);
+    expect(() => wt.image.threshold(c3, 'mean' as never)).toThrow(/threshold: method must be 'binary' or 'otsu', got 'mean'/);
+    expect(wt.memory().numTensors).toBe(before);
+    wt.dispose([b3, s2, img, i2, r3, g2, c3, b, s]);
+  });
+});

@@ -7,12 +7,15 @@
 import type { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { argShape, defineOp, toTensor, type TensorLike } from './core.js';
-import { add, greaterEqual, lessEqual, mul, sub, where } from './elementwise.js';
-import { cast, gather, reshape, slice } from './movement.js';
+import { add, div, greater, greaterEqual, lessEqual, mul, sub, where } from './elementwise.js';
 import { tensor } from './creation.js';
 import { logicalAnd } from './logical.js';
 import { clipByValue } from './math.js';
-import { ceil, floor } from './unary-math.js';
+import { ceil, floor, isNaN, round } from './unary-math.js';
+import { reverse, tile } from './arrange.js';
+import { argMax, max, sum } from './reduce.js';
+import { matmul } from './matmul.js';
+import { cast, expandDims, gather, oneHot, reshape, slice } from './movement.js';
 import { nonMaxSuppression, nonMaxSuppressionAsync, nonMaxSuppressionPadded, nonMaxSuppressionPaddedAsync, nonMaxSuppressionWithScore, nonMaxSuppressionWithScoreAsync } from './nms.js';
 
 function check(op: string, images: TensorLike, size: readonly [number, number], alignCorners: boolean, halfPixelCenters: boolean): readonly number[] {
@@ -134,8 +137,102 @@ export const cropAndResize = defineOp('cropAndResize', (images: TensorLike, boxe
   return where(reshape(valid, [N, ch, cw, 1]), y, extrapolationValue);
 });
 
+function rank4(op: string, image: TensorLike): readonly number[] {
+  const s = argShape(op, image);
+  if (!s || s.length !== 4) throw new Error(`${op}: image must have rank 4 [batch, height, width, channels], got ${s ? fmt(s) : typeof image}`);
+  return s;
+}
+
+/** Images [batch, height, width, channels] mirrored left to right (tf.image.flipLeftRight). @function */
+export const flipLeftRight = defineOp('flipLeftRight', (image: TensorLike): Tensor => {
+  rank4('flipLeftRight', image);
+  return reverse(toTensor('flipLeftRight', image), 2);
+});
+
+/** A grayscale image (last dimension 1) as RGB, the channel repeated three times (tf.image.grayscaleToRGB). @function */
+export const grayscaleToRGB = defineOp('grayscaleToRGB', (image: TensorLike): Tensor => {
+  const s = argShape('grayscaleToRGB', image);
+  if (!s || s.length < 2 || s[s.length - 1] !== 1) throw new Error(`grayscaleToRGB: expected an image of rank >= 2 whose last dimension is 1, got ${s ? fmt(s) : typeof image}`);
+  return tile(toTensor('grayscaleToRGB', image), s.map((_, i) => (i === s.length - 1 ? 3 : 1)));
+});
+
+/** An RGB image (last dimension 3) as grayscale (last dimension 1), with the CCIR 601 luma weights, in the image's dtype (tf.image.rgbToGrayscale). @function */
+export const rgbToGrayscale = defineOp('rgbToGrayscale', (image: TensorLike): Tensor => {
+  const s = argShape('rgbToGrayscale', image);
+  if (!s || s.length < 2 || s[s.length - 1] !== 3) throw new Error(`rgbToGrayscale: expected an image of rank >= 2 whose last dimension is 3, got ${s ? fmt(s) : typeof image}`);
+  const x = toTensor('rgbToGrayscale', image);
+  const gray = matmul(reshape(cast(x, 'float32'), [-1, 3]), tensor(Float32Array.of(0.2989, 0.587, 0.114), [3, 1]));
+  const y = reshape(gray, [...s.slice(0, -1), 1]);
+  return x.dtype === 'float32' ? y : cast(y, x.dtype);
+});
+
+/**
+ * Images [batch, height, width, channels] rotated by `radians` about `center` (a fraction of the
+ * width and height, or [x, y] fractions), nearest pixel; uncovered pixels take `fillValue` (a
+ * number, or one value per channel with the alpha channel opaque) (tf.image.rotateWithOffset).
+ * @function
+ */
+export const rotateWithOffset = defineOp('rotateWithOffset', (image: TensorLike, radians: number, fillValue: number | readonly [number, number, number] = 0, center: number | readonly [number, number] = 0.5): Tensor => {
+  const op = 'rotateWithOffset';
+  const [B, H, W, C] = rank4(op, image) as [number, number, number, number];
+  if (typeof radians !== 'number' || !Number.isFinite(radians)) throw new Error(`${op}: radians must be a finite number, got ${String(radians)}`);
+  const cx = W * (typeof center === 'number' ? center : center[0]), cy = H * (typeof center === 'number' ? center : center[1]);
+  const sin = Math.sin(radians), cos = Math.cos(radians);
+  const src = new Int32Array(H * W), inside = new Uint8Array(H * W);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const sx = Math.round((x - cx) * cos - (y - cy) * sin + cx), sy = Math.round((x - cx) * sin + (y - cy) * cos + cy);
+      const ok = sx >= 0 && sx < W && sy >= 0 && sy < H;
+      src[y * W + x] = ok ? sy * W + sx : 0;
+      inside[y * W + x] = ok ? 1 : 0;
+    }
+  }
+  const x = toTensor(op, image);
+  const picked = gather(reshape(x, [B, H * W, C]), tensor(src, [H * W], 'int32'), 1);
+  const fill = typeof fillValue === 'number' ? Array.from({ length: C }, () => fillValue) : Array.from({ length: C }, (_, c) => (c === 3 ? 255 : fillValue[c] ?? 0));
+  const y = where(tensor(inside, [1, H * W, 1], 'bool'), picked, tensor(x.dtype === 'int32' ? Int32Array.from(fill) : Float32Array.from(fill), [1, 1, C], x.dtype === 'int32' ? 'int32' : 'float32'));
+  return reshape(y, [B, H, W, C]);
+});
+
+/**
+ * A binary image (0 or 255, int32) from an image [height, width, 1 or 3] (RGB is made grayscale
+ * first): pixels above the threshold (threshValue * 255 for 'binary', Otsu's for 'otsu') become 255,
+ * or those at or below it with `inverted` (tf.image.threshold).
+ * @function
+ */
+export const threshold = defineOp('threshold', (image: TensorLike, method: 'binary' | 'otsu' = 'binary', inverted: boolean = false, threshValue: number = 0.5): Tensor => {
+  const op = 'threshold';
+  const s = argShape(op, image);
+  if (!s || s.length !== 3 || (s[2] !== 3 && s[2] !== 1)) throw new Error(`${op}: image must have shape [height, width, 1 or 3], got ${s ? fmt(s) : typeof image}`);
+  if (method !== 'binary' && method !== 'otsu') throw new Error(`${op}: method must be 'binary' or 'otsu', got '${String(method)}'`);
+  const x = toTensor(op, image);
+  const gray = s[2] === 3 ? reshape(matmul(reshape(cast(x, 'float32'), [-1, 3]), tensor(Float32Array.of(0.2989, 0.587, 0.114), [3, 1])), [s[0]!, s[1]!, 1]) : cast(x, 'float32');
+  let t: Tensor | number = threshValue * 255;
+  if (method === 'otsu') {
+    // Otsu: the histogram of the rounded levels, and for each split t the between-class variance
+    // w0 w1 (m0 - m1)^2, from prefix sums (a matmul with a triangular matrix); the first best t wins.
+    const hist = sum(oneHot(reshape(cast(round(gray), 'int32'), [-1]), 256), 0);
+    const tri = new Float32Array(256 * 256);
+    for (let i = 0; i < 256; i++) for (let j = i; j < 256; j++) tri[i * 256 + j] = 1;
+    const levels = tensor(Float32Array.from({ length: 256 }, (_, k) => k), [256]);
+    const cum = reshape(matmul(reshape(hist, [1, 256]), tensor(tri, [256, 256])), [256]);
+    const cumMass = reshape(matmul(reshape(mul(hist, levels), [1, 256]), tensor(tri, [256, 256])), [256]);
+    const total = s[0]! * s[1]!;
+    const head = slice(cum, [0], [255]), headMass = slice(cumMass, [0], [255]);
+    const allMass = slice(cumMass, [255], [1]);
+    const w0 = div(head, total), w1 = div(sub(total, head), total);
+    const m0 = div(headMass, head), m1 = div(sub(allMass, headMass), sub(total, head));
+    const d = sub(m0, m1);
+    const v0 = mul(mul(w0, w1), mul(d, d));
+    const v = where(isNaN(v0), 0, v0);
+    t = where(greater(max(v), 0), cast(argMax(v), 'float32'), -1);
+  }
+  const hit = inverted ? lessEqual(gray, t) : greater(gray, t);
+  return cast(mul(cast(hit, 'int32'), 255), 'int32');
+});
+
 /** TensorFlow.js's tf.image namespace. */
 export const image = {
-  resizeBilinear, resizeNearestNeighbor, cropAndResize,
+  resizeBilinear, resizeNearestNeighbor, cropAndResize, flipLeftRight, grayscaleToRGB, rgbToGrayscale, rotateWithOffset, threshold,
   nonMaxSuppression, nonMaxSuppressionAsync, nonMaxSuppressionWithScore, nonMaxSuppressionWithScoreAsync, nonMaxSuppressionPadded, nonMaxSuppressionPaddedAsync,
 };

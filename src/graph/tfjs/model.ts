@@ -92,11 +92,14 @@ export class GraphModel {
   /**
    * Run the graph and return the named outputs (default: the model's outputs): one Tensor when one
    * name is asked for as a string or the model has one output, else an array in the order asked.
+   * Synchronous, so it runs under wt.grad / wt.valueAndGrad; `opts.weights` replaces trainable
+   * weights (a model loaded with { trainable: true }) by the tensors given, to differentiate
+   * with respect to them.
    */
-  execute(inputs: GraphInputs, outputs?: string | string[]): Tensor | Tensor[] {
+  execute(inputs: GraphInputs, outputs?: string | string[], opts: { weights?: Readonly<Record<string, Tensor>> } = {}): Tensor | Tensor[] {
     if (!this.executor) throw new Error(`execute: this model uses control flow or data-dependent ops (${this.dynamicOps.join(', ')}), which execute cannot run synchronously; use await model.executeAsync(inputs)`);
     const wanted = this.wanted(outputs);
-    const r = this.executor.execute(this.feeds(inputs), { outputs: wanted });
+    const r = this.executor.execute(this.feeds(inputs), { outputs: wanted, weights: opts.weights });
     return this.shape(wanted.map((n) => r[n]!), outputs);
   }
 
