@@ -1,6 +1,6 @@
 /**
  * The Keras convolution layers beyond Conv2D: Conv1D (with 'causal' padding), Conv3D,
- * Conv2DTranspose, SeparableConv1D and SeparableConv2D. Keras / TensorFlow.js options, defaults and
+ * Conv2DTranspose, Conv3DTranspose, SeparableConv1D and SeparableConv2D. Keras / TensorFlow.js options, defaults and
  * weight names (kernel, depthwise_kernel, pointwise_kernel, bias); each call is the op of the same
  * name, then the bias and the activation.
  */
@@ -248,22 +248,11 @@ export class Conv3D extends KernelConv {
   }
 }
 
-/**
- * A transposed 2-D convolution (the gradient of a conv2d with respect to its input) over [batch,
- * height, width, channels]: kernel [kh, kw, filters, inChannels]; each output side is in * stride
- * ('same') or in * stride + max(kernel - stride, 0) ('valid').
- */
-export class Conv2DTranspose extends KernelConv {
-  /** Keras's class name, as in model.json. */
-  static readonly className = 'Conv2DTranspose';
-
-  constructor(args: ConvNDArgs) {
-    super('conv2dTranspose', 2, args);
-    if (this.dilationRate.some((d) => d !== 1)) throw new Error(`conv2dTranspose: dilationRate must be 1, got ${JSON.stringify(args.dilationRate)}`);
-  }
-
-  getClassName(): string {
-    return Conv2DTranspose.className;
+/** Conv2DTranspose and Conv3DTranspose: kernel [...kernelSize, filters, inChannels]; each output side in * stride ('same') or in * stride + max(kernel - stride, 0) ('valid'). */
+abstract class TransposedConv extends KernelConv {
+  constructor(op: string, rank: 2 | 3, args: ConvNDArgs) {
+    super(op, rank, args);
+    if (this.dilationRate.some((d) => d !== 1)) throw new Error(`${op}: dilationRate must be 1, got ${JSON.stringify(args.dilationRate)}`);
   }
 
   protected override kernelShape(c: number): number[] {
@@ -276,10 +265,45 @@ export class Conv2DTranspose extends KernelConv {
     return this.padding === 'same' ? n * s : n * s + Math.max(this.kernelSize[i]! - s, 0);
   }
 
+  /** The output shape of a call on x. */
+  protected outShape(x: Tensor): number[] {
+    return [x.shape[0]!, ...x.shape.slice(1, this.rank + 1).map((n, i) => this.outLength(n, i)!), this.filters];
+  }
+}
+
+/** A transposed 2-D convolution (the gradient of a conv2d with respect to its input) over [batch, height, width, channels]. */
+export class Conv2DTranspose extends TransposedConv {
+  /** Keras's class name, as in model.json. */
+  static readonly className = 'Conv2DTranspose';
+
+  constructor(args: ConvNDArgs) {
+    super('conv2dTranspose', 2, args);
+  }
+
+  getClassName(): string {
+    return Conv2DTranspose.className;
+  }
+
   call(x: Tensor, _ctx: CallContext): Tensor {
-    const w = this.kernelValue();
-    const out = [x.shape[0]!, this.outLength(x.shape[1]!, 0)!, this.outLength(x.shape[2]!, 1)!, this.filters];
-    return this.finish(ops.conv2dTranspose(x, w, out, this.strides as [number, number], this.padding as 'valid' | 'same'));
+    return this.finish(ops.conv2dTranspose(x, this.kernelValue(), this.outShape(x), this.strides as [number, number], this.padding as 'valid' | 'same'));
+  }
+}
+
+/** A transposed 3-D convolution over [batch, depth, height, width, channels]. */
+export class Conv3DTranspose extends TransposedConv {
+  /** Keras's class name, as in model.json. */
+  static readonly className = 'Conv3DTranspose';
+
+  constructor(args: ConvNDArgs) {
+    super('conv3dTranspose', 3, args);
+  }
+
+  getClassName(): string {
+    return Conv3DTranspose.className;
+  }
+
+  call(x: Tensor, _ctx: CallContext): Tensor {
+    return this.finish(ops.conv3dTranspose(x, this.kernelValue(), this.outShape(x), this.strides as [number, number, number], this.padding as 'valid' | 'same'));
   }
 }
 
