@@ -482,6 +482,11 @@ both('raggedTensorToTensor value rowids', () => wt.raggedTensorToTensor(wi([-1, 
 both('raggedTensorToTensor nested, 2-D values', () => wt.raggedTensorToTensor(wi([-1, -1, -1, 2]), w([4, 2]), 0, [wi([0, 2, 3]), wi([0, 1, 3, 4])], ['ROW_SPLITS', 'ROW_SPLITS']),
   () => tf.raggedTensorToTensor(ti([-1, -1, -1, 2]), t([4, 2]), tf.scalar(0), [ti([0, 2, 3]), ti([0, 1, 3, 4])], ['ROW_SPLITS', 'ROW_SPLITS']));
 
+both('the conv, pool and space ops without the batch dim', () => [wt.conv1d(rw([6, 2], 750), rw([3, 2, 2], 751), 1, 'same'), wt.conv3d(rw([3, 4, 3, 2], 752), rw([2, 2, 2, 2, 1], 753), 1, 'valid'),
+  wt.maxPool3d(rw([3, 4, 3, 2], 754), 2, 1, 'same'), wt.avgPool3d(rw([3, 4, 3, 2], 755), 2, 1, 'valid'), wt.dilation2d(rw([4, 4, 2], 756), rw([2, 2, 2], 757), 1, 'valid'), wt.pool(rw([5, 5, 2], 758), 2, 'avg', 'valid', 2)],
+() => [tf.conv1d(rt([6, 2], 750) as tf.Tensor2D, rt([3, 2, 2], 751) as tf.Tensor3D, 1, 'same'), tf.conv3d(rt([3, 4, 3, 2], 752) as tf.Tensor4D, rt([2, 2, 2, 2, 1], 753) as tf.Tensor5D, 1, 'valid'),
+  tf.maxPool3d(rt([3, 4, 3, 2], 754) as tf.Tensor4D, 2, 1, 'same'), tf.avgPool3d(rt([3, 4, 3, 2], 755) as tf.Tensor4D, 2, 1, 'valid'), tf.dilation2d(rt([4, 4, 2], 756) as tf.Tensor3D, rt([2, 2, 2], 757) as tf.Tensor3D, 1, 'valid'), tf.pool(rt([5, 5, 2], 758) as tf.Tensor3D, 2, 'avg', 'valid', 2)], 1e-5);
+
 /** Our exports with a tfjs-core namesake that the table above does not call, and why. */
 const COMPARED_ELSEWHERE: Record<string, string> = {
   randomUniform: 'the generators differ; moments: test/tfjs-parity-api.test.ts', randomNormal: 'moments: test/tfjs-parity-api.test.ts', randomStandardNormal: 'moments: test/tfjs-parity-api.test.ts',
@@ -549,6 +554,11 @@ describe('the differential suite: each op on the same inputs in both libraries',
       ['sparseReshape: two -1', () => wt.sparse.sparseReshape(wi([0, 0], [1, 2]), wi([2, 3]), wi([-1, -1])), () => tf.sparse.sparseReshape(ti([0, 0], [1, 2]), ti([2, 3]), ti([-1, -1]))],
       ['raggedRange: delta 0', () => wt.raggedRange(wi([5]), wi([0]), wi([0])), () => tf.raggedRange(ti([5]), ti([0]), ti([0]))],
       ['bandPart: rank 1', () => wt.linalg.bandPart(w([4]), 0, 0), () => tf.linalg.bandPart(t([4]), 0, 0)],
+      ['conv2dTranspose: filter channels', () => wt.conv2dTranspose(w([1, 2, 2, 3]), w([2, 2, 1, 2]), [1, 4, 4, 1], 2, 'same'), () => tf.conv2dTranspose(t([1, 2, 2, 3]) as tf.Tensor4D, t([2, 2, 1, 2]) as tf.Tensor4D, [1, 4, 4, 1], 2, 'same')],
+      ['conv1d: filter rank', () => wt.conv1d(w([1, 4, 2]), w([2, 2]), 1, 'valid'), () => tf.conv1d(t([1, 4, 2]) as tf.Tensor3D, t([2, 2]) as unknown as tf.Tensor3D, 1, 'valid')],
+      ['depthToSpace: channels not a multiple of blockSize^2', () => wt.depthToSpace(w([1, 2, 2, 2]), 2), () => tf.depthToSpace(t([1, 2, 2, 2]) as tf.Tensor4D, 2)],
+      ['spaceToBatchND: padded size not a multiple of the block', () => wt.spaceToBatchND(w([1, 3, 2, 1]), [2, 2], [[0, 0], [0, 0]]), () => tf.spaceToBatchND(t([1, 3, 2, 1]), [2, 2], [[0, 0], [0, 0]])],
+      ['batchNorm: statistics of another rank', () => wt.batchNorm(w([2, 3]), w([1, 1, 3]), w([3], P)), () => tf.batchNorm(t([2, 3]), t([1, 1, 3]), t([3], P))],
     ];
     for (const [what, o, th] of cases) {
       expect(th, `TF.js: ${what}`).toThrow();

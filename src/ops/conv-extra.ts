@@ -115,7 +115,7 @@ export const conv3d = defineOp('conv3d', (x: TensorLike, filter: TensorLike, str
   if (fs[3] !== x5[4]) throw new Error(`${op}: x ${fmt(xs)} has ${x5[4]} input channels but filter ${fmt(fs)} expects ${fs[3]}`);
   if (pad !== 'valid' && pad !== 'same') throw new Error(`${op}: pad must be 'valid' or 'same', got ${JSON.stringify(pad)}`);
   const g = geom3(op, x5, fs, strides, pad, dilations);
-  const [b, D, H, W, C] = x5 as [number, number, number, number, number];
+  const [b, , H, W, C] = x5 as [number, number, number, number, number];
   const outC = fs[4]!, outD = g.d.out;
   const backend = backendOf(op, [x, filter]);
   checkAlloc(op, [b, outD, g.oh, g.ow, outC], 'float32', backend);
@@ -128,7 +128,6 @@ export const conv3d = defineOp('conv3d', (x: TensorLike, filter: TensorLike, str
     const part = conv2d(xs2, wk, [g.strides[1], g.strides[2]], pad, 'NHWC', [g.dil[1], g.dil[2]]);
     y = y ? add(y, part) : part;
   }
-  void D;
   const out = reshape(y!, [b, outD, g.oh, g.ow, outC]);
   return xs.length === 4 ? reshape(out, out.shape.slice(1)) : out;
 });

@@ -8,7 +8,8 @@ import { ActivationLayer, Dropout, Flatten, Reshape } from '../layers/core.js';
 import { Conv2D, type Size2D } from '../layers/conv.js';
 import { DepthwiseConv2D } from '../layers/depthwise.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D } from '../layers/pooling.js';
-import { Conv1D, Conv2DTranspose, Conv3D, SeparableConv1D, SeparableConv2D } from '../layers/conv-extra.js';
+import { Conv1D, Conv2DTranspose, Conv3D, Conv3DTranspose } from '../layers/conv-extra.js';
+import { SeparableConv1D, SeparableConv2D } from '../layers/separable.js';
 import { AveragePooling1D, AveragePooling3D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling3D } from '../layers/pooling-extra.js';
 import { BatchNormalization } from '../layers/batchnorm.js';
 import { Dense, type DenseArgs } from '../layers/dense.js';
@@ -28,7 +29,7 @@ export const SUPPORTED = [
   'BatchNormalization', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot', 'ZeroPadding2D', 'Cropping2D',
   'UpSampling2D', 'ReLU', 'PReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'LayerNormalization', 'Embedding', 'Permute', 'RepeatVector',
   'Rescaling', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'SpatialDropout2D',
-  'Conv1D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv1D', 'SeparableConv2D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPooling3D', 'AveragePooling3D',
+  'Conv1D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv1D', 'SeparableConv2D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPooling3D', 'AveragePooling3D',
   'GlobalMaxPooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling2D',
   ...RECURRENT_CLASSES,
 ];
@@ -151,14 +152,14 @@ export function layerFromConfig(entry: Config, inputShape: SymbolicShape | undef
       };
       return cls === 'MaxPooling2D' ? new MaxPooling2D(args) : new AveragePooling2D(args);
     }
-    case 'Conv1D': case 'Conv3D': case 'Conv2DTranspose': {
+    case 'Conv1D': case 'Conv3D': case 'Conv2DTranspose': case 'Conv3DTranspose': {
       if (c.groups !== undefined && c.groups !== null && c.groups !== 1) throw new Error(`loadModel: ${cls} '${String(c.name)}' has groups ${JSON.stringify(c.groups)}; only 1 is supported`);
       if (Array.isArray(c.output_padding) || typeof c.output_padding === 'number') throw new Error(`loadModel: ${cls} '${String(c.name)}' has output_padding; it is not supported`);
       const args = {
         ...base, ...kernelArgs(c), filters: c.filters as number, kernelSize: c.kernel_size as number[], strides: (c.strides ?? undefined) as number[] | undefined,
         padding: c.padding as 'valid' | 'same' | 'causal' | undefined, dilationRate: (c.dilation_rate ?? undefined) as number[] | undefined, dataFormat: format(c.data_format),
       };
-      return cls === 'Conv1D' ? new Conv1D(args) : cls === 'Conv3D' ? new Conv3D(args) : new Conv2DTranspose(args);
+      return cls === 'Conv1D' ? new Conv1D(args) : cls === 'Conv3D' ? new Conv3D(args) : cls === 'Conv2DTranspose' ? new Conv2DTranspose(args) : new Conv3DTranspose(args);
     }
     case 'SeparableConv1D': case 'SeparableConv2D': {
       const { kernelInitializer: _k, kernelRegularizer: _r, ...rest } = kernelArgs(c);

@@ -1,8 +1,8 @@
 /**
  * The Keras convolution layers beyond Conv2D: Conv1D (with 'causal' padding), Conv3D,
- * Conv2DTranspose, SeparableConv1D and SeparableConv2D. Keras / TensorFlow.js options, defaults and
- * weight names (kernel, depthwise_kernel, pointwise_kernel, bias); each call is the op of the same
- * name, then the bias and the activation.
+ * Conv2DTranspose and Conv3DTranspose (the separable ones are in separable.ts). Keras / TensorFlow.js
+ * options, defaults and weight names (kernel, bias); each call is the op of the same name, then the
+ * bias and the activation.
  */
 import * as ops from '../../ops/index.js';
 import { convOutputSize } from '../../ops/conv.js';
@@ -44,20 +44,6 @@ export interface ConvNDArgs extends LayerArgs {
   biasRegularizer?: RegularizerIdentifier;
 }
 
-/** The options of SeparableConv1D and SeparableConv2D. */
-export interface SeparableConvArgs extends Omit<ConvNDArgs, 'kernelInitializer' | 'kernelRegularizer'> {
-  /** Depthwise output channels per input channel (default 1). */
-  depthMultiplier?: number;
-  /** Default 'glorotUniform'. */
-  depthwiseInitializer?: InitializerIdentifier | Initializer;
-  /** Default 'glorotUniform'. */
-  pointwiseInitializer?: InitializerIdentifier | Initializer;
-  /** A penalty on the depthwise kernel (default none). */
-  depthwiseRegularizer?: RegularizerIdentifier;
-  /** A penalty on the pointwise kernel (default none). */
-  pointwiseRegularizer?: RegularizerIdentifier;
-}
-
 function sizes(op: string, name: string, v: unknown, n: number, fallback?: number): number[] {
   if (v === undefined || v === null) {
     if (fallback !== undefined) return new Array<number>(n).fill(fallback);
@@ -69,11 +55,11 @@ function sizes(op: string, name: string, v: unknown, n: number, fallback?: numbe
   return p.slice() as number[];
 }
 
-const ser = (i: Initializer): object => ({ class_name: i.className, config: i.getConfig() });
-const reg = (r?: Regularizer): object | null => (r ? { class_name: 'L1L2', config: r.getConfig() } : null);
+export const ser = (i: Initializer): object => ({ class_name: i.className, config: i.getConfig() });
+export const reg = (r?: Regularizer): object | null => (r ? { class_name: 'L1L2', config: r.getConfig() } : null);
 
 /** What the convolution layers share: sizes, padding, activation, bias. */
-abstract class ConvBase extends Layer {
+export abstract class ConvBase extends Layer {
   /** Output channels. */
   readonly filters: number;
   /** The window per spatial dim. */
@@ -95,7 +81,7 @@ abstract class ConvBase extends Layer {
   /** The [filters] bias, once built (none without useBias). */
   bias?: LayerVariable;
 
-  constructor(protected readonly op: string, protected readonly rank: number, args: ConvNDArgs | SeparableConvArgs, causal = false) {
+  constructor(protected readonly op: string, protected readonly rank: number, args: ConvNDArgs, causal = false) {
     super(args);
     if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`${op}: filters must be a positive integer, got ${String(args.filters)}`);
     this.filters = args.filters;
@@ -248,22 +234,11 @@ export class Conv3D extends KernelConv {
   }
 }
 
-/**
- * A transposed 2-D convolution (the gradient of a conv2d with respect to its input) over [batch,
- * height, width, channels]: kernel [kh, kw, filters, inChannels]; each output side is in * stride
- * ('same') or in * stride + max(kernel - stride, 0) ('valid').
- */
-export class Conv2DTranspose extends KernelConv {
-  /** Keras's class name, as in model.json. */
-  static readonly className = 'Conv2DTranspose';
-
-  constructor(args: ConvNDArgs) {
-    super('conv2dTranspose', 2, args);
-    if (this.dilationRate.some((d) => d !== 1)) throw new Error(`conv2dTranspose: dilationRate must be 1, got ${JSON.stringify(args.dilationRate)}`);
-  }
-
-  getClassName(): string {
-    return Conv2DTranspose.className;
+/** Conv2DTranspose and Conv3DTranspose: kernel [...kernelSize, filters, inChannels]; each output side in * stride ('same') or in * stride + max(kernel - stride, 0) ('valid'). */
+abstract class TransposedConv extends KernelConv {
+  constructor(op: string, rank: 2 | 3, args: ConvNDArgs) {
+    super(op, rank, args);
+    if (this.dilationRate.some((d) => d !== 1)) throw new Error(`${op}: dilationRate must be 1, got ${JSON.stringify(args.dilationRate)}`);
   }
 
   protected override kernelShape(c: number): number[] {
@@ -276,122 +251,44 @@ export class Conv2DTranspose extends KernelConv {
     return this.padding === 'same' ? n * s : n * s + Math.max(this.kernelSize[i]! - s, 0);
   }
 
-  call(x: Tensor, _ctx: CallContext): Tensor {
-    const w = this.kernelValue();
-    const out = [x.shape[0]!, this.outLength(x.shape[1]!, 0)!, this.outLength(x.shape[2]!, 1)!, this.filters];
-    return this.finish(ops.conv2dTranspose(x, w, out, this.strides as [number, number], this.padding as 'valid' | 'same'));
+  /** The output shape of a call on x. */
+  protected outShape(x: Tensor): number[] {
+    return [x.shape[0]!, ...x.shape.slice(1, this.rank + 1).map((n, i) => this.outLength(n, i)!), this.filters];
   }
 }
 
-/** Depthwise then pointwise convolution: depthwise_kernel [...kernelSize, in, depthMultiplier], pointwise_kernel [...1s, in * depthMultiplier, filters], bias [filters]. */
-abstract class SeparableConv extends ConvBase {
-  /** Depthwise output channels per input channel. */
-  readonly depthMultiplier: number;
-  /** Draws the depthwise kernel's initial values. */
-  readonly depthwiseInitializer: Initializer;
-  /** Draws the pointwise kernel's initial values. */
-  readonly pointwiseInitializer: Initializer;
-  /** The penalty on the depthwise kernel, if any. */
-  readonly depthwiseRegularizer?: Regularizer;
-  /** The penalty on the pointwise kernel, if any. */
-  readonly pointwiseRegularizer?: Regularizer;
-  /** The depthwise kernel, once built. */
-  depthwiseKernel?: LayerVariable;
-  /** The pointwise kernel, once built. */
-  pointwiseKernel?: LayerVariable;
-
-  constructor(op: string, rank: number, args: SeparableConvArgs) {
-    super(op, rank, args);
-    const m = args.depthMultiplier ?? 1;
-    if (!Number.isInteger(m) || m < 1) throw new Error(`${op}: depthMultiplier must be a positive integer, got ${String(args.depthMultiplier)}`);
-    this.depthMultiplier = m;
-    this.depthwiseInitializer = getInitializer(op, args.depthwiseInitializer, 'glorotUniform');
-    this.pointwiseInitializer = getInitializer(op, args.pointwiseInitializer, 'glorotUniform');
-    this.depthwiseRegularizer = getRegularizer(op, args.depthwiseRegularizer);
-    this.pointwiseRegularizer = getRegularizer(op, args.pointwiseRegularizer);
-  }
-
-  /** depthwise_kernel, pointwise_kernel, then bias when useBias. */
-  override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
-    const c = this.channels(inputShape);
-    this.computeOutputShape(inputShape);
-    const plan = [
-      { name: 'depthwise_kernel', shape: [...this.kernelSize, c, this.depthMultiplier], trainable: true },
-      { name: 'pointwise_kernel', shape: [...this.kernelSize.map(() => 1), c * this.depthMultiplier, this.filters], trainable: true },
-    ];
-    if (this.useBias) plan.push({ name: 'bias', shape: [this.filters], trainable: true });
-    return plan;
-  }
-
-  override build(inputShape: SymbolicShape, seed: number): void {
-    const [dw, pw, bias] = this.weightShapes(inputShape);
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', dw!.shape, this.depthwiseInitializer, seed, true, this.depthwiseRegularizer);
-    this.pointwiseKernel = this.addWeight('pointwise_kernel', pw!.shape, this.pointwiseInitializer, seed, true, this.pointwiseRegularizer);
-    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInitializer, seed, true, this.biasRegularizer);
-    super.build(inputShape, seed);
-  }
-
-  /** separableConv2d of a rank-4 x with rank-4 kernels. */
-  protected separable(x4: Tensor, dw: Tensor, pw: Tensor, strides: [number, number], dil: [number, number]): Tensor {
-    return ops.separableConv2d(x4, dw, pw, strides, this.padding as 'valid' | 'same', dil);
-  }
-
-  protected kernels(): [Tensor, Tensor] {
-    if (!this.depthwiseKernel || !this.pointwiseKernel) throw new Error(`${this.name}: the layer is not built yet`);
-    return [this.depthwiseKernel.value, this.pointwiseKernel.value];
-  }
-
-  /** The Keras config (snake_case keys), as model.json holds it. */
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      depth_multiplier: this.depthMultiplier,
-      depthwise_initializer: ser(this.depthwiseInitializer),
-      pointwise_initializer: ser(this.pointwiseInitializer),
-      depthwise_regularizer: reg(this.depthwiseRegularizer),
-      pointwise_regularizer: reg(this.pointwiseRegularizer),
-      depthwise_constraint: null,
-      pointwise_constraint: null,
-    };
-  }
-}
-
-/** A separable 2-D convolution over [batch, height, width, channels]. */
-export class SeparableConv2D extends SeparableConv {
+/** A transposed 2-D convolution (the gradient of a conv2d with respect to its input) over [batch, height, width, channels]. */
+export class Conv2DTranspose extends TransposedConv {
   /** Keras's class name, as in model.json. */
-  static readonly className = 'SeparableConv2D';
+  static readonly className = 'Conv2DTranspose';
 
-  constructor(args: SeparableConvArgs) {
-    super('separableConv2d', 2, args);
+  constructor(args: ConvNDArgs) {
+    super('conv2dTranspose', 2, args);
   }
 
   getClassName(): string {
-    return SeparableConv2D.className;
+    return Conv2DTranspose.className;
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    const [dw, pw] = this.kernels();
-    return this.finish(this.separable(x, dw, pw, this.strides as [number, number], this.dilationRate as [number, number]));
+    return this.finish(ops.conv2dTranspose(x, this.kernelValue(), this.outShape(x), this.strides as [number, number], this.padding as 'valid' | 'same'));
   }
 }
 
-/** A separable 1-D convolution over [batch, steps, channels]: a separable 2-D one of height 1. */
-export class SeparableConv1D extends SeparableConv {
+/** A transposed 3-D convolution over [batch, depth, height, width, channels]. */
+export class Conv3DTranspose extends TransposedConv {
   /** Keras's class name, as in model.json. */
-  static readonly className = 'SeparableConv1D';
+  static readonly className = 'Conv3DTranspose';
 
-  constructor(args: SeparableConvArgs) {
-    super('separableConv1d', 1, args);
+  constructor(args: ConvNDArgs) {
+    super('conv3dTranspose', 3, args);
   }
 
   getClassName(): string {
-    return SeparableConv1D.className;
+    return Conv3DTranspose.className;
   }
 
   call(x: Tensor, _ctx: CallContext): Tensor {
-    const [dw, pw] = this.kernels();
-    const [b, n, c] = x.shape as [number, number, number];
-    const y = this.separable(ops.reshape(x, [b, 1, n, c]), ops.reshape(dw, [1, ...dw.shape]), ops.reshape(pw, [1, ...pw.shape]), [1, this.strides[0]!], [1, this.dilationRate[0]!]);
-    return this.finish(ops.reshape(y, [b, y.shape[2]!, this.filters]));
+    return this.finish(ops.conv3dTranspose(x, this.kernelValue(), this.outShape(x), this.strides as [number, number, number], this.padding as 'valid' | 'same'));
   }
 }

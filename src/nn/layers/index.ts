@@ -3,7 +3,8 @@ import { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatte
 import { Conv2D, type Conv2DArgs } from './conv.js';
 import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise.js';
 import { AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
-import { Conv1D, Conv2DTranspose, Conv3D, type ConvNDArgs, SeparableConv1D, SeparableConv2D, type SeparableConvArgs } from './conv-extra.js';
+import { Conv1D, Conv2DTranspose, Conv3D, Conv3DTranspose, type ConvNDArgs } from './conv-extra.js';
+import { SeparableConv1D, SeparableConv2D, type SeparableConvArgs } from './separable.js';
 import { AveragePooling1D, AveragePooling3D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling3D, type PoolingNDArgs } from './pooling-extra.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 import { Dense, type DenseArgs } from './dense.js';
@@ -27,7 +28,8 @@ export { ActivationLayer, type ActivationArgs, Dropout, type DropoutArgs, Flatte
 export { Conv2D, type Conv2DArgs, type Size2D } from './conv.js';
 export { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise.js';
 export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, type Pooling2DArgs } from './pooling.js';
-export { Conv1D, Conv3D, Conv2DTranspose, SeparableConv1D, SeparableConv2D, type ConvNDArgs, type SeparableConvArgs, type SizeND } from './conv-extra.js';
+export { Conv1D, Conv3D, Conv2DTranspose, Conv3DTranspose, type ConvNDArgs, type SizeND } from './conv-extra.js';
+export { SeparableConv1D, SeparableConv2D, type SeparableConvArgs } from './separable.js';
 export { MaxPooling1D, AveragePooling1D, MaxPooling3D, AveragePooling3D, GlobalMaxPooling1D, GlobalAveragePooling1D, GlobalMaxPooling2D, type PoolingNDArgs } from './pooling-extra.js';
 export { BatchNormalization, type BatchNormalizationArgs } from './batchnorm.js';
 export { ElementwiseMerge, type Elementwise, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, type ConcatenateArgs, Dot, type DotArgs } from './merge.js';
@@ -107,6 +109,11 @@ export function conv3d(args: ConvNDArgs): Conv3D {
 /** A transposed 2-D convolution over images: kernel [kh, kw, filters, inChannels]; output sides in * stride ('same'). */
 export function conv2dTranspose(args: ConvNDArgs): Conv2DTranspose {
   return new Conv2DTranspose(args);
+}
+
+/** A transposed 3-D convolution: kernel [kd, kh, kw, filters, inChannels]; output sides in * stride ('same'). */
+export function conv3dTranspose(args: ConvNDArgs): Conv3DTranspose {
+  return new Conv3DTranspose(args);
 }
 
 /** A depthwise then pointwise 2-D convolution: depthwise_kernel, pointwise_kernel, bias. */
