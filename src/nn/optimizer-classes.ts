@@ -66,10 +66,15 @@ export class MomentumOptimizer extends SGD {
  * gradient mg = decay * mg + (1 - decay) g under the root.
  */
 export class RMSPropOptimizer extends Optimizer {
+  /** The step size; may be changed between steps. */
   learningRate: number;
+  /** The decay of the averages (RMSProp: of the mean square; Adamax: of the learning rate per step). */
   readonly decay: number;
+  /** The decay of the accumulated update. */
   readonly momentum: number;
+  /** Added for numerical stability. */
   readonly epsilon: number;
+  /** Whether the mean gradient is subtracted under the root. */
   readonly centered: boolean;
 
   constructor(learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false) {
@@ -111,9 +116,13 @@ export class RMSPropOptimizer extends Optimizer {
  * m̂ / (sqrt(v̂) + epsilon) with m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t).
  */
 export class AdamOptimizer extends Optimizer {
+  /** The step size; may be changed between steps. */
   learningRate: number;
+  /** The first moment's decay. */
   readonly beta1: number;
+  /** The second moment's (Adamax: the infinity norm's) decay. */
   readonly beta2: number;
+  /** Added for numerical stability. */
   readonly epsilon: number;
 
   constructor(learningRate: number, beta1: number, beta2: number, epsilon: number | null = null) {
@@ -146,10 +155,15 @@ export class AdamOptimizer extends Optimizer {
  * m / (u + epsilon), where lr_t = learningRate / (1 + decay * (t - 1)).
  */
 export class AdamaxOptimizer extends Optimizer {
+  /** The step size; may be changed between steps. */
   learningRate: number;
+  /** The first moment's decay. */
   readonly beta1: number;
+  /** The second moment's (Adamax: the infinity norm's) decay. */
   readonly beta2: number;
+  /** Added for numerical stability. */
   readonly epsilon: number;
+  /** The decay of the averages (RMSProp: of the mean square; Adamax: of the learning rate per step). */
   readonly decay: number;
 
   constructor(learningRate: number, beta1: number, beta2: number, epsilon: number | null = null, decay = 0) {
@@ -181,7 +195,9 @@ export class AdamaxOptimizer extends Optimizer {
 
 /** TF.js's AdagradOptimizer: accumulator += g² (starting at initialAccumulatorValue), p -= learningRate * g / sqrt(accumulator + 1e-7). */
 export class AdagradOptimizer extends Optimizer {
+  /** The step size; may be changed between steps. */
   learningRate: number;
+  /** Where the accumulated squared gradient starts. */
   readonly initialAccumulatorValue: number;
 
   constructor(learningRate: number, initialAccumulatorValue = 0.1) {
@@ -212,8 +228,11 @@ export class AdagradOptimizer extends Optimizer {
  * (1 - ρ) g², accUpdate = ρ accUpdate + (1 - ρ) update², p -= learningRate * update.
  */
 export class AdadeltaOptimizer extends Optimizer {
+  /** The step size; may be changed between steps. */
   learningRate: number;
+  /** The decay of the accumulated squared gradients and updates. */
   readonly rho: number;
+  /** Added for numerical stability. */
   readonly epsilon: number;
 
   constructor(learningRate: number, rho: number, epsilon: number | null = null) {

@@ -137,4 +137,13 @@ function draw(img: Tensor, canvas: HTMLCanvasElement | OffscreenCanvas): void {
 }
 
 /** TensorFlow.js's tf.browser: fromPixels, fromPixelsAsync, toPixels, draw. */
-export const browser = { fromPixels, fromPixelsAsync, toPixels, draw };
+export const browser = {
+  /** An int32 [height, width, numChannels] tensor of an image's first numChannels channels (1 to 4, default 3). */
+  fromPixels,
+  /** fromPixels, as a promise. */
+  fromPixelsAsync,
+  /** The RGBA bytes of an image tensor, drawn onto a canvas too when one is given. */
+  toPixels,
+  /** Draw an image tensor onto a canvas now (cpu, wasm). */
+  draw,
+};

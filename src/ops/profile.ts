@@ -3,7 +3,26 @@ import { engine, type ProfileLog } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 
 /** One kernel call that profile() saw. */
-export type KernelInfo = ProfileLog['kernels'][number];
+export interface KernelInfo {
+  /** The op that ran it (the outermost op of a composite). */
+  name: string;
+  /** The kernel of the closed set (binary, unary, matmul, ...). */
+  kernel: string;
+  /** The shapes of its inputs. */
+  inputShapes: number[][];
+  /** The shapes of its outputs. */
+  outputShapes: number[][];
+  /** Bytes of live tensors it added. */
+  bytesAdded: number;
+  /** Bytes of live tensors after it. */
+  totalBytesSnapshot: number;
+  /** Live tensors it added. */
+  tensorsAdded: number;
+  /** Live tensors after it. */
+  totalTensorsSnapshot: number;
+  /** Milliseconds it took (to queue it, on GPU backends). */
+  kernelTimeMs: number;
+}
 
 /** What profile() returns (TensorFlow.js's ProfileInfo fields). */
 export interface ProfileInfo {
