@@ -26,3 +26,4 @@ export * from './spectral.js';
 export * from './signal.js';
 export { sparse, type SparseFillEmptyRowsResult, type SparseReshapeResult } from './sparse.js';
 export * from './ragged.js';
+export { string, isStringTensor, type StringTensor, type StringNested, type StringNGramsResult, type StringSplitResult } from './string.js';
