@@ -136,12 +136,15 @@ export const stringNGrams = defineOp('stringNGrams', (data: TensorLike | readonl
   const op = 'stringNGrams';
   const backend = backendOf(op, [dataSplits]);
   const d = strArg(op, 'data', data, backend, 1);
-  const sp = toTensor(op, dataSplits, backend, Array.isArray(dataSplits) ? 'int32' : undefined);
-  if (sp.dtype !== 'int32' || sp.rank !== 1) throw new Error(`${op}: dataSplits must be 1-D int32, got ${sp.dtype} ${fmt(sp.shape)}`);
+  // Splits given as an array are read as they are: no tensor (and no readback) needed on any backend.
+  const plain = Array.isArray(dataSplits) && dataSplits.every((v) => typeof v === 'number');
+  const sp = plain ? null : toTensor(op, dataSplits, backend);
+  if (sp && (sp.dtype !== 'int32' || sp.rank !== 1)) throw new Error(`${op}: dataSplits must be 1-D int32, got ${sp.dtype} ${fmt(sp.shape)}`);
   if (!Array.isArray(nGramWidths) || nGramWidths.length === 0) throw new Error(`${op}: nGramWidths must be a non-empty array of integers >= 1`);
   for (const w of nGramWidths) checkInt(op, 'each of nGramWidths', w, 1);
   if (!Number.isInteger(padWidth) || padWidth < -1) throw new Error(`${op}: padWidth must be an integer >= -1, got ${padWidth}`);
-  const S = hostValues(op, 'dataSplits', sp);
+  const S = sp ? hostValues(op, 'dataSplits', sp) : (dataSplits as readonly number[]);
+  if (!sp && S.some((v) => !Number.isInteger(v))) throw new Error(`${op}: dataSplits must be whole numbers, got [${S.join(', ')}]`);
   const out: string[] = [];
   const splits = [0];
   for (let r = 0; r + 1 < S.length; r++) {
