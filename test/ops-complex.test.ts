@@ -342,6 +342,50 @@ describe.each(backends)('sparse and ragged on %s', (name) => {
   });
 });
 
+describe.each(backends)('string tensors and wt.string on %s', (name) => {
+  beforeEach(async () => { await wt.setBackend(name as wt.BackendName); });
+
+  it('tensor of strings: dtype string, host values, views keep them, dispose frees them', async () => {
+    const before = wt.memory().numTensors;
+    const t = wt.tensor([['a', 'b'], ['c', 'dé']]);
+    expect(t.dtype).toBe('string');
+    expect(t.shape).toEqual([2, 2]);
+    expect(wt.isStringTensor(t)).toBe(true);
+    expect(Array.from(await t.data())).toEqual(['a', 'b', 'c', 'dé']);
+    const r = wt.reshape(t, [4, 1]);
+    expect(await r.array()).toEqual([['a'], ['b'], ['c'], ['dé']]);
+    expect(wt.expandDims(t, 0).shape).toEqual([1, 2, 2]);
+    expect(await wt.scalar('hi').array()).toBe('hi');
+    wt.dispose([t, r]);
+    expect(wt.memory().numTensors).toBe(before + 2); // expandDims' and scalar's results
+    const s = wt.keep(wt.tensor(['x', 'y']));
+    refuses(() => wt.add(s, s), /^add: string tensors are not supported by add/);
+    refuses(() => wt.slice(s, [0], [1]), /^slice: string tensors are not supported/);
+    refuses(() => wt.cast(s, 'float32'), /^cast: string tensors are not supported/);
+    refuses(() => wt.string.stringToHashBucketFast(K([2]), 5), /^stringToHashBucketFast: input must be a string tensor, got float32 \[2\]/);
+    refuses(() => wt.string.stringToHashBucketFast(s, 0), /^stringToHashBucketFast: numBuckets must be an integer >= 1/);
+    refuses(() => wt.string.staticRegexReplace(s, '(', 'z'), /^staticRegexReplace: invalid pattern/);
+    refuses(() => wt.tensor([['a'], 'b'] as unknown as string[]), /^tensor: /);
+  });
+
+  it('wt.string ops, hand-worked', async () => {
+    const sp = wt.string.stringSplit(['a b', '', 'c'], ' ');
+    expect(await arr(sp.indices)).toEqual([0, 0, 0, 1, 2, 0]);
+    expect(Array.from(await sp.values.data())).toEqual(['a', 'b', 'c']);
+    expect(await arr(sp.shape)).toEqual([3, 2]);
+    // Splits as an array: no readback, so this runs on every backend (an int32 tensor needs cpu or wasm).
+    const ng = wt.string.stringNGrams(['a', 'b', 'c'], [0, 3], ' ', [2], '<', '>', 1, false);
+    expect(Array.from(await ng.nGrams.data())).toEqual(['< a', 'a b', 'b c', 'c >']);
+    expect(await arr(ng.nGramsSplits)).toEqual([0, 4]);
+    const h = wt.string.stringToHashBucketFast(['a', 'a', 'b'], 1000);
+    const hv = await arr(h);
+    expect(hv[0]).toBe(hv[1]);
+    expect(hv.every((v) => v >= 0 && v < 1000)).toBe(true);
+    expect(Array.from(await wt.string.staticRegexReplace(['aXbXc'], 'X', '-').data())).toEqual(['a-b-c']);
+    expect(Array.from(await wt.string.staticRegexReplace(['aXbXc'], 'X', '$1', false).data())).toEqual(['a$1bXc']);
+  });
+});
+
 describe('gradients against finite differences (cpu)', () => {
   beforeEach(async () => { await wt.setBackend('cpu'); });
   it('einsum', async () => {

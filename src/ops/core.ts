@@ -189,6 +189,8 @@ export function runKernel<K extends KernelName>(
   if (isComplex({ dtype }) || inputs.some(isComplex)) throw complexRefused(opOf(op, kernel));
   const prof = engine.profiling;
   const bytes0 = engine.numBytes, tensors0 = engine.numTensors, t0 = prof ? performance.now() : 0;
+  // string tensors live on the host (src/ops/string.ts): no kernel takes them.
+  if (inputs.some((t) => (t.dtype as string) === 'string')) throw new Error(`${opOf(op, kernel)}: string tensors are not supported by ${opOf(op, kernel)} (they take reshape, expandDims, squeeze and the wt.string ops)`);
   const out = empty(shape, dtype, b, opOf(op, kernel));
   try {
     if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);

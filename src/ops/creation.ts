@@ -1,4 +1,5 @@
 /** Creating tensors: from data, constants, ranges, identity, and seeded random draws. */
+import { holdsStrings, stringTensor, type StringNested } from './string.js';
 import { type DType, type TypedArray, isDType, makeArray, toTypedArray } from '../dtype.js';
 import { activeBackend } from '../engine.js';
 import { checkShape, fmt, sizeOf } from '../shape.js';
@@ -18,7 +19,8 @@ function checkDType(op: string, dtype: unknown): DType {
  * backend (or wt.setMemoryLimit) allows throw an Error.
  * @function
  */
-export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[] | readonly boolean[], shape?: readonly number[], dtype?: DType): Tensor => {
+export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | readonly number[] | readonly boolean[] | StringNested, shape?: readonly number[], dtype?: DType | 'string'): Tensor => {
+  if (dtype === 'string' || holdsStrings(values)) return stringTensor('tensor', values, shape);
   const dt = checkDType('tensor', dtype ?? argDType(values as TensorLike));
   let flat: ArrayLike<number | boolean>;
   let inferred: number[];
@@ -49,9 +51,10 @@ export const tensor = defineOp('tensor', (values: NestedArray | TypedArray | rea
 });
 
 /** A rank-0 tensor; NaN and the infinities are values like any other, as in TensorFlow.js. @function */
-export const scalar = defineOp('scalar', (value: number, dtype: DType = 'float32'): Tensor => {
+export const scalar = defineOp('scalar', (value: number | string, dtype: DType | 'string' = 'float32'): Tensor => {
+  if (typeof value === 'string') return stringTensor('scalar', value);
   if (typeof value !== 'number') throw new Error(`scalar: value must be a number, got ${value === null ? 'null' : typeof value}`);
-  return fromData(toTypedArray([value], checkDType('scalar', dtype)), [], dtype);
+  return fromData(toTypedArray([value], checkDType('scalar', dtype as DType)), [], dtype as DType);
 });
 
 /**

@@ -39,3 +39,4 @@ export * from './rnn.js';
 export * from './random-dist.js';
 export * from './profile.js';
 export * from './browser.js';
+export { string, isStringTensor, type StringTensor, type StringNested, type StringNGramsResult, type StringSplitResult } from './string.js';
