@@ -311,10 +311,11 @@ export class LSTMCell extends KernelCell {
     const [h0, c0] = states as [Tensor, Tensor];
     const u = this.units, n = xp.shape[0]!;
     const z = ops.add(xp, ops.matmul(this.prev(h0), this.recurrentKernel!.value));
-    const part = (k: number) => ops.slice(z, [0, k * u], [n, u]);
-    const rec = (t: Tensor) => applyActivation(this.recurrentActivation, t);
-    const i = rec(part(0)), f = rec(part(1)), o = rec(part(3));
-    const c = ops.add(ops.mul(f, c0), ops.mul(i, applyActivation(this.activation, part(2))));
+    // Each activation runs once over all four gates (fewer, larger kernels), then the gates are cut out.
+    const gates = applyActivation(this.recurrentActivation, z), cand = applyActivation(this.activation, z);
+    const part = (t: Tensor, k: number) => ops.slice(t, [0, k * u], [n, u]);
+    const i = part(gates, 0), f = part(gates, 1), o = part(gates, 3);
+    const c = ops.add(ops.mul(f, c0), ops.mul(i, part(cand, 2)));
     const h = ops.mul(o, applyActivation(this.activation, c));
     return [h, [h, c]];
   }
