@@ -190,8 +190,11 @@ export class GraphExecutor {
    */
   async executeAsync(feeds: Readonly<Record<string, Tensor>>, opts: ExecuteOptions = {}): Promise<Record<string, Tensor>> {
     const hostFeeds = new Map<string, HostTensor>();
+    // Feeds that ops reading values on the host take directly (NonMaxSuppression's boxes, If's condition).
+    const readers = new Set<string>();
+    for (const st of this.plan.steps) if (this.opts.hostReaders?.has(st.node.op)) for (const i of st.node.inputs) readers.add(i);
     for (const [name, t] of Object.entries(feeds)) {
-      if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size <= 16)) {
+      if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size <= 16 || readers.has(name))) {
         hostFeeds.set(name, { kind: 'host', dtype: t.dtype, shape: t.shape.slice(), data: await t.data() });
       }
     }

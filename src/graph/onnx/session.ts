@@ -51,6 +51,7 @@ export class OnnxGraphModel {
       trainable: opts.trainable ?? false,
       unsupportedConstants: model.unsupportedConstants,
       shapeOnly: new Set(['Shape', 'Size']),
+      hostReaders: new Set(['NonMaxSuppression', 'If', 'Loop']),
       noFold: new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Bernoulli', 'Multinomial']),
     }, 'onnx');
   }
