@@ -238,4 +238,40 @@ describe('control flow limits', () => {
     x.dispose();
     m.dispose();
   });
+
+  it('hostile control flow: a back edge outside any frame, a huge TensorList, a bad predicate are Errors', async () => {
+    // NextIteration in the root context (no Enter): a cycle that is not a loop frame.
+    const g = graph();
+    g.add('x', 'Placeholder', [], placeholder([2]));
+    g.add('merge', 'Merge', ['x', 'next']);
+    g.add('next', 'NextIteration', ['merge']);
+    g.add('y', 'Identity', ['merge']);
+    const m = await wt.loadGraphModel({ load: async () => artifacts(g, ['y']) as never });
+    const x = wt.tensor([1, 2]);
+    const before = wt.memory().numTensors;
+    await expect(m.executeAsync(x)).rejects.toThrow(/NextIteration \(node 'next'\): it runs outside any loop frame/);
+    expect(wt.memory().numTensors).toBe(before);
+    m.dispose();
+    // A TensorList of 2^30 items is refused before anything is allocated.
+    const a = whileLoop(3);
+    const nodes = (a.modelTopology as { node: { name: string; input?: string[] }[] }).node;
+    nodes.find((n) => n.name === 'list')!.input = ['shape', 'huge'];
+    nodes.push({ name: 'huge', op: 'Const', attr: { dtype: { type: 'DT_INT32' } } } as never);
+    const spec = [...a.weightSpecs, { name: 'huge', shape: [], dtype: 'int32' }];
+    const data = new Uint8Array(a.weightData.byteLength + 4);
+    data.set(new Uint8Array(a.weightData));
+    new DataView(data.buffer).setInt32(a.weightData.byteLength, 2 ** 30, true);
+    const h = await wt.loadGraphModel({ load: async () => ({ ...a, weightSpecs: spec, weightData: data.buffer }) as never });
+    await expect(h.executeAsync(x)).rejects.toThrow(/TensorListReserve \(node 'list'\): num_elements 1073741824 is out of range \(at most 1048576\)/);
+    expect(wt.memory().numTensors).toBe(before);
+    h.dispose();
+    // A Switch whose predicate is not a scalar.
+    const c = cond();
+    (c.modelTopology as { node: { name: string; input?: string[] }[] }).node.find((n) => n.name === 'sw')!.input = ['x', 'x'];
+    const cm = await wt.loadGraphModel({ load: async () => c as never });
+    const x3 = wt.tensor([1, 2, 3]);
+    await expect(cm.executeAsync(x3)).rejects.toThrow(/Switch \(node 'sw'\): the predicate must be a scalar, got 3 values/);
+    cm.dispose();
+    wt.dispose([x, x3]);
+  });
 });

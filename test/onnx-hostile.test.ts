@@ -171,7 +171,7 @@ describe('external data stays in the model\'s folder', () => {
     m.dispose();
   });
   it('refuses paths that leave the folder, absolute paths, links out, and reads past the end', async () => {
-    await refused(() => wt.loadGraphModel(write('up.onnx', '../secret.bin', 0)), /weights path '\.\.\/secret\.bin' .* is refused: it leaves the model's folder/);
+    await refused(() => wt.loadGraphModel(write('up.onnx', '../secret.bin', 0)), /^onnx: external data path '\.\.\/secret\.bin' .* is refused: it leaves the model's folder/);
     await refused(() => wt.loadGraphModel(write('abs.onnx', join(root, 'secret.bin'), 0)), /is refused: it is absolute/);
     await refused(() => wt.loadGraphModel(write('link.onnx', 'link.bin', 0)), /is refused: it is a link to a file outside the model's folder/);
     await refused(() => wt.loadGraphModel(write('past.onnx', 'w.bin', 8)), /initializer 'w' reads bytes 8\.\.24 of 'w\.bin', which has 20/);
@@ -252,7 +252,7 @@ describe('loading over http', () => {
       expect(Array.from(await y.data())).toEqual([2, 3, 4, 5]);
       for (const t of [x, y]) t.dispose();
       m.dispose();
-      await refused(() => wt.loadGraphModel(`${base}/m/up.onnx`), /weights path '\.\.\/secret\.bin' .* is refused: it leaves the model's base URL/);
+      await refused(() => wt.loadGraphModel(`${base}/m/up.onnx`), /^onnx: external data path '\.\.\/secret\.bin' .* is refused: it leaves the model's base URL/);
       await refused(() => wt.loadGraphModel(`${base}/m/missing.onnx`), /onnx: fetching .*missing\.onnx failed with HTTP 404/);
     } finally {
       server.close();

@@ -107,7 +107,7 @@ export function tensorProto(t: TensorDesc): Writer {
   return w;
 }
 
-export type AttrDesc = number | number[] | string | { floats: number[] } | { float: number } | { tensor: TensorDesc };
+export type AttrDesc = number | number[] | string | { floats: number[] } | { float: number } | { tensor: TensorDesc } | { graph: ModelDesc };
 
 export interface NodeDesc {
   op: string;
@@ -125,6 +125,7 @@ function attrProto(name: string, a: AttrDesc): Writer {
   else if (Array.isArray(a)) { for (const x of a) w.int(8, x); w.int(20, 7); }
   else if ('floats' in a) { for (const x of a.floats) w.float(7, x); w.int(20, 6); }
   else if ('float' in a) w.float(2, a.float).int(20, 1);
+  else if ('graph' in a) w.msg(6, graphProto(a.graph)).int(20, 5);
   else w.msg(5, tensorProto(a.tensor)).int(20, 4);
   return w;
 }
@@ -157,8 +158,8 @@ export interface ModelDesc {
   opset?: number;
 }
 
-/** The bytes of an ONNX ModelProto. */
-export function buildModel(m: ModelDesc): Uint8Array {
+/** A GraphProto (a model's graph, or a subgraph attribute). */
+function graphProto(m: ModelDesc): Writer {
   const g = new Writer();
   for (const n of m.nodes) {
     const w = new Writer();
@@ -174,6 +175,12 @@ export function buildModel(m: ModelDesc): Uint8Array {
   for (const t of m.initializers ?? []) g.msg(5, tensorProto(t));
   for (const v of m.inputs) g.msg(11, valueInfo(v));
   for (const v of m.outputs) g.msg(12, valueInfo(v));
+  return g;
+}
+
+/** The bytes of an ONNX ModelProto. */
+export function buildModel(m: ModelDesc): Uint8Array {
+  const g = graphProto(m);
   return new Writer().int(1, 8).str(2, 'webgpu-tensor-test').msg(7, g).msg(8, new Writer().str(1, '').int(2, m.opset ?? 17)).done();
 }
 

@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   weights?: Readonly<Record<string, Tensor>>;
   /** The outputs to compute (default: all the graph's outputs). */
   outputs?: readonly string[];
+  /** @internal Return outputs that are host values as they are (subgraphs of If / Loop). */
+  hostOutputs?: boolean;
 }
 
 const INT_TYPES = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'int64', 'uint32', 'bool']);
@@ -168,6 +170,7 @@ export class GraphExecutor {
       for (const name of wanted) {
         const v = values.get(name) ?? this.plan.constants.get(name);
         if (v === undefined) throw new Error(`${this.format}: '${name}' is not an output of this model`);
+        if (isHost(v) && opts.hostOutputs) { result[name] = v as unknown as Tensor; continue; }
         const t = isHost(v) ? toDevice(v, `output '${name}'`) : protect.has(v) ? (underTape ? reshape(v, v.shape) : clone(v)) : v;
         result[name] = t;
         values.set(name, t);
@@ -187,8 +190,11 @@ export class GraphExecutor {
    */
   async executeAsync(feeds: Readonly<Record<string, Tensor>>, opts: ExecuteOptions = {}): Promise<Record<string, Tensor>> {
     const hostFeeds = new Map<string, HostTensor>();
+    // Feeds that ops reading values on the host take directly (NonMaxSuppression's boxes, If's condition).
+    const readers = new Set<string>();
+    for (const st of this.plan.steps) if (this.opts.hostReaders?.has(st.node.op)) for (const i of st.node.inputs) readers.add(i);
     for (const [name, t] of Object.entries(feeds)) {
-      if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size <= 16)) {
+      if (isTensor(t) && ((t.dtype === 'int32' && t.size <= 4096) || t.size <= 16 || readers.has(name))) {
         hostFeeds.set(name, { kind: 'host', dtype: t.dtype, shape: t.shape.slice(), data: await t.data() });
       }
     }

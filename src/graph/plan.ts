@@ -43,6 +43,8 @@ export interface PlanOptions {
   shapeOnly?: ReadonlySet<string>;
   /** Value names an unsupported-constant dtype keeps out (name -> dtype). */
   unsupportedConstants?: ReadonlyMap<string, string>;
+  /** Ops that read their inputs' values on the host: executeAsync reads the feeds they take back first. */
+  hostReaders?: ReadonlySet<string>;
   /** Rewrite the fusable patterns of fuse.ts (ONNX op names; default true). TF.js graphs come fused by their converter. */
   fuse?: boolean;
 }

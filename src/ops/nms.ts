@@ -39,9 +39,10 @@ function before(a: Candidate, b: Candidate): number {
 /**
  * The greedy selection over host arrays: boxes [n * 4], scores [n]. Boxes scoring at or below
  * `scoreThreshold` are never selected; with `sigma` > 0 overlapping boxes have their scores decayed
- * by exp(-iou^2 / (2 sigma)) instead of being dropped (while iou < iouThreshold).
+ * by exp(-iou^2 / (2 sigma)) instead of being dropped (while iou < iouThreshold). `strict` drops only
+ * boxes whose IoU is above the threshold (ONNX's rule) rather than at or above it (TensorFlow's).
  */
-export function nmsHost(boxes: ArrayLike<number>, scores: ArrayLike<number>, maxOut: number, iouThreshold: number, scoreThreshold: number, sigma = 0): NmsResult {
+export function nmsHost(boxes: ArrayLike<number>, scores: ArrayLike<number>, maxOut: number, iouThreshold: number, scoreThreshold: number, sigma = 0, strict = false): NmsResult {
   const cands: Candidate[] = [];
   for (let i = 0; i < scores.length; i++) if (scores[i]! > scoreThreshold) cands.push({ score: scores[i]!, box: i, from: 0 });
   cands.sort(before);
@@ -54,7 +55,7 @@ export function nmsHost(boxes: ArrayLike<number>, scores: ArrayLike<number>, max
     let drop = false;
     for (let j = sel.length - 1; j >= c.from; j--) {
       const o = iou(boxes, c.box, sel[j]!);
-      if (o >= iouThreshold) { drop = true; break; }
+      if (strict ? o > iouThreshold : o >= iouThreshold) { drop = true; break; }
       c.score *= o <= iouThreshold ? Math.exp(scale * o * o) : 0;
       if (c.score <= scoreThreshold) break;
     }

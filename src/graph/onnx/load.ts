@@ -2,7 +2,10 @@
  * Getting an ONNX file's bytes (a path, a file:// or http(s) URL, or bytes) and its external data
  * files, each confined to the model's folder by the same checks as the layers format's weights.
  */
-import { confineFile, confineUrl, isUnder } from '../../nn/io/untrusted.js';
+import { confineFile, confineUrl, isUnder, type PathReader } from '../../nn/io/untrusted.js';
+
+/** External data paths are refused in the ONNX loader's name. */
+const EXTERNAL: PathReader = { op: 'onnx', what: 'external data path' };
 import type { HostTensor } from '../types.js';
 import { decodeModel, type OnnxModel } from './model.js';
 import { fromBytes, hostDType, type DecodedTensor } from './tensor-proto.js';
@@ -58,7 +61,7 @@ async function readExternal(d: DecodedTensor, origin: Origin): Promise<HostTenso
   if (origin.kind === 'bytes') throw new Error(`onnx: ${where} keeps its data in the file '${ext.location}'; load the model from its path or URL so the file can be found`);
   if (origin.kind === 'file') {
     const { fs, path } = await nodeModules();
-    const file = await confineFile(fs, path, origin.dir, ext.location, origin.file);
+    const file = await confineFile(fs, path, origin.dir, ext.location, origin.file, EXTERNAL);
     const h = await fs.open(file, 'r');
     try {
       const size = (await h.stat()).size;
@@ -69,7 +72,7 @@ async function readExternal(d: DecodedTensor, origin: Origin): Promise<HostTenso
       await h.close();
     }
   } else {
-    const url = confineUrl(origin.url, ext.location, origin.url);
+    const url = confineUrl(origin.url, ext.location, origin.url, EXTERNAL);
     const r = await fetch(url);
     if (!r.ok) throw new Error(`onnx: fetching external data ${url.href} failed with HTTP ${r.status}`);
     if (r.redirected && !isUnder(new URL('.', origin.url), new URL(r.url))) throw new Error(`onnx: external data '${ext.location}' was redirected outside the model's folder`);

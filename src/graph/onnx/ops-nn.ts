@@ -128,6 +128,10 @@ export const conv: OpFn = (c) => {
   let y: Tensor;
   if (group === 1) {
     y = ops.fusedConv2d({ x: xh, filter, strides, pad, dilations, bias, activation, leakyreluAlpha: alpha });
+  } else if (group === inC) {
+    // Depthwise (one input channel per group): [kh, kw, 1, M] is TensorFlow's [kh, kw, C, M / C].
+    const filterDw = ops.reshape(filter, [filter.shape[0]!, filter.shape[1]!, inC, outC / inC]);
+    y = ops.fusedDepthwiseConv2d({ x: xh, filter: filterDw, strides, pad, dilations, bias, activation, leakyreluAlpha: alpha });
   } else {
     const ci = inC / group, co = outC / group;
     const parts: Tensor[] = [];

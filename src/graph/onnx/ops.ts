@@ -12,9 +12,11 @@ import { INDEX_OPS } from './ops-index.js';
 import { LOSS_OPS } from './ops-loss.js';
 import { RNN_OPS } from './ops-rnn.js';
 import { QUANT_OPS } from './ops-quant.js';
+import { CONTROL_OPS, setSubgraphTable } from './ops-control.js';
 
 /** ONNX op name -> implementation (the default ai.onnx domain). */
-export const ONNX_OPS: OpTable = { ...MATH_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS, ...INDEX_OPS, ...LOSS_OPS, ...RNN_OPS, ...QUANT_OPS };
+export const ONNX_OPS: OpTable = { ...MATH_OPS, ...SHAPE_OPS, ...NN_OPS, ...REDUCE_OPS, ...INDEX_OPS, ...LOSS_OPS, ...RNN_OPS, ...QUANT_OPS, ...CONTROL_OPS };
+setSubgraphTable(ONNX_OPS);
 
 /** The table key of a node: its op type, prefixed by its domain outside the default one. */
 export function onnxKey(n: GraphNode): string {

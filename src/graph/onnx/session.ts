@@ -8,6 +8,7 @@ import { GraphExecutor, type ExecuteOptions } from '../executor.js';
 import type { ValueInfo } from '../types.js';
 import { readOnnx, type OnnxSource } from './load.js';
 import type { OnnxModel } from './model.js';
+import { bindSubgraphs, disposeSubgraphs } from './ops-control.js';
 import { ONNX_OPS, onnxKey, opsetOf } from './ops.js';
 
 /** Options of loadGraphModel and InferenceSession.create. */
@@ -42,6 +43,7 @@ export class OnnxGraphModel {
 
   /** @internal Use wt.loadGraphModel. */
   constructor(model: OnnxModel, opts: GraphModelOptions = {}) {
+    bindSubgraphs(model.graph);
     this.exec = new GraphExecutor(model.graph, ONNX_OPS, {
       table: ONNX_OPS,
       key: onnxKey,
@@ -49,6 +51,7 @@ export class OnnxGraphModel {
       trainable: opts.trainable ?? false,
       unsupportedConstants: model.unsupportedConstants,
       shapeOnly: new Set(['Shape', 'Size']),
+      hostReaders: new Set(['NonMaxSuppression', 'If', 'Loop']),
       noFold: new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Bernoulli', 'Multinomial']),
     }, 'onnx');
   }
@@ -121,6 +124,7 @@ export class OnnxGraphModel {
   /** Free the model's uploaded constants and weights. */
   dispose(): void {
     this.exec.dispose();
+    disposeSubgraphs(this.exec.graph);
   }
 }
 

@@ -62,20 +62,30 @@ export function checkManifest(manifest: unknown, where: string): WeightGroup[] {
   });
 }
 
+/** Who reads a path, for Errors: the layers / graph-model loader's weights, or an ONNX file's external data. */
+export interface PathReader {
+  /** The Error prefix ('loadModel', 'onnx'). */
+  op: string;
+  /** What the path is ('weights path', 'external data path'). */
+  what: string;
+}
+
+const WEIGHTS: PathReader = { op: 'loadModel', what: 'weights path' };
+
 /** The Error for a weights path that may not be read. */
-function refused(p: string, where: string, why: string): Error {
-  return new Error(`loadModel: weights path '${p}' in ${where} is refused: ${why}`);
+function refused(p: string, where: string, why: string, r: PathReader = WEIGHTS): Error {
+  return new Error(`${r.op}: ${r.what} '${p}' in ${where} is refused: ${why}`);
 }
 
 /** A scheme ('http:', 'file:', 'data:') or a Windows drive ('C:') at the start of a path. */
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /** What every weights path must be, whatever the source: a plain relative path. */
-function checkRelative(p: string, where: string): void {
-  if (p === '') throw refused(p, where, 'it is empty');
-  if (p.includes('\0')) throw refused(p, where, 'it contains a NUL character');
-  if (SCHEME.test(p)) throw refused(p, where, "it names a scheme or drive; weights paths must be relative to the model's folder");
-  if (p.startsWith('/') || p.startsWith('\\')) throw refused(p, where, "it is absolute; weights paths must be relative to the model's folder");
+function checkRelative(p: string, where: string, r: PathReader): void {
+  if (p === '') throw refused(p, where, 'it is empty', r);
+  if (p.includes('\0')) throw refused(p, where, 'it contains a NUL character', r);
+  if (SCHEME.test(p)) throw refused(p, where, `it names a scheme or drive; ${r.what}s must be relative to the model's folder`, r);
+  if (p.startsWith('/') || p.startsWith('\\')) throw refused(p, where, `it is absolute; ${r.what}s must be relative to the model's folder`, r);
 }
 
 type Path = typeof import('node:path');
@@ -85,22 +95,22 @@ type Fs = typeof import('node:fs/promises');
  * The file a weights path names, confined to the model's folder `dir`: relative, no `..` escape,
  * and (after following symbolic links) still inside the folder's real path. Throws a clear Error.
  */
-export async function confineFile(fs: Fs, path: Path, dir: string, p: string, where: string): Promise<string> {
-  checkRelative(p, where);
-  if (path.isAbsolute(p)) throw refused(p, where, "it is absolute; weights paths must be relative to the model's folder");
+export async function confineFile(fs: Fs, path: Path, dir: string, p: string, where: string, r: PathReader = WEIGHTS): Promise<string> {
+  checkRelative(p, where, r);
+  if (path.isAbsolute(p)) throw refused(p, where, `it is absolute; ${r.what}s must be relative to the model's folder`, r);
   const inside = (root: string, file: string): boolean => {
     const rel = path.relative(root, file);
     return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
   };
   const file = path.resolve(dir, p);
-  if (!inside(path.resolve(dir), file)) throw refused(p, where, "it leaves the model's folder");
+  if (!inside(path.resolve(dir), file)) throw refused(p, where, "it leaves the model's folder", r);
   let real: string;
   try {
     real = await fs.realpath(file);
   } catch {
-    throw new Error(`loadModel: weight file ${p} named in ${where} cannot be read`);
+    throw new Error(`${r.op}: ${r.what === WEIGHTS.what ? 'weight file' : 'external data file'} ${p} named in ${where} cannot be read`);
   }
-  if (!inside(await fs.realpath(dir), real)) throw refused(p, where, "it is a link to a file outside the model's folder");
+  if (!inside(await fs.realpath(dir), real)) throw refused(p, where, "it is a link to a file outside the model's folder", r);
   return real;
 }
 
@@ -108,12 +118,12 @@ export async function confineFile(fs: Fs, path: Path, dir: string, p: string, wh
  * The URL a weights path names, confined under the model's base URL (the folder of model.json):
  * relative, same origin, no `..` escape, no encoded separators a server might decode.
  */
-export function confineUrl(modelUrl: string, p: string, where: string): URL {
-  checkRelative(p, where);
-  if (/%(2f|5c)/i.test(p)) throw refused(p, where, 'it contains an encoded path separator');
+export function confineUrl(modelUrl: string, p: string, where: string, r: PathReader = WEIGHTS): URL {
+  checkRelative(p, where, r);
+  if (/%(2f|5c)/i.test(p)) throw refused(p, where, 'it contains an encoded path separator', r);
   const base = new URL('.', modelUrl);
   const url = new URL(p, base);
-  if (!isUnder(base, url)) throw refused(p, where, `it leaves the model's base URL ${base.href}`);
+  if (!isUnder(base, url)) throw refused(p, where, `it leaves the model's base URL ${base.href}`, r);
   return url;
 }
 
