@@ -133,6 +133,41 @@ describe.each(await availableBackends())('the rest of tf.image on %s', (backend)
     }
   });
 
+  it('transform samples as TF.js does: every interpolation and fill mode, projective, per-image transforms', async () => {
+    const x = values(2 * 5 * 6 * 2);
+    // a rotation with shear and shift, a projective map, and a pure shift far outside the image
+    // (entries chosen off the exact halves where float32 and double rounding pick different pixels)
+    const T = [
+      [0.93, -0.31, 1.29, 0.31, 0.88, -0.71, 0, 0],
+      [1.12, 0.07, -0.43, -0.13, 0.96, 0.61, 0.031, -0.047],
+      [1, 0, 7.3, 0, 1, -9.2, 0, 0],
+    ];
+    const img1 = x.slice(0, 5 * 6 * 2);
+    for (const interp of ['nearest', 'bilinear'] as const) {
+      for (const mode of ['constant', 'reflect', 'wrap', 'nearest'] as const) {
+        for (const tr of T) {
+          for (const out of [undefined, [4, 9] as [number, number]]) {
+            const want = tf.image.transform(tf.tensor4d(img1, [1, 5, 6, 2]), tf.tensor2d(tr, [1, 8]), interp, mode, -2.5, out);
+            await same(wt.image.transform(wt.tensor(img1, [1, 5, 6, 2]), wt.tensor(tr, [1, 8]), interp, mode, -2.5, out), want, 1e-5);
+          }
+        }
+      }
+    }
+    // One transform per image. (TF.js's cpu kernel returns after the first image and fills the
+    // rest, so each image is compared with TF.js's result on that image alone.)
+    const got = wt.image.transform(wt.tensor(x, [2, 5, 6, 2]), wt.tensor([...T[0]!, ...T[1]!], [2, 8]), 'bilinear', 'reflect');
+    const per = [0, 1].map((b) => tf.image.transform(tf.tensor4d(x.slice(b * 60, b * 60 + 60), [1, 5, 6, 2]), tf.tensor2d(T[b]!, [1, 8]), 'bilinear', 'reflect'));
+    await same(got, tf.concat(per, 0), 1e-5);
+    // one transform for a batch applies to every image
+    const shared = wt.image.transform(wt.tensor(x, [2, 5, 6, 2]), wt.tensor(T[1]!, [1, 8]), 'nearest', 'wrap');
+    const per2 = [0, 1].map((b) => tf.image.transform(tf.tensor4d(x.slice(b * 60, b * 60 + 60), [1, 5, 6, 2]), tf.tensor2d(T[1]!, [1, 8]), 'nearest', 'wrap'));
+    await same(shared, tf.concat(per2, 0));
+    if (backend === 'cpu') {
+      // differentiable in the image (bilinear weights are constants of the transform)
+      await checkGrad((t) => wt.image.transform(t, wt.tensor(T[1]!, [1, 8]), 'bilinear', 'constant', 0.5), [input([1, 4, 5, 2], 11)]);
+    }
+  });
+
   it('flipLeftRight, grayscaleToRGB, rgbToGrayscale, rotateWithOffset and threshold match TF.js', async () => {
     const x = values(2 * 4 * 5 * 3);
     const t4 = tf.tensor4d(x, [2, 4, 5, 3]), w4 = wt.tensor(x, [2, 4, 5, 3]);
@@ -157,7 +192,7 @@ describe('the rest of tf.image: errors', () => {
   it('name the op, what it got and what it expected, and leave memory unchanged', async () => {
     await wt.setBackend('cpu');
     const b = wt.zeros([3, 4]), s = wt.zeros([3]), b3 = wt.zeros([3, 3]), s2 = wt.zeros([2]), img = wt.zeros([1, 4, 4, 1]), i2 = wt.zeros([2], 'int32');
-    const r3 = wt.zeros([4, 4, 1]), g2 = wt.zeros([4, 4, 2]), c3 = wt.zeros([4, 4, 3]);
+    const r3 = wt.zeros([4, 4, 1]), g2 = wt.zeros([4, 4, 2]), c3 = wt.zeros([4, 4, 3]), t8 = wt.zeros([1, 8]);
     const before = wt.memory().numTensors;
     expect(() => wt.image.nonMaxSuppression(b3, s, 2)).toThrow(/nonMaxSuppression: boxes must have shape \[numBoxes, 4\], got \[3,\s?3\]/);
     await expect(wt.image.nonMaxSuppressionAsync(b, s2, 2)).rejects.toThrow(/nonMaxSuppressionAsync: scores must have shape \[3\] \(one per box\), got \[2\]/);
@@ -166,7 +201,10 @@ describe('the rest of tf.image: errors', () => {
     expect(() => wt.image.flipLeftRight(r3)).toThrow(/flipLeftRight: image must have rank 4/);
     expect(() => wt.image.rgbToGrayscale(g2)).toThrow(/rgbToGrayscale: expected an image of rank >= 2 whose last dimension is 3, got \[4,\s?4,\s?2\]/);
     expect(() => wt.image.threshold(c3, 'mean' as never)).toThrow(/threshold: method must be 'binary' or 'otsu', got 'mean'/);
+    expect(() => wt.image.transform(img, b)).toThrow(/transform: expected transforms of shape \[1, 8\] or \[1, 8\], got \[3,\s?4\]/);
+    expect(() => wt.image.transform(img, t8, 'cubic' as never)).toThrow(/transform: interpolation must be 'nearest' or 'bilinear', got cubic/);
+    expect(() => wt.image.transform(r3, b)).toThrow(/transform: image must have rank 4/);
     expect(wt.memory().numTensors).toBe(before);
-    wt.dispose([b3, s2, img, i2, r3, g2, c3, b, s]);
+    wt.dispose([b3, s2, img, i2, r3, g2, c3, b, s, t8]);
   });
 });

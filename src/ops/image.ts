@@ -7,9 +7,9 @@
 import type { Tensor } from '../tensor.js';
 import { fmt } from '../shape.js';
 import { argShape, defineOp, toTensor, type TensorLike } from './core.js';
-import { add, div, greater, greaterEqual, lessEqual, mul, sub, where } from './elementwise.js';
+import { add, div, equal, greater, greaterEqual, less, lessEqual, mul, sub, where } from './elementwise.js';
 import { tensor } from './creation.js';
-import { logicalAnd } from './logical.js';
+import { logicalAnd, logicalNot } from './logical.js';
 import { clipByValue } from './math.js';
 import { ceil, floor, isNaN, round } from './unary-math.js';
 import { reverse, tile } from './arrange.js';
@@ -232,7 +232,104 @@ export const threshold = defineOp('threshold', (image: TensorLike, method: 'bina
 });
 
 /** TensorFlow.js's tf.image namespace. */
+/** How image.transform fills points outside the image: TensorFlow's four modes. */
+export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
+
+/** TensorFlow's coordinate rule for each fill mode, as tensor ops on a coordinate tensor `c` along an axis of `len`. */
+function mapCoord(c: Tensor, len: number, mode: FillMode): Tensor {
+  if (mode === 'constant') return c;
+  if (len <= 1) return mul(c, 0);
+  const hi = len - 1;
+  if (mode === 'nearest') return clipByValue(c, 0, hi);
+  const below = less(c, 0), above = greater(c, hi);
+  let v: Tensor;
+  if (mode === 'reflect') {
+    // [abcd] reflected to [dcba|abcd|dcba]
+    const sz2 = 2 * len;
+    const lo = add(mul(floor(div(mul(c, -1), sz2)), sz2), c);
+    const loR = where(less(lo, -len), add(lo, sz2), sub(mul(lo, -1), 1));
+    const up = sub(c, mul(floor(div(c, sz2)), sz2));
+    const upR = where(greaterEqual(up, len), sub(sz2 - 1, up), up);
+    v = where(below, loR, where(above, upR, c));
+  } else {
+    // [abcd] wrapped to [abcd|abcd|abcd], with TensorFlow's period rule
+    const lo = add(c, mul(add(floor(div(mul(c, -1), hi)), 1), len));
+    const up = sub(c, mul(floor(div(c, hi)), len));
+    v = where(below, lo, where(above, up, c));
+  }
+  return clipByValue(v, 0, hi);
+}
+
+/**
+ * Images [batch, height, width, channels] under projective transforms [1 or batch, 8]: the output
+ * pixel (x, y) reads the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with
+ * k = c0 x + c1 y + 1, by 'nearest' or 'bilinear' interpolation; points outside the image follow
+ * `fillMode` ('constant' gives `fillValue`; 'reflect', 'wrap', 'nearest' as TensorFlow's). The output
+ * is `outputShape` [height, width] (default the input's). Composed from gathers and arithmetic, so
+ * it runs on every backend and differentiates in the images (tf.image.transform).
+ * @function
+ */
+export const transform = defineOp('transform', (image: TensorLike, transforms: TensorLike, interpolation: 'nearest' | 'bilinear' = 'nearest', fillMode: FillMode = 'constant', fillValue: number = 0, outputShape?: readonly [number, number]): Tensor => {
+  const op = 'transform';
+  const [B, H, W, C] = rank4(op, image) as [number, number, number, number];
+  const ts = argShape(op, transforms);
+  if (!ts || ts.length !== 2 || ts[1] !== 8 || (ts[0] !== 1 && ts[0] !== B)) throw new Error(`${op}: expected transforms of shape [1, 8] or [${B}, 8], got ${ts ? fmt(ts) : typeof transforms}`);
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new Error(`${op}: interpolation must be 'nearest' or 'bilinear', got ${String(interpolation)}`);
+  if (!['constant', 'reflect', 'wrap', 'nearest'].includes(fillMode)) throw new Error(`${op}: fillMode must be 'constant', 'reflect', 'wrap' or 'nearest', got ${String(fillMode)}`);
+  if (typeof fillValue !== 'number') throw new Error(`${op}: fillValue must be a number, got ${typeof fillValue}`);
+  const [OH, OW] = outputShape ?? [H, W];
+  if (![OH, OW].every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${op}: outputShape must be two positive integers, got ${String(outputShape)}`);
+  const x = toTensor(op, image);
+  const t = cast(toTensor(op, transforms), 'float32');
+  const TB = ts[0]!;
+  const col = (k: number): Tensor => reshape(slice(t, [0, k], [TB, 1]), [TB, 1, 1]);
+  const gx = new Float32Array(OH * OW), gy = new Float32Array(OH * OW);
+  for (let yy = 0; yy < OH; yy++) for (let xx = 0; xx < OW; xx++) { gx[yy * OW + xx] = xx; gy[yy * OW + xx] = yy; }
+  const ox = tensor(gx, [1, OH, OW]), oy = tensor(gy, [1, OH, OW]);
+  const affine = (a: number, b: number, c: number): Tensor => add(add(mul(col(a), ox), mul(col(b), oy)), col(c));
+  const proj = add(add(mul(col(6), ox), mul(col(7), oy)), 1);
+  const finite = logicalNot(equal(proj, 0));
+  const safe = where(finite, proj, 1);
+  const inX = mapCoord(div(affine(0, 1, 2), safe), W, fillMode);
+  const inY = mapCoord(div(affine(3, 4, 5), safe), H, fillMode);
+  const flat = reshape(x.dtype === 'float32' ? x : cast(x, 'float32'), [B * H * W, C]);
+  const batchBase = tensor(Float32Array.from({ length: B }, (_, b) => b * H * W), [B, 1, 1]);
+  /** The input at integer (py, px) [B or 1, OH, OW], or fillValue outside the image (or where the projection is 0). */
+  const read = (py: Tensor, px: Tensor): Tensor => {
+    const inside = logicalAnd(logicalAnd(logicalAnd(greaterEqual(py, 0), less(py, H)), logicalAnd(greaterEqual(px, 0), less(px, W))), finite);
+    const idx = add(batchBase, add(mul(clipByValue(py, 0, H - 1), W), clipByValue(px, 0, W - 1)));
+    const v = reshape(gather(flat, reshape(cast(idx, 'int32'), [-1]), 0), [B, OH, OW, C]);
+    return where(expandDims(inside, 3), v, fillValue);
+  };
+  let y: Tensor;
+  if (interpolation === 'nearest') {
+    y = read(floor(add(inY, 0.5)), floor(add(inX, 0.5)));
+  } else {
+    const y0 = floor(inY), x0 = floor(inX), y1 = add(y0, 1), x1 = add(x0, 1);
+    const wx1 = expandDims(sub(inX, x0), 3), wx0 = expandDims(sub(x1, inX), 3);
+    const wy1 = expandDims(sub(inY, y0), 3), wy0 = expandDims(sub(y1, inY), 3);
+    const top = add(mul(wx0, read(y0, x0)), mul(wx1, read(y0, x1)));
+    const bottom = add(mul(wx0, read(y1, x0)), mul(wx1, read(y1, x1)));
+    y = add(mul(wy0, top), mul(wy1, bottom));
+    // a point outside the image (or at infinity) is the fill value itself, as TensorFlow's
+    y = where(expandDims(finite, 3), y, fillValue);
+  }
+  return x.dtype === 'float32' ? y : cast(y, x.dtype);
+});
+
+/** Image ops, as TensorFlow.js's tf.image namespace. */
 export const image = {
-  resizeBilinear, resizeNearestNeighbor, cropAndResize, flipLeftRight, grayscaleToRGB, rgbToGrayscale, rotateWithOffset, threshold,
-  nonMaxSuppression, nonMaxSuppressionAsync, nonMaxSuppressionWithScore, nonMaxSuppressionWithScoreAsync, nonMaxSuppressionPadded, nonMaxSuppressionPaddedAsync,
+  resizeBilinear, resizeNearestNeighbor, cropAndResize, flipLeftRight, grayscaleToRGB, rgbToGrayscale, rotateWithOffset, threshold, transform,
+  /** Greedy non-maximum suppression: the int32 indices of the kept boxes, best first (reads back synchronously: cpu, wasm). */
+  nonMaxSuppression,
+  /** nonMaxSuppression on any backend, reading the boxes and scores back asynchronously. */
+  nonMaxSuppressionAsync,
+  /** nonMaxSuppression with the kept scores, and soft NMS (Gaussian score decay) where softNmsSigma > 0. */
+  nonMaxSuppressionWithScore,
+  /** nonMaxSuppressionWithScore on any backend, reading back asynchronously. */
+  nonMaxSuppressionWithScoreAsync,
+  /** nonMaxSuppression with the count of kept boxes, and the indices padded to maxOutputSize when asked. */
+  nonMaxSuppressionPadded,
+  /** nonMaxSuppressionPadded on any backend, reading back asynchronously. */
+  nonMaxSuppressionPaddedAsync,
 };

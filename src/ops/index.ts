@@ -40,3 +40,4 @@ export * from './random-dist.js';
 export * from './profile.js';
 export * from './browser.js';
 export { string, isStringTensor, type StringTensor, type StringNested, type StringNGramsResult, type StringSplitResult } from './string.js';
+export type { NmsWithScoreResult, NmsPaddedResult } from './nms.js';

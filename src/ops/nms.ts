@@ -94,9 +94,25 @@ function sync(op: string, t: Tensor): ArrayLike<number> {
   return t.dataSync();
 }
 
-function padded(r: NmsResult, maxOut: number, pad: boolean): { selectedIndices: Tensor; validOutputs: Tensor } {
+function padded(r: NmsResult, maxOut: number, pad: boolean): NmsPaddedResult {
   const idx = pad ? Int32Array.from({ length: maxOut }, (_, k) => r.indices[k] ?? 0) : r.indices;
   return { selectedIndices: tensor(idx, [idx.length], 'int32'), validOutputs: tensor(Int32Array.of(r.indices.length), [], 'int32') };
+}
+
+/** What nonMaxSuppressionWithScore returns. */
+export interface NmsWithScoreResult {
+  /** The kept boxes' indices (int32), best first. */
+  selectedIndices: Tensor;
+  /** Their scores, lowered by soft NMS where softNmsSigma > 0. */
+  selectedScores: Tensor;
+}
+
+/** What nonMaxSuppressionPadded returns. */
+export interface NmsPaddedResult {
+  /** The kept boxes' indices (int32), padded with 0 to maxOutputSize when asked. */
+  selectedIndices: Tensor;
+  /** How many of them are real boxes (an int32 scalar). */
+  validOutputs: Tensor;
 }
 
 /**
@@ -125,7 +141,7 @@ export async function nonMaxSuppressionAsync(boxes: TensorLike, scores: TensorLi
  * exp(-iou^2 / (2 softNmsSigma)) rather than being dropped (softNmsSigma 0 is plain NMS). Returns
  * the kept indices and their final scores.
  */
-export function nonMaxSuppressionWithScore(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0): { selectedIndices: Tensor; selectedScores: Tensor } {
+export function nonMaxSuppressionWithScore(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0): NmsWithScoreResult {
   const c = check('nonMaxSuppressionWithScore', boxes, scores, maxOutputSize, iouThreshold, softNmsSigma);
   const r = nmsHost(sync('nonMaxSuppressionWithScore', c.boxes), sync('nonMaxSuppressionWithScore', c.scores), c.maxOut, iouThreshold, scoreThreshold, softNmsSigma);
   c.done();
@@ -133,7 +149,7 @@ export function nonMaxSuppressionWithScore(boxes: TensorLike, scores: TensorLike
 }
 
 /** {@link nonMaxSuppressionWithScore}, reading back asynchronously (every backend). */
-export async function nonMaxSuppressionWithScoreAsync(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0): Promise<{ selectedIndices: Tensor; selectedScores: Tensor }> {
+export async function nonMaxSuppressionWithScoreAsync(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, softNmsSigma = 0): Promise<NmsWithScoreResult> {
   const c = check('nonMaxSuppressionWithScoreAsync', boxes, scores, maxOutputSize, iouThreshold, softNmsSigma);
   const r = nmsHost(await c.boxes.data(), await c.scores.data(), c.maxOut, iouThreshold, scoreThreshold, softNmsSigma);
   c.done();
@@ -144,7 +160,7 @@ export async function nonMaxSuppressionWithScoreAsync(boxes: TensorLike, scores:
  * {@link nonMaxSuppression} with the count of kept boxes (`validOutputs`, an int32 scalar) and, with
  * `padToMaxOutputSize`, the indices padded with zeros to maxOutputSize.
  */
-export function nonMaxSuppressionPadded(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false): { selectedIndices: Tensor; validOutputs: Tensor } {
+export function nonMaxSuppressionPadded(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false): NmsPaddedResult {
   const c = check('nonMaxSuppressionPadded', boxes, scores, maxOutputSize, iouThreshold);
   const r = nmsHost(sync('nonMaxSuppressionPadded', c.boxes), sync('nonMaxSuppressionPadded', c.scores), c.maxOut, iouThreshold, scoreThreshold);
   c.done();
@@ -152,7 +168,7 @@ export function nonMaxSuppressionPadded(boxes: TensorLike, scores: TensorLike, m
 }
 
 /** {@link nonMaxSuppressionPadded}, reading back asynchronously (every backend). */
-export async function nonMaxSuppressionPaddedAsync(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false): Promise<{ selectedIndices: Tensor; validOutputs: Tensor }> {
+export async function nonMaxSuppressionPaddedAsync(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = -Infinity, padToMaxOutputSize = false): Promise<NmsPaddedResult> {
   const c = check('nonMaxSuppressionPaddedAsync', boxes, scores, maxOutputSize, iouThreshold);
   const r = nmsHost(await c.boxes.data(), await c.scores.data(), c.maxOut, iouThreshold, scoreThreshold);
   c.done();

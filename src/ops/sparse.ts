@@ -35,7 +35,7 @@ function hostArray(dtype: DType, n: number): TypedArray {
 export interface SparseFillEmptyRowsResult {
   /** [M, rank] int32: the input's indices, sorted by row, with [row, 0, ...] added for each empty row. */
   outputIndices: Tensor;
-  /** [M]: the input's values, and defaultValue for each added entry. */
+  /** The input's values [M], and defaultValue for each added entry. */
   outputValues: Tensor;
   /** [rows] bool: which rows were empty. */
   emptyRowIndicator: Tensor;

@@ -68,17 +68,29 @@ function posInt(op: string, name: string, v: unknown): number {
 export class MultiHeadAttention extends Layer {
   /** Keras's class name, as in model.json. */
   static readonly className = 'MultiHeadAttention';
+  /** Number of attention heads. */
   readonly numHeads: number;
+  /** Size of each head for query and key. */
   readonly keyDim: number;
+  /** Size of each head for value. */
   readonly valueDim: number;
+  /** Fraction of the inputs dropped in training. */
   readonly dropout: number;
+  /** Whether biases are added. */
   readonly useBias: boolean;
+  /** Features of the output (default the query's). */
   readonly outputDim?: number;
+  /** Draws the input kernel's initial values. */
   readonly kernelInitializer: Initializer;
+  /** Draws the bias's initial values. */
   readonly biasInitializer: Initializer;
+  /** A penalty on the input kernel, added to the training loss. */
   readonly kernelRegularizer?: Regularizer;
+  /** A penalty on the bias. */
   readonly biasRegularizer?: Regularizer;
+  /** Whether each position attends only to itself and earlier ones. */
   readonly useCausalMask: boolean;
+  /** Whether the attention scores are returned beside the output. */
   readonly returnAttentionScores: boolean;
   private readonly w = new Map<string, LayerVariable>();
   private queryRank?: number;

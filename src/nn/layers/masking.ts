@@ -17,6 +17,7 @@ export interface MaskingArgs extends LayerArgs {
 export class Masking extends Layer {
   /** Keras's class name, as in model.json. */
   static readonly className = 'Masking';
+  /** Time steps whose features all equal this are masked. */
   readonly maskValue: number;
 
   constructor(args: MaskingArgs = {}) {
@@ -35,7 +36,7 @@ export class Masking extends Layer {
     return inputShape;
   }
 
-  /** [batch, steps]: 1 where some feature differs from maskValue. */
+  /** The mask [batch, steps]: 1 where some feature differs from maskValue. */
   override computeMask(x: Tensor | Tensor[]): Tensor {
     return ops.max(ops.cast(ops.notEqual(x as Tensor, this.maskValue), 'float32'), -1);
   }

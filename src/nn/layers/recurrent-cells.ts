@@ -123,19 +123,33 @@ export abstract class RNNCellBase extends Layer {
 
 /** The weights and options every built-in cell shares: kernel, recurrent kernel, bias. */
 abstract class KernelCell extends RNNCellBase {
+  /** Units of the state (and of each output step). */
   readonly units: number;
+  /** Applied to the candidate state. */
   readonly activation: ActivationIdentifier;
+  /** Whether biases are added. */
   readonly useBias: boolean;
+  /** Draws the input kernel's initial values. */
   readonly kernelInitializer: Initializer;
+  /** Draws the recurrent kernel's initial values. */
   readonly recurrentInitializer: Initializer;
+  /** Draws the bias's initial values. */
   readonly biasInitializer: Initializer;
+  /** A penalty on the input kernel, added to the training loss. */
   readonly kernelRegularizer?: Regularizer;
+  /** A penalty on the recurrent kernel. */
   readonly recurrentRegularizer?: Regularizer;
+  /** A penalty on the bias. */
   readonly biasRegularizer?: Regularizer;
+  /** Fraction of the inputs dropped in training. */
   readonly dropout: number;
+  /** Fraction of the recurrent state dropped in training. */
   readonly recurrentDropout: number;
+  /** The input kernel, once built. */
   kernel?: LayerVariable;
+  /** The recurrent kernel, once built. */
   recurrentKernel?: LayerVariable;
+  /** The bias, once built. */
   bias?: LayerVariable;
   /** Dropout masks for this sequence (training only). */
   protected inMask?: Tensor;
@@ -273,8 +287,11 @@ export class SimpleRNNCell extends KernelCell {
 export class LSTMCell extends KernelCell {
   /** Keras's class name, as in model.json. */
   static readonly className = 'LSTMCell';
+  /** Applied to the gates. */
   readonly recurrentActivation: ActivationIdentifier;
+  /** Whether the forget gate's bias starts at 1. */
   readonly unitForgetBias: boolean;
+  /** Keras's implementation mode (read and written back; both compute the same). */
   readonly implementation: number;
 
   constructor(args: LSTMCellArgs) {
@@ -320,6 +337,7 @@ export class LSTMCell extends KernelCell {
     return [h, [h, c]];
   }
 
+  /** Keras's config of the cell, as model.json stores it. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -334,8 +352,11 @@ export class LSTMCell extends KernelCell {
 export class GRUCell extends KernelCell {
   /** Keras's class name, as in model.json. */
   static readonly className = 'GRUCell';
+  /** Applied to the gates. */
   readonly recurrentActivation: ActivationIdentifier;
+  /** Whether the reset gate applies after the recurrent matmul (Keras 2/3's default, true). */
   readonly resetAfter: boolean;
+  /** Keras's implementation mode (read and written back; both compute the same). */
   readonly implementation: number;
 
   constructor(args: GRUCellArgs) {
@@ -392,6 +413,7 @@ export class GRUCell extends KernelCell {
     return [h, [h]];
   }
 
+  /** Keras's config of the cell, as model.json stores it. */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -412,6 +434,7 @@ export interface StackedRNNCellsArgs extends LayerArgs {
 export class StackedRNNCells extends RNNCellBase {
   /** Keras's class name, as in model.json. */
   static readonly className = 'StackedRNNCells';
+  /** The cells, applied in order at each step. */
   readonly cells: RNNCellBase[];
 
   constructor(args: StackedRNNCellsArgs) {

@@ -35,11 +35,17 @@ export interface RNNArgs extends BaseRNNArgs {
 export class RNN extends Layer {
   /** Keras's class name, as in model.json. */
   static readonly className: string = 'RNN';
+  /** The cell run at each step. */
   readonly cell: RNNCellBase;
+  /** Whether every step's output is returned, or only the last. */
   readonly returnSequences: boolean;
+  /** Whether the final states are returned too. */
   readonly returnState: boolean;
+  /** Whether the sequence is read from its end. */
   readonly goBackwards: boolean;
+  /** Whether the final states carry into the next batch (resetStates clears them). */
   readonly stateful: boolean;
+  /** Accepted for Keras files; the steps always run as a loop. */
   readonly unroll: boolean;
   /** The states a stateful layer carries (kept), and the previous ones, freed at the next call. */
   private carried?: Tensor[];

@@ -27,8 +27,11 @@ export class Bidirectional extends Layer {
   static readonly className = 'Bidirectional';
   /** The layer as given (its config is what model.json records). */
   readonly layer: RNN;
+  /** The layer run over the sequence as given. */
   readonly forwardLayer: RNN;
+  /** The layer run over the reversed sequence. */
   readonly backwardLayer: RNN;
+  /** How the two directions combine: concat, sum, mul, ave, or null for both. */
   readonly mergeMode: MergeMode;
 
   constructor(args: BidirectionalArgs) {
@@ -134,6 +137,7 @@ export interface TimeDistributedArgs extends LayerArgs {
 export class TimeDistributed extends Layer {
   /** Keras's class name, as in model.json. */
   static readonly className = 'TimeDistributed';
+  /** The layer applied to every time step. */
   readonly layer: Layer;
   override supportsMasking = true;
 
