@@ -489,6 +489,7 @@ function build(wt: Wt, tf: Tf): { diffs: Diff[]; refusals: Refusal[] } {
   ];
   return { diffs: DIFFS, refusals };
 }
+
 interface Flat { shape: number[]; dtype: string; data: (number | string)[] }
 
 async function flat(o: Out | TOut, isTensor: (x: unknown) => boolean): Promise<Flat[]> {

@@ -2,7 +2,8 @@
 // on each backend named by --backends (default cpu,wasm,webgpu; wasm with 3 threads) and tfjs-core on
 // its cpu backend, from the bundle of test/tfjs-bundle/tfjs.ts that test/deno.test.ts builds and
 // passes as --tfjs=FILE. A backend that cannot start here (webgpu without an adapter) is reported,
-// not run. Run by hand: npm run build, bundle test/tfjs-bundle/tfjs.ts with vite (lib mode, es), then
+// not run. Run by hand: npm run build, bundle test/tfjs-bundle/tfjs.ts as bundleTfjs in
+// test/deno.test.ts does, then
 // node_modules/.bin/deno run -A --no-remote test/deno/diffs.ts --tfjs=FILE [--backends=cpu,wasm] [--verbose]
 // Prints a line per failure (every case with --verbose) and a final `SUMMARY {json}` line; exits 1
 // on any failure.
