@@ -90,7 +90,7 @@ const COMPARED_ELSEWHERE: Record<string, string> = {
     .map((n) => [n, 'trajectories against tfjs-core\'s optimizers: test/optimizer-classes.test.ts'])),
   randomGamma: 'the generators differ; moments: test/ops-engine.test.ts', multinomial: 'the generators differ; frequencies: test/ops-engine.test.ts',
   multiRNNCell: 'takes cell functions: test/ops-engine.test.ts', profile: 'memory and kernel logs differ by design: test/ops-engine.test.ts',
-  image: 'namespace (all of tf.image but transform): test/image.test.ts', io: 'namespace (browserFiles so far): test/io-browser-files.test.ts',
+  image: 'namespace (all of tf.image): test/image.test.ts', io: 'namespace (browserFiles so far): test/io-browser-files.test.ts',
 };
 
 
