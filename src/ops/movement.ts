@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { checkAlloc } from '../limits.js';
 import { argDType, argShape, backendOf, checkInt, defineOp, fromData, record, runKernel, toTensor, type TensorLike } from './core.js';
 import { sumTo } from './reduce.js';
-import { add, mul, sub } from './elementwise.js';
+import { add, greater, mul, sub, where } from './elementwise.js';
 import { complexCast, complexClone, complexConcat, complexSlice, complexTranspose, isComplexArg } from './complex.js';
 
 /** Same data, new shape (no copy). One dimension may be -1 and is inferred. @function */
@@ -69,6 +69,8 @@ export const pad = defineOp('pad', (a: TensorLike, shapeOrPaddings: readonly num
     // Outside x: value * (1 - mask), exact, where mask is 1 over x's place and 0 in the padding.
     const ones = x.dtype === 'float32' ? new Float32Array(x.size).fill(1) : new Int32Array(x.size).fill(1);
     const mask = pad(fromData(ones, x.shape, x.dtype === 'float32' ? 'float32' : 'int32', x.backend), outShape, begin);
+    // (A non-finite value would make value * 0 NaN inside x: there the mask selects instead.)
+    if (!Number.isFinite(value)) return where(greater(mask, 0.5), y, fromData(Float32Array.of(value), [], 'float32', x.backend));
     return add(y, mul(sub(1, mask), value));
   }
   const outShape = shapeOrPaddings as readonly number[];

@@ -286,6 +286,13 @@ for (const [xs, k, s, pad] of POOLS) {
 add('maxPool rank 3, ties pick the first tap', 1e-5, (wt) =>
   wt.valueAndGrad((x: Tensor) => weigh(wt, wt.maxPool(x, 2, 1, 'same')))(wt.tensor([[[1], [3]], [[3], [0]]])) as unknown as Out);
 
+// pad's constant may be infinite (max pooling pads with -Infinity): x's values stay exact.
+add('pad with -Infinity and Infinity constants, and its gradient', 1e-6, (wt) => [
+  wt.pad(rn(wt, [2, 3], 2001), [[1, 0], [0, 2]], -Infinity),
+  wt.pad(rn(wt, [3, 2, 2], 2002), [[0, 1], [1, 1], [0, 0]], Infinity),
+  wt.grad((x: Tensor) => weigh(wt, wt.pad(x, [[1, 1], [1, 0]], -Infinity).maximum(-5)))(rn(wt, [2, 3], 2003)) as Tensor,
+]);
+
 // The TensorFlow.js math and activation cases live in their own file.
 import { MATH_CASES } from './cases-math.ts';
 CASES.push(...MATH_CASES);

@@ -1,6 +1,6 @@
 /**
  * ONNX neural-network ops: MatMul (numpy batching), Gemm and the fused matmul the planner makes
- * (bias and activation in our matmul epilogue), Conv (NCHW around our NHWC fused conv2d, groups as
+ * (bias and activation in our matmul epilogue), Conv (NCHW around our NHWC fused conv2d, NCDHW around conv3d, groups as
  * channel slices, 1-D as 2-D of width 1), the pools, and the normalisations.
  */
 import type { Activation } from '../../backend/backend.js';
@@ -106,7 +106,38 @@ function as2d(c: OpContext, x: Tensor): [Tensor, (y: Tensor) => Tensor] {
 
 const pair2 = (v: number[], one = 1): [number, number] => [v[0]!, v[1] ?? one];
 
+/** A 3-D Conv (NCDHW): explicit pads, then our NDHWC conv3d ('valid') per group, bias and activation. */
+function conv3dOf(c: OpContext): Tensor[] {
+  const x = c.tensor(0), w = c.tensor(1);
+  const group = c.int('group', 1);
+  const inC = x.shape[1]!, outC = w.shape[0]!;
+  if (w.rank !== 5) return c.fail(`W must be [M, C/group, kd, kh, kw] for a 3-D image, got ${c.fmt(w.shape)}`);
+  if (group < 1 || inC % group !== 0 || outC % group !== 0 || w.shape[1]! * group !== inC) return c.fail(`x ${c.fmt(x.shape)} and W ${c.fmt(w.shape)} do not match group ${group}`);
+  const win = windowOf(c, x.shape.slice(2), c.intList('kernel_shape') ?? w.shape.slice(2));
+  const padded = win.pads.some((p) => p !== 0)
+    ? ops.pad(x, [[0, 0], [0, 0], ...[0, 1, 2].map((i) => [win.pads[i]!, win.pads[i + 3]!] as [number, number])])
+    : x;
+  const xd = ops.transpose(padded, [0, 2, 3, 4, 1]);
+  const filter = ops.transpose(w, [2, 3, 4, 1, 0]); // [M, C/g, kd, kh, kw] -> [kd, kh, kw, C/g, M]
+  const triple = (v: number[]): [number, number, number] => [v[0]!, v[1]!, v[2]!];
+  const one = (xs: Tensor, fs: Tensor): Tensor => ops.conv3d(xs, fs, triple(win.strides), 'valid', 'NDHWC', triple(win.dilations));
+  let y: Tensor;
+  if (group === 1) y = one(xd, filter);
+  else {
+    const ci = inC / group, co = outC / group;
+    const parts: Tensor[] = [];
+    for (let g = 0; g < group; g++) {
+      parts.push(one(ops.slice(xd, [0, 0, 0, 0, g * ci], [-1, -1, -1, -1, ci]), ops.slice(filter, [0, 0, 0, 0, g * co], [-1, -1, -1, -1, co])));
+    }
+    y = ops.concat(parts, 4);
+  }
+  if (c.has(2)) y = ops.add(y, c.tensor(2));
+  const { activation, alpha } = epilogue(c);
+  return [ops.transpose(applyActivation(y, activation, alpha), [0, 4, 1, 2, 3])];
+}
+
 export const conv: OpFn = (c) => {
+  if (c.tensor(0).rank === 5) return conv3dOf(c);
   const [x, back] = as2d(c, c.tensor(0));
   let w = c.tensor(1);
   if (w.rank === 3) w = ops.reshape(w, [...w.shape, 1]);
@@ -215,9 +246,40 @@ const convTranspose: OpFn = (c) => {
   return [back(ops.transpose(y, [0, 3, 1, 2]))];
 };
 
+/** A 3-D pool (NCDHW): explicit pads (-Infinity for max; for avg, zeros and, without count_include_pad, a count of real taps), then our NDHWC pool. */
+function pool3d(c: OpContext, kind: 'max' | 'avg', x: Tensor): Tensor {
+  const kernel = c.intList('kernel_shape');
+  if (!kernel || kernel.length !== 3) return c.fail('kernel_shape of three sizes is required for a 3-D image');
+  const win = windowOf(c, x.shape.slice(2), kernel);
+  if (win.dilations.some((d) => d !== 1)) return c.fail('dilated pooling is not supported');
+  if (c.int('ceil_mode', 0) === 1) return c.fail('ceil_mode with a 3-D image is not supported');
+  const pads = [[0, 0], [0, 0], ...[0, 1, 2].map((i) => [win.pads[i]!, win.pads[i + 3]!])] as [number, number][];
+  const padded = win.pads.some((p) => p !== 0);
+  const k = kernel as [number, number, number], s = win.strides as [number, number, number];
+  const run = (t: Tensor): Tensor => {
+    const td = ops.transpose(t, [0, 2, 3, 4, 1]);
+    return kind === 'max' ? ops.maxPool3d(td, k, s, 'valid') : ops.avgPool3d(td, k, s, 'valid');
+  };
+  let y: Tensor;
+  if (kind === 'max') y = run(padded ? ops.pad(x, pads, -Infinity) : x);
+  else {
+    y = run(padded ? ops.pad(x, pads, 0) : x);
+    if (padded && c.int('count_include_pad', 0) !== 1) {
+      const ones = ops.ones([1, 1, ...x.shape.slice(2)]);
+      y = ops.div(y, run(ops.pad(ones, pads, 0)));
+    }
+  }
+  if (c.node.outputs.length > 1 && c.node.outputs[1] !== '') return c.fail('the Indices output is not supported');
+  return ops.transpose(y, [0, 4, 1, 2, 3]);
+}
+
 function pool(kind: 'max' | 'avg'): OpFn {
   return (c) => {
     const xin = c.tensor(0);
+    if (xin.rank === 5) {
+      const y = pool3d(c, kind, xin.dtype === 'float32' ? xin : ops.cast(xin, 'float32'));
+      return [xin.dtype === 'float32' ? y : ops.cast(y, xin.dtype)];
+    }
     const x0 = xin.dtype === 'float32' ? xin : ops.cast(xin, 'float32');
     const [x, back0] = as2d(c, x0);
     const back = (y: Tensor): Tensor => (xin.dtype === 'float32' ? back0(y) : ops.cast(back0(y), xin.dtype));
