@@ -194,6 +194,12 @@ export const KERNELS: KernelTable<CpuHandle> = {
           if (dtype === 'int32') for (let i = 0; i < size; i++) s = (s + a[base + i * inner]!) | 0;
           else for (let i = 0; i < size; i++) s += a[base + i * inner]!;
           o[p * inner + q] = s;
+        } else if (op === 'prod') {
+          // float64, rounded once, as the sum; int32 wraps at every step (exact)
+          let s = 1;
+          if (dtype === 'int32') for (let i = 0; i < size; i++) s = Math.imul(s, a[base + i * inner]!);
+          else for (let i = 0; i < size; i++) s *= a[base + i * inner]!;
+          o[p * inner + q] = s;
         } else if (op === 'argmax') {
           let best = -Infinity, bi = 0;
           for (let i = 0; i < size; i++) {
