@@ -204,6 +204,16 @@ describe.each(backends)('scans and top-k on %s', (name) => {
       expect(Array.from(await u.values.data())).toEqual([5, 2, 9]);
       expect(Array.from(await u.indices.data())).toEqual([0, 0, 1, 2, 1]);
       u.values.dispose(); u.indices.dispose();
+      // NaN meets NaN and -0 meets 0, in a vector as in the slices of a matrix (as tf.unique)
+      const n = wt.unique([NaN, 0, -0, NaN, 1]);
+      expect(Array.from(await n.indices.data())).toEqual([0, 1, 1, 0, 2]);
+      const r = wt.unique([[NaN, 0], [-0, 1], [NaN, 1]], 1);
+      expect(Array.from(await r.indices.data())).toEqual([0, 1]);
+      const t = wt.tensor([[NaN, 0, NaN], [1, 2, 1]]);
+      const s = wt.unique(t, 1);
+      t.dispose();
+      expect(Array.from(await s.indices.data())).toEqual([0, 1, 0]);
+      n.values.dispose(); n.indices.dispose(); r.values.dispose(); r.indices.dispose(); s.values.dispose(); s.indices.dispose();
     } else {
       expect(() => wt.unique([5, 5, 2])).toThrow(/^unique: the \w+ backend reads its buffers asynchronously.*await t\.to\('wasm'\)/);
     }
