@@ -290,6 +290,18 @@ export const KERNELS: KernelTable<CpuHandle> = {
   scatterAdd([dy, idx], [out], { outer, axisLen, inner, numIdx }) {
     const d = dy!.data, ix = idx!.data, o = out!.data;
     const acc = new Float64Array(o.length);
+    if (inner === 1) {
+      // one number per index (bincount, segment sums of a vector): no inner loop
+      for (let p = 0; p < outer; p++) {
+        const src = p * numIdx, dst = p * axisLen;
+        for (let j = 0; j < numIdx; j++) {
+          const k = ix[j]!;
+          if (k >= 0 && k < axisLen) acc[dst + k]! += d[src + j]!;
+        }
+      }
+      o.set(acc);
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let j = 0; j < numIdx; j++) {
         const k = ix[j]!;
