@@ -1,4 +1,5 @@
-// Reductions along the middle axis of [outer, size, inner]: sum, max, min, argmax.
+// Reductions along the middle axis of [outer, size, inner]: sum, max, min, argmax, and prod (OP_SUM
+// with MUL: the sum's layout with * for +, init 1).
 //
 // Layout (the same in softmax.wgsl and softmax_grad.wgsl; planned in src/backend/webgpu/axis.ts):
 // sizes are in units of T (f32, or vec4<f32>). A "line" is one (outer, inner) position; its `size`
@@ -95,7 +96,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let j = base + k * inner;
       let v = X[j];
 //#if OP_SUM
+//#if MUL
+      acc *= v;
+//#else
       acc += v;
+//#endif
 //#else
 //#if PAIRS
       let i = bitcast<U>(X[lines * size + j]);
@@ -111,7 +116,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   // The lanes of a vec4 along the line fold into one result (element index 4k + lane).
 //#if FOLD
 //#if OP_SUM
+//#if MUL
+  var r = (acc.x * acc.y) * (acc.z * acc.w);
+//#else
   var r = (acc.x + acc.y) + (acc.z + acc.w);
+//#endif
   var ri = NONE;
 //#else
   let e = select(ai * 4u + vec4<u32>(0u, 1u, 2u, 3u), ai, ai == vec4<u32>(NONE));
@@ -135,7 +144,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (b < s) {
       let o = l + s * bs;
 //#if OP_SUM
+//#if MUL
+      sv[l] = sv[l] * sv[o];
+//#else
       sv[l] = sv[l] + sv[o];
+//#endif
 //#else
       let w = (si[o] != RU(NONE)) & ((si[l] == RU(NONE)) | {{BR}}(sv[o], si[o], sv[l], si[l]));
       sv[l] = select(sv[l], sv[o], w);

@@ -1,5 +1,6 @@
-// int32 reductions along the middle axis of [outer, size, inner]: sum, max, min, argmax, one
-// invocation per (outer, inner) line. Exact: sums wrap as two's complement (WGSL's i32 addition).
+// int32 reductions along the middle axis of [outer, size, inner]: sum, max, min, argmax, prod, one
+// invocation per (outer, inner) line. Exact: sums and products wrap as two's complement (WGSL's i32
+// arithmetic).
 // params: [outer, size, inner]
 @group(0) @binding(1) var<storage, read> X: array<i32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<i32>;
@@ -18,10 +19,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 //#if OP_SUM
   r = 0;
 //#endif
+//#if OP_PROD
+  r = 1;
+//#endif
   for (var k = 0u; k < size; k++) {
     let v = X[base + k * inner];
 //#if OP_SUM
     r = r + v;
+//#endif
+//#if OP_PROD
+    r = r * v;
 //#endif
 //#if OP_MAX
     r = max(r, v);

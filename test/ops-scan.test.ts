@@ -52,12 +52,16 @@ describe.each(backends)('scans and top-k on %s', (name) => {
     expect(Array.from(await x.cumprod(0).data())).toEqual([1, 2, 3, 4, 10, 18]);
   });
 
-  it('cumsum keeps int32 (wrapping past 2^31 where the backend is exact) and counts bools as int32', async () => {
+  it('cumsum, cumprod and prod keep int32 (wrapping past 2^31 where the backend is exact) and count bools as int32', async () => {
     const y = wt.cumsum(wt.tensor([2 ** 30, 2 ** 30, 5], [3], 'int32'));
     expect(y.dtype).toBe('int32');
     if (exact) expect(Array.from(await y.data())).toEqual([2 ** 30, -(2 ** 31), -(2 ** 31) + 5]);
     const p = wt.cumprod(wt.tensor([65536, 65536, 3], [3], 'int32'));
     if (exact) expect(Array.from(await p.data())).toEqual([65536, 0, 0]);
+    const q = wt.prod(wt.tensor([[65536, 65536, 3], [-7, 3, 11]], [2, 3], 'int32'), 1);
+    expect(q.dtype).toBe('int32');
+    if (exact) expect(Array.from(await q.data())).toEqual([0, -231]);
+    expect(Array.from(await wt.prod(wt.tensor(Int32Array.from({ length: 33 }, (_, i) => (i % 3) - 1 || 1), [33], 'int32')).data())).toEqual([(-1) ** 11]);
     const b = wt.cumsum(wt.tensor([true, false, true]));
     expect(b.dtype).toBe('int32');
     expect(Array.from(await b.data())).toEqual([1, 1, 2]);
@@ -200,6 +204,16 @@ describe.each(backends)('scans and top-k on %s', (name) => {
       expect(Array.from(await u.values.data())).toEqual([5, 2, 9]);
       expect(Array.from(await u.indices.data())).toEqual([0, 0, 1, 2, 1]);
       u.values.dispose(); u.indices.dispose();
+      // NaN meets NaN and -0 meets 0, in a vector as in the slices of a matrix (as tf.unique)
+      const n = wt.unique([NaN, 0, -0, NaN, 1]);
+      expect(Array.from(await n.indices.data())).toEqual([0, 1, 1, 0, 2]);
+      const r = wt.unique([[NaN, 0], [-0, 1], [NaN, 1]], 1);
+      expect(Array.from(await r.indices.data())).toEqual([0, 1]);
+      const t = wt.tensor([[NaN, 0, NaN], [1, 2, 1]]);
+      const s = wt.unique(t, 1);
+      t.dispose();
+      expect(Array.from(await s.indices.data())).toEqual([0, 1, 0]);
+      n.values.dispose(); n.indices.dispose(); r.values.dispose(); r.indices.dispose(); s.values.dispose(); s.indices.dispose();
     } else {
       expect(() => wt.unique([5, 5, 2])).toThrow(/^unique: the \w+ backend reads its buffers asynchronously.*await t\.to\('wasm'\)/);
     }

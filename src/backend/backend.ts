@@ -45,7 +45,7 @@ export type UnaryOp =
 export type ActivationGradOp = 'tanhGrad' | 'sigmoidGrad' | 'reluGrad' | 'leakyReluGrad';
 
 /** The reductions of the `reduce` kernel. */
-export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax';
+export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'prod';
 
 /** The update rules of the fused `optimizer` kernel. */
 export type OptimizerKind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
@@ -234,7 +234,7 @@ export interface KernelAttrs {
   };
   /**
    * inputs [x] of `dtype` seen as [outer, size, inner]; output [outer, inner] of `dtype` (argmax: int32
-   * index). int32 sums wrap as two's complement.
+   * index). int32 sums and products wrap as two's complement; an empty axis gives 0 (sum) or 1 (prod).
    */
   reduce: AxisAttrs & {
     /** The reduction. */

@@ -204,11 +204,14 @@ function counts(op: string, x: Tensor, w: Tensor, size: number, binary: boolean)
   if (w.size !== 0 && (w.rank !== x.rank || w.shape.some((d, i) => d !== x.shape[i]))) throw new Error(`${op}: weights must have x's shape ${fmt(x.shape)} or be empty, got ${fmt(w.shape)}`);
   const rows = x.rank === 2 ? x.shape[0]! : 1;
   const flat = reshape(x, [x.size]);
-  // row r's values land in [r * size, (r + 1) * size); those outside [0, size) are dropped
-  const ok = logicalAnd(greaterEqual(flat, 0), less(flat, size));
+  // row r's values land in [r * size, (r + 1) * size); those outside [0, size) are dropped (one row:
+  // the scatterAdd kernel drops ids outside [0, size) itself, so no mask is needed)
   let ids = flat;
-  if (rows > 1) ids = reshape(broadcastTo(reshape(toTensor(op, Int32Array.from({ length: rows }, (_, r) => r * size), x.backend), [rows, 1]), x.shape).add(x), [x.size]);
-  ids = where(ok, ids, -1);
+  if (rows > 1) {
+    const ok = logicalAnd(greaterEqual(flat, 0), less(flat, size));
+    ids = reshape(broadcastTo(reshape(toTensor(op, Int32Array.from({ length: rows }, (_, r) => r * size), x.backend), [rows, 1]), x.shape).add(x), [x.size]);
+    ids = where(ok, ids, -1);
+  }
   // the result takes the weights' dtype, as in TensorFlow.js (empty float32 weights: float32 counts)
   const dtype = w.dtype;
   const src = binary || w.size === 0 ? ones([x.size]) : reshape(w.dtype === 'float32' ? w : cast(w, 'float32'), [x.size]);

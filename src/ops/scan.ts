@@ -1,13 +1,13 @@
 /**
  * Scans and top-k: cumsum and cumprod (running sum / product along one axis, TensorFlow.js's
- * exclusive and reverse flags), prod (the product over axes, from the scan kernel), and topk (the k
+ * exclusive and reverse flags), prod (the product over axes, from the reduce kernel), and topk (the k
  * largest along the last axis, with their int32 indices). Gradients beside each.
  */
 import { storageOf } from '../dtype.js';
 import { fmt, normAxes, normAxis, sizeOf, splitAt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkInt, defineOp, empty, record, runKernel, toTensor, untaped, type Axis, type TensorLike } from './core.js';
-import { cast, reshape, slice, transpose } from './movement.js';
+import { cast, reshape, transpose } from './movement.js';
 import { div, mul } from './elementwise.js';
 import { full } from './creation.js';
 
@@ -69,9 +69,9 @@ export const prod = defineOp('prod', (a: TensorLike, axis: Axis = null, keepDims
   const flat = (t: Tensor): Tensor => reshape(transpose(t, perm), [...outShape, n]);
   const y = untaped(() => {
     if (n === 0) return full(keepDims ? kept : outShape, 1, x.dtype);
-    // reversed, the running product's first element is the whole product
-    const s = scanRaw('prod', flat(x), outShape.length, false, true);
-    return reshape(slice(s, outShape.map(() => 0).concat(0), [...outShape, 1]), keepDims ? kept : outShape);
+    // the reduce kernel's product along the merged last axis (int32: exact, wrapping)
+    const r = runKernel('reduce', [flat(x)], outShape, x.dtype, { op: 'prod', dtype: storageOf(x.dtype), outer: sizeOf(outShape), size: n, inner: 1 });
+    return reshape(r, keepDims ? kept : outShape);
   });
   return record('prod', [x], y, (dy) => {
     const xf = flat(x);

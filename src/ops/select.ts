@@ -110,7 +110,18 @@ export function unique(a: TensorLike, axis: number = 0): Unique {
     const seen = new Map<string, number>();
     const first: number[] = [];
     const idx = new Int32Array(size);
-    for (let j = 0; j < size; j++) {
+    if (outer * inner === 1) {
+      // one number per slice: keyed by the number itself (SameValueZero, as the string keys below:
+      // NaN meets NaN, -0 meets 0)
+      const seenNum = new Map<number, number>();
+      for (let j = 0; j < size; j++) {
+        const key = v[j] as number;
+        let k = seenNum.get(key);
+        if (k === undefined) { k = first.length; seenNum.set(key, k); first.push(j); }
+        idx[j] = k;
+      }
+    }
+    for (let j = 0; j < size && outer * inner !== 1; j++) {
       const parts: number[] = [];
       for (let p = 0; p < outer; p++) for (let q = 0; q < inner; q++) parts.push(v[(p * size + j) * inner + q] as number);
       const key = parts.join(',');

@@ -43,6 +43,12 @@ add('prod all / axis / axes / keepDims', 1e-5, (wt) => {
   const x = rn(wt, [3, 4, 2], 6201).mul(0.4).add(1);
   return [wt.prod(x), wt.prod(x, 1), wt.prod(x, [0, 2]), wt.prod(x, -1, true), wt.prod(x, [])];
 });
+// long rows reach the kernels' vector lanes and partial products (wasm) and split passes (webgpu)
+add('prod long rows, a whole tensor, zeros and infinities', 1e-4, (wt) => {
+  const x = rn(wt, [3, 4099], 6204).mul(0.01).add(1);
+  const z = wt.tensor([[2, 0, 3, 5, 7, 1, 2, 3, 4], [1, 2, Infinity, 4, 5, 6, 7, 8, 9], [-1, 2, -3, 4, -5, 6, -7, 8, -0.5]]);
+  return [wt.prod(x, 1), wt.prod(x.reshape([3 * 4099]).mul(1.0001)), wt.prod(x.slice([0, 0], [3, 37]), 0), wt.prod(z, 1)];
+});
 add('prod int32 and bool', 0, (wt) => [wt.prod(ri(wt, [3, 4], 6202, -5, 5), 1), wt.prod(wt.tensor([[true, true], [true, false]]), 1)]);
 add('grad prod with zeros', 1e-4, (wt) => vg(wt, (x) => wt.prod(x, 1), wt.tensor([[1, 2, 3, 4], [2, 0, 3, 1], [0, 5, 0, 2]])));
 add('grad prod over two axes', 1e-4, (wt) => vg(wt, (x) => wt.prod(x, [0, 2]), rn(wt, [2, 3, 2], 6203).mul(0.3).add(1)));

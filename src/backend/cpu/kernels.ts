@@ -194,6 +194,12 @@ export const KERNELS: KernelTable<CpuHandle> = {
           if (dtype === 'int32') for (let i = 0; i < size; i++) s = (s + a[base + i * inner]!) | 0;
           else for (let i = 0; i < size; i++) s += a[base + i * inner]!;
           o[p * inner + q] = s;
+        } else if (op === 'prod') {
+          // float64, rounded once, as the sum; int32 wraps at every step (exact)
+          let s = 1;
+          if (dtype === 'int32') for (let i = 0; i < size; i++) s = Math.imul(s, a[base + i * inner]!);
+          else for (let i = 0; i < size; i++) s *= a[base + i * inner]!;
+          o[p * inner + q] = s;
         } else if (op === 'argmax') {
           let best = -Infinity, bi = 0;
           for (let i = 0; i < size; i++) {
@@ -284,6 +290,18 @@ export const KERNELS: KernelTable<CpuHandle> = {
   scatterAdd([dy, idx], [out], { outer, axisLen, inner, numIdx }) {
     const d = dy!.data, ix = idx!.data, o = out!.data;
     const acc = new Float64Array(o.length);
+    if (inner === 1) {
+      // one number per index (bincount, segment sums of a vector): no inner loop
+      for (let p = 0; p < outer; p++) {
+        const src = p * numIdx, dst = p * axisLen;
+        for (let j = 0; j < numIdx; j++) {
+          const k = ix[j]!;
+          if (k >= 0 && k < axisLen) acc[dst + k]! += d[src + j]!;
+        }
+      }
+      o.set(acc);
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let j = 0; j < numIdx; j++) {
         const k = ix[j]!;

@@ -3,24 +3,25 @@ import type { KernelAttrs } from '../backend.js';
 import type { StorageArray } from '../../dtype.js';
 
 /**
- * Running sum or product along the middle axis of [outer, size, inner]. The running value lives in
- * the output array (float32 or int32), so it is rounded (or wrapped) at every step as in the other
- * backends.
+ * Running sum or product along the middle axis of [outer, size, inner]. The running value is
+ * rounded to float32 (or wrapped to int32) at every step, as the output array stores it and as in
+ * the other backends.
  */
 export function scan(x: StorageArray, out: StorageArray, { op, dtype, outer, size, inner, exclusive, reverse }: KernelAttrs['scan']): void {
-  const int = dtype === 'int32';
-  const f = op === 'sum' ? (a: number, b: number) => a + b : int ? Math.imul : (a: number, b: number) => a * b;
-  const first = op === 'sum' ? 0 : 1;
+  // 0 float sum, 1 float product, 2 int32 sum, 3 int32 product
+  const kind = (dtype === 'int32' ? 2 : 0) + (op === 'sum' ? 0 : 1);
+  // an inclusive float sum starts from -0, so that a first element of -0 stays -0
+  const first = op === 'sum' ? (exclusive || kind === 2 ? 0 : -0) : 1;
+  const step = reverse ? -inner : inner;
   for (let p = 0; p < outer; p++) {
     for (let q = 0; q < inner; q++) {
-      const base = p * size * inner + q;
-      let prev = -1;
-      for (let t = 0; t < size; t++) {
-        const k = reverse ? size - 1 - t : t;
-        const at = base + k * inner;
-        if (exclusive) out[at] = prev < 0 ? first : f(out[prev]!, x[prev]!);
-        else out[at] = prev < 0 ? x[at]! : f(out[prev]!, x[at]!);
-        prev = at;
+      let at = p * size * inner + q + (reverse ? (size - 1) * inner : 0);
+      let acc = first;
+      for (let t = 0; t < size; t++, at += step) {
+        const v = x[at]!;
+        if (exclusive) out[at] = acc;
+        acc = kind === 0 ? Math.fround(acc + v) : kind === 1 ? Math.fround(acc * v) : kind === 2 ? (acc + v) | 0 : Math.imul(acc, v);
+        if (!exclusive) out[at] = acc;
       }
     }
   }

@@ -116,6 +116,8 @@ return ${binaryExpr(op, 'x', 'y', dtype)};`;
     let src: string;
     if (at.op === 'sum') {
       src = rowLoop(at, ['x'], KAHAN_INIT, kahan('x[at]'), 's');
+    } else if (at.op === 'prod') {
+      src = rowLoop(at, ['x'], 'let s = 1;', 's *= x[at];', 's');
     } else if (at.op === 'argmax') {
       src = rowLoop(at, ['x'], 'let best = x[base];\nlet bi = 0;',
         'const v = x[at];\nif (v > best || (v !== v && best === best)) {\nbest = v;\nbi = j;\n}', 'bi');

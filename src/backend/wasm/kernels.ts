@@ -26,8 +26,8 @@ const B_INT = 32;
 /** The unary ops' int32 forms (U_INEG.. in c/elementwise.c). */
 const UNARY_INT: Partial<Record<UnaryOp, number>> = { neg: 32, abs: 33, sign: 34 };
 /** Added to a reduction's code for its int32 form (R_INT in c/axis.c). */
-const R_INT = 4;
-const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3 };
+const R_INT = 8;
+const REDUCE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, argmax: 3, prod: 4 };
 const OPTIMIZER = { sgd: 0, momentum: 1, rmsprop: 2, adam: 3 } as const;
 /** Inner columns per unit of the axis kernels (CHUNK in c/axis.c). */
 const AXIS_CHUNK = 64;

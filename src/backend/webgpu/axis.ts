@@ -81,11 +81,12 @@ function splitCount(ctx: KernelContext, outer: number, size: number, inner: numb
   return lines >= 64 || size < 8192 ? 1 : Math.min(256, Math.ceil(size / 4096), nextPow2(Math.ceil(1024 / lines)));
 }
 
-const INIT: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity, argmax: -Infinity };
+const INIT: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity, argmax: -Infinity, prod: 1 };
 
 /** reduce over [outer, size, inner] into out ([outer, inner]); two passes when the lines are few. */
 export function reduceKernel(ctx: KernelContext, x: GpuHandle, out: GpuHandle, op: ReduceOp, outer: number, size: number, inner: number): void {
-  const opDefine = { [`OP_${op.toUpperCase()}`]: true };
+  // prod is the sum's shader with * for + (MUL)
+  const opDefine: Record<string, boolean> = op === 'prod' ? { OP_SUM: true, MUL: true } : { [`OP_${op.toUpperCase()}`]: true };
   const chunks = splitCount(ctx, outer, size, inner);
   if (chunks > 1) {
     // Pass 1: one partial per piece, laid out as [outer, chunks, inner] (argmax: values, then indices).

@@ -1,10 +1,10 @@
 /*
- * Kernels along one axis of a tensor seen as [outer, size, inner]: reduce (sum, max, min, argmax),
+ * Kernels along one axis of a tensor seen as [outer, size, inner]: reduce (sum, max, min, argmax, prod),
  * softmax / logSoftmax and their gradient. A unit is one (outer index, chunk of up to CHUNK inner
  * columns): with inner > 1 the lanes of a vector are 4 neighbouring columns walking down the axis
  * together; with inner == 1 each unit is one contiguous line, split across lanes and combined at
  * the end. Results match the cpu reference's rules: max/min propagate NaN, argmax takes the first
- * maximum (or the first NaN), sums run in float32 over 4-16 partial sums.
+ * maximum (or the first NaN), sums and products run in float32 over 4-16 partial results.
  */
 #include "vmath.h"
 
@@ -12,7 +12,7 @@
 
 typedef struct { const float *x; float *out; int32_t outer, size, inner, op, log; const float *dy; } AxisArgs;
 
-enum { R_SUM, R_MAX, R_MIN, R_ARGMAX };
+enum { R_SUM, R_MAX, R_MIN, R_ARGMAX, R_PROD };
 
 INLINE int32_t chunks(int32_t inner) { return (inner + CHUNK - 1) / CHUNK; }
 
@@ -36,6 +36,18 @@ static float reduce_line(const float *x, int32_t n, int32_t op) {
     f4 s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
     float t = (lane(s, 0) + lane(s, 1)) + (lane(s, 2) + lane(s, 3));
     for (; j < n; j++) t += x[j];
+    return t;
+  }
+  if (op == R_PROD) {
+    f4 s0 = F4(1.0f), s1 = s0, s2 = s0, s3 = s0;
+    for (; j + 16 <= n; j += 16) {
+      s0 = wasm_f32x4_mul(s0, wasm_v128_load(x + j)); s1 = wasm_f32x4_mul(s1, wasm_v128_load(x + j + 4));
+      s2 = wasm_f32x4_mul(s2, wasm_v128_load(x + j + 8)); s3 = wasm_f32x4_mul(s3, wasm_v128_load(x + j + 12));
+    }
+    for (; j + 4 <= n; j += 4) s0 = wasm_f32x4_mul(s0, wasm_v128_load(x + j));
+    f4 s = wasm_f32x4_mul(wasm_f32x4_mul(s0, s1), wasm_f32x4_mul(s2, s3));
+    float t = (lane(s, 0) * lane(s, 1)) * (lane(s, 2) * lane(s, 3));
+    for (; j < n; j++) t *= x[j];
     return t;
   }
   if (op == R_ARGMAX) {
@@ -91,6 +103,10 @@ static void reduce_columns(const float *x, float *out, int32_t size, int32_t inn
       f4 s = F4(0.0f);
       for (int32_t i = 0; i < size; i++, p += inner) s = wasm_f32x4_add(s, wasm_v128_load(p));
       wasm_v128_store(out + q, s);
+    } else if (op == R_PROD) {
+      f4 s = F4(1.0f);
+      for (int32_t i = 0; i < size; i++, p += inner) s = wasm_f32x4_mul(s, wasm_v128_load(p));
+      wasm_v128_store(out + q, s);
     } else if (op == R_ARGMAX) {
       f4 best = wasm_v128_load(p);
       v128_t bi = I4(0);
@@ -110,11 +126,12 @@ static void reduce_columns(const float *x, float *out, int32_t size, int32_t inn
   }
   for (; q < q1; q++) {
     const float *p = x + q;
-    float r = op == R_SUM ? 0.0f : op == R_MAX || op == R_ARGMAX ? -__builtin_inff() : __builtin_inff();
+    float r = op == R_SUM ? 0.0f : op == R_PROD ? 1.0f : op == R_MAX || op == R_ARGMAX ? -__builtin_inff() : __builtin_inff();
     int32_t bi = 0;
     for (int32_t i = 0; i < size; i++, p += inner) {
       float v = *p;
       if (op == R_SUM) r += v;
+      else if (op == R_PROD) r *= v;
       else if (op == R_MIN) { if (v < r || v != v) r = v; }
       else if (op == R_MAX) { if (v > r || v != v) r = v; }
       else if (i == 0 || v > r || (v != v && r == r)) { r = v; bi = i; }
@@ -124,22 +141,23 @@ static void reduce_columns(const float *x, float *out, int32_t size, int32_t inn
   }
 }
 
-/* int32 reductions (op R_INT + R_SUM..R_ARGMAX): exact, sums wrapping as two's complement (in
- * uint32_t, where C defines the wrap). Columns of one chunk walk down the axis together. */
-#define R_INT 4
+/* int32 reductions (op R_INT + R_SUM..R_PROD): exact, sums and products wrapping as two's
+ * complement (in uint32_t, where C defines the wrap). Columns of one chunk walk down the axis together. */
+#define R_INT 8
 static void reduce_int_columns(const int32_t *x, int32_t *out, int32_t size, int32_t inner, int32_t q0, int32_t q1, int32_t op) {
   for (int32_t q = q0; q < q1; q++) {
     const int32_t *p = x + q;
     int32_t r = size > 0 ? p[0] : 0, bi = 0;
-    uint32_t s = 0;
+    uint32_t s = op == R_PROD ? 1u : 0u;
     for (int32_t i = 0; i < size; i++, p += inner) {
       const int32_t v = *p;
       if (op == R_SUM) s += (uint32_t)v;
+      else if (op == R_PROD) s *= (uint32_t)v;
       else if (op == R_MAX) r = v > r ? v : r;
       else if (op == R_MIN) r = v < r ? v : r;
       else if (v > r) { r = v; bi = i; }
     }
-    out[q] = op == R_SUM ? (int32_t)s : op == R_ARGMAX ? bi : r;
+    out[q] = op == R_SUM || op == R_PROD ? (int32_t)s : op == R_ARGMAX ? bi : r;
   }
 }
 
