@@ -80,6 +80,47 @@ describe.each(backends)('convLstm2d equals tfjs-layers\' (%s)', (backend) => {
     ours.dispose();
   });
 
+  it.each([
+    ['same', { filters: 2, kernelSize: 3, padding: 'same' }, [2, 4, 4, 2], [2, 4, 4, 2]],
+    ['valid, strides 2, hardSigmoid', { filters: 3, kernelSize: 2, strides: 2, recurrentActivation: 'hardSigmoid' }, [1, 5, 5, 1], [1, 2, 2, 3]],
+  ] as [string, Opts, number[], number[]][])('convLstm2dCell, %s: one step on [x, h, c] gives [h, h, c] as tfjs-layers\'', async (_n, opts, shape, frame) => {
+    const theirs = tfl.layers.convLstm2dCell({ recurrentInitializer: 'glorotUniform', recurrentActivation: 'sigmoid', ...opts } as never) as unknown as tfl.layers.Layer & { call(i: tf.Tensor[], k: object): tf.Tensor[] };
+    const ours = wt.layers.convLstm2dCell(opts as never);
+    theirs.build(shape);
+    const tw = theirs.getWeights();
+    const fixed = tw.map((w, i) => values(w.size, 60 + i, 0.5));
+    theirs.setWeights(fixed.map((v, i) => tf.tensor(v, tw[i]!.shape)));
+    const x = values(size(shape), 5, 1.2), h = values(size(frame), 6, 0.8), c = values(size(frame), 7, 0.8);
+    const wx = [wt.tensor(x, shape), wt.tensor(h, frame), wt.tensor(c, frame)];
+    ours.applyAll(wx);
+    ours.setWeights(fixed.map((v, i) => wt.tensor(v, tw[i]!.shape)));
+    expect(ours.weights.map((w) => w.shape)).toEqual(tw.map((w) => w.shape));
+    const ty = theirs.call([tf.tensor(x, shape), tf.tensor(h, frame), tf.tensor(c, frame)], {});
+    const wy = ours.applyAll(wx);
+    expect(wy.length).toBe(3);
+    for (let i = 0; i < 3; i++) await close(wy[i]!, ty[i]!);
+    expect(ours.getConfig()).toMatchObject({ filters: opts.filters, padding: opts.padding ?? 'valid', unit_forget_bias: true });
+    expect(() => ours.applyAll([wx[0]!, wx[1]!])).toThrow(/expected \[x, h, c\]/);
+    ours.dispose();
+  });
+
+  it('dropout and recurrentDropout act in training only', async () => {
+    const l = oursOf({ filters: 2, kernelSize: 2, padding: 'same', dropout: 0.5, recurrentDropout: 0.4 });
+    const ref = oursOf({ filters: 2, kernelSize: 2, padding: 'same' });
+    const x = wt.tensor(values(2 * 3 * 3 * 3 * 2, 8), [2, 3, 3, 3, 2]);
+    l.apply(x);
+    ref.apply(x);
+    ref.setWeights(l.getWeights());
+    const inferred = await (l.apply(x) as wt.Tensor).data();
+    const plain = await (ref.apply(x) as wt.Tensor).data();
+    expect(Array.from(inferred)).toEqual(Array.from(plain));
+    const trained = await (l.call(x, { training: true, seed: 3, updates: [] }) as wt.Tensor).data();
+    expect(trained.every((v) => Number.isFinite(v))).toBe(true);
+    expect(Math.max(...trained.map((v, i) => Math.abs(v - plain[i]!)))).toBeGreaterThan(1e-3);
+    l.dispose();
+    ref.dispose();
+  });
+
   it('unitForgetBias starts the forget gate at 1, the others at the bias initializer', async () => {
     const l = oursOf({ filters: 2, kernelSize: 1 });
     l.apply(wt.zeros([1, 1, 2, 2, 1]));

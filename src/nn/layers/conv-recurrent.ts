@@ -19,8 +19,8 @@ import { type CallContext, Layer, type LayerArgs, type LayerVariable, type Symbo
 import { activationConfig } from './recurrent-cells.js';
 import type { BaseRNNArgs } from './recurrent.js';
 
-/** Options of convLstm2d (Keras names and defaults). */
-export interface ConvLSTM2DArgs extends BaseRNNArgs {
+/** Options of convLstm2dCell (Keras names and defaults). */
+export interface ConvLSTM2DCellArgs extends LayerArgs {
   /** Channels of the output and of each state. A positive integer. */
   filters: number;
   /** [height, width] of the window, or one number for both. */
@@ -59,6 +59,9 @@ export interface ConvLSTM2DArgs extends BaseRNNArgs {
   recurrentDropout?: number;
 }
 
+/** Options of convLstm2d: the cell's, and the recurrent flags. */
+export interface ConvLSTM2DArgs extends ConvLSTM2DCellArgs, BaseRNNArgs {}
+
 function rate(op: string, name: string, v: unknown): number {
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${op}: ${name} must be a number in [0, 1), got ${String(v)}`);
@@ -68,10 +71,8 @@ function rate(op: string, name: string, v: unknown): number {
 const ser = (i: Initializer) => ({ class_name: i.className, config: i.getConfig() });
 const serReg = (r?: Regularizer) => (r ? { class_name: 'L1L2', config: r.getConfig() } : null);
 
-/** A convolutional LSTM over [batch, steps, height, width, channels]; states [h, c], each [batch, outH, outW, filters]. */
-export class ConvLSTM2D extends Layer {
-  /** Keras's class name, as in model.json. */
-  static readonly className = 'ConvLSTM2D';
+/** The options, weights and one step that the convLstm2d layer and its cell share. */
+abstract class ConvLSTM2DBase extends Layer {
   /** Channels of the output and of each state. */
   readonly filters: number;
   /** [height, width] of the window. */
@@ -106,28 +107,15 @@ export class ConvLSTM2D extends Layer {
   readonly dropout: number;
   /** Fraction of the recurrent state dropped in training. */
   readonly recurrentDropout: number;
-  /** Whether every step's output is returned, or only the last. */
-  readonly returnSequences: boolean;
-  /** Whether the final states are returned too. */
-  readonly returnState: boolean;
-  /** Whether the sequence is read from its end. */
-  readonly goBackwards: boolean;
-  /** Whether the final states carry into the next batch (resetStates clears them). */
-  readonly stateful: boolean;
-  /** Accepted for Keras files; the steps always run as a loop. */
-  readonly unroll: boolean;
   /** [kh, kw, inChannels, 4 * filters], once built. */
   kernel?: LayerVariable;
   /** [kh, kw, filters, 4 * filters], once built. */
   recurrentKernel?: LayerVariable;
   /** [4 * filters], once built (none without useBias). */
   bias?: LayerVariable;
-  private carried?: Tensor[];
-  private retired: Tensor[] = [];
 
-  constructor(args: ConvLSTM2DArgs) {
+  constructor(args: ConvLSTM2DCellArgs, op: string) {
     super(args);
-    const op = 'convLstm2d';
     if (!args || !Number.isInteger(args.filters) || args.filters < 1) throw new Error(`${op}: filters must be a positive integer, got ${String(args?.filters)}`);
     this.filters = args.filters;
     this.kernelSize = pair2d(op, 'kernelSize', args.kernelSize);
@@ -146,6 +134,175 @@ export class ConvLSTM2D extends Layer {
     this.biasRegularizer = getRegularizer(op, args.biasRegularizer);
     this.dropout = rate(op, 'dropout', args.dropout);
     this.recurrentDropout = rate(op, 'recurrentDropout', args.recurrentDropout);
+  }
+
+  /** One frame's output shape [batch, outH, outW, filters] from [batch, h, w, c]. */
+  protected frameOf(x: SymbolicShape): SymbolicShape {
+    return windowOutputShape(this.name, x, this.kernelSize, this.strides, this.dilationRate, this.padding, this.filters);
+  }
+
+  /** kernel [kh, kw, c, 4 filters], recurrent_kernel [kh, kw, filters, 4 filters], bias [4 filters], for frames [batch, h, w, c]. */
+  protected framePlan(frame: SymbolicShape): WeightPlan[] {
+    const c = frame[3];
+    if (typeof c !== 'number') throw new Error(`${this.name}: needs inputs whose channels are known, got ${fmtSymbolic(frame)}`);
+    this.frameOf(frame);
+    const g = 4 * this.filters;
+    const plan: WeightPlan[] = [
+      { name: 'kernel', shape: [...this.kernelSize, c, g], trainable: true },
+      { name: 'recurrent_kernel', shape: [...this.kernelSize, this.filters, g], trainable: true },
+    ];
+    if (this.useBias) plan.push({ name: 'bias', shape: [g], trainable: true });
+    return plan;
+  }
+
+  /** With unitForgetBias: the bias initializer's values, ones for the forget gate. */
+  private biasInit(): Initializer {
+    if (!this.unitForgetBias) return this.biasInitializer;
+    const base = this.biasInitializer, u = this.filters;
+    return {
+      className: base.className,
+      getConfig: () => base.getConfig(),
+      apply: (_shape, seed) => tidy(() => ops.concat([base.apply([u], seed), ones().apply([u]), base.apply([2 * u], seed === undefined ? undefined : mixSeed(seed, 1))], 0)),
+    };
+  }
+
+  protected buildWeights(frame: SymbolicShape, seed: number): void {
+    const [k, r, b] = this.framePlan(frame);
+    this.kernel = this.addWeight('kernel', k!.shape, this.kernelInitializer, seed, true, this.kernelRegularizer);
+    this.recurrentKernel = this.addWeight('recurrent_kernel', r!.shape, this.recurrentInitializer, seed, true, this.recurrentRegularizer);
+    if (b) this.bias = this.addWeight('bias', b.shape, this.biasInit(), seed, true, this.biasRegularizer);
+  }
+
+  /** Dropout masks for this sequence (training only): inputs [batch, h, w, c], previous output `frame`. */
+  protected masks(ctx: CallContext, input: number[], frame: number[]): [Tensor | undefined, Tensor | undefined] {
+    const drop = (r: number, shape: number[], k: number) => ops.mul(ops.greaterEqual(ops.rand(shape, { seed: mixSeed(ctx.seed, k) }), r), 1 / (1 - r));
+    return [
+      ctx.training && this.dropout > 0 ? drop(this.dropout, input, 1) : undefined,
+      ctx.training && this.recurrentDropout > 0 ? drop(this.recurrentDropout, frame, 2) : undefined,
+    ];
+  }
+
+  /** The input conv of frames [n, h, w, c] (plus the bias): [n, outH, outW, 4 filters]. */
+  protected project(frames: Tensor): Tensor {
+    if (!this.kernel) throw new Error(`${this.name}: the layer is not built yet`);
+    return ops.fusedConv2d({ x: frames, filter: this.kernel.value, strides: this.strides, pad: this.padding, dilations: this.dilationRate, bias: this.bias?.value });
+  }
+
+  /** One step from the projected input xt [batch, outH, outW, 4 filters] and the states: [h, c]. */
+  protected step(xt: Tensor, h0: Tensor, c0: Tensor, recMask?: Tensor): [Tensor, Tensor] {
+    const [n, oh, ow] = xt.shape as [number, number, number, number];
+    const u = this.filters;
+    const part = (t: Tensor, k: number) => ops.slice(t, [0, 0, 0, k * u], [n, oh, ow, u]);
+    const hp = recMask ? ops.mul(h0, recMask) : h0;
+    const z = ops.add(xt, ops.conv2d(hp, this.recurrentKernel!.value, 1, 'same'));
+    // Each activation runs once over all four gates, then the gates are cut out.
+    const gates = applyActivation(this.recurrentActivation, z), cand = applyActivation(this.activation, z);
+    const c = ops.add(ops.mul(part(gates, 1), c0), ops.mul(part(gates, 0), part(cand, 2)));
+    const h = ops.mul(part(gates, 3), applyActivation(this.activation, c));
+    return [h, c];
+  }
+
+  /** Keras's config of the cell's options. */
+  override getConfig(): Record<string, unknown> {
+    return {
+      filters: this.filters,
+      kernel_size: this.kernelSize.slice(),
+      strides: this.strides.slice(),
+      padding: this.padding,
+      data_format: 'channels_last',
+      dilation_rate: this.dilationRate.slice(),
+      activation: activationConfig(this.activation),
+      recurrent_activation: activationConfig(this.recurrentActivation),
+      use_bias: this.useBias,
+      unit_forget_bias: this.unitForgetBias,
+      kernel_initializer: ser(this.kernelInitializer),
+      recurrent_initializer: ser(this.recurrentInitializer),
+      bias_initializer: ser(this.biasInitializer),
+      kernel_regularizer: serReg(this.kernelRegularizer),
+      recurrent_regularizer: serReg(this.recurrentRegularizer),
+      bias_regularizer: serReg(this.biasRegularizer),
+      activity_regularizer: null,
+      kernel_constraint: null,
+      recurrent_constraint: null,
+      bias_constraint: null,
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      ...super.getConfig(),
+    };
+  }
+}
+
+/** ConvLSTM2D's cell: one step, applied to [x, h, c] (x [batch, h, w, c]; states [batch, outH, outW, filters]) -> [h, h, c]. */
+export class ConvLSTM2DCell extends ConvLSTM2DBase {
+  /** Keras's class name, as in model.json. */
+  static readonly className = 'ConvLSTM2DCell';
+
+  constructor(args: ConvLSTM2DCellArgs) {
+    super(args, 'convLstm2dCell');
+  }
+
+  getClassName(): string {
+    return ConvLSTM2DCell.className;
+  }
+
+  override get outputCount(): number {
+    return 3;
+  }
+
+  private frameInput(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const x = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as SymbolicShape;
+    if (x.length !== 4) throw new Error(`${this.name}: expected [x, h, c] with x of shape [batch, height, width, channels], got ${fmtSymbolic(x)}`);
+    return x;
+  }
+
+  computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape[] {
+    const f = this.frameOf(this.frameInput(inputShape));
+    return [f, f, f];
+  }
+
+  override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
+    return this.framePlan(this.frameInput(inputShape));
+  }
+
+  override build(inputShape: SymbolicShape | SymbolicShape[], seed: number): void {
+    const x = this.frameInput(inputShape);
+    this.buildWeights(x, seed);
+    super.build(x, seed);
+  }
+
+  /** On [x, h, c]: [h, h, c] after one step, as Keras's cell call. */
+  call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const [x, h0, c0] = list;
+    if (!x || x.rank !== 4 || list.length !== 3) throw new Error(`${this.name}: expected [x, h, c] with x of shape [batch, height, width, channels], got ${list.map((t) => fmt(t.shape)).join(', ')}`);
+    const f = this.frameOf(x.shape as number[]) as number[];
+    const same = (s: Tensor) => s.rank === 4 && s.shape.every((d, i) => d === f[i]);
+    if (!same(h0!) || !same(c0!)) throw new Error(`${this.name}: expected states h and c of shape ${fmt(f)}, got ${fmt(h0!.shape)}, ${fmt(c0!.shape)}`);
+    const [inMask, recMask] = this.masks(ctx, x.shape as number[], f);
+    const [h, c] = this.step(this.project(inMask ? ops.mul(x, inMask) : x), h0!, c0!, recMask);
+    return [h, h, c];
+  }
+}
+
+/** A convolutional LSTM over [batch, steps, height, width, channels]; states [h, c], each [batch, outH, outW, filters]. */
+export class ConvLSTM2D extends ConvLSTM2DBase {
+  /** Keras's class name, as in model.json. */
+  static readonly className = 'ConvLSTM2D';
+  /** Whether every step's output is returned, or only the last. */
+  readonly returnSequences: boolean;
+  /** Whether the final states are returned too. */
+  readonly returnState: boolean;
+  /** Whether the sequence is read from its end. */
+  readonly goBackwards: boolean;
+  /** Whether the final states carry into the next batch (resetStates clears them). */
+  readonly stateful: boolean;
+  /** Accepted for Keras files; the steps always run as a loop. */
+  readonly unroll: boolean;
+  private carried?: Tensor[];
+  private retired: Tensor[] = [];
+
+  constructor(args: ConvLSTM2DArgs) {
+    super(args, 'convLstm2d');
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
@@ -169,7 +326,7 @@ export class ConvLSTM2D extends Layer {
 
   /** One step's output shape [batch, outH, outW, filters]. */
   private frameShape(x: SymbolicShape): SymbolicShape {
-    return windowOutputShape(this.name, [x[0]!, x[2]!, x[3]!, x[4]!], this.kernelSize, this.strides, this.dilationRate, this.padding, this.filters);
+    return this.frameOf([x[0]!, x[2]!, x[3]!, x[4]!]);
   }
 
   computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
@@ -182,35 +339,12 @@ export class ConvLSTM2D extends Layer {
   /** kernel [kh, kw, inChannels, 4 filters], recurrent_kernel [kh, kw, filters, 4 filters], bias [4 filters]. */
   override weightShapes(inputShape: SymbolicShape): WeightPlan[] {
     const x = this.sequenceShape(inputShape);
-    const c = x[4];
-    if (typeof c !== 'number') throw new Error(`${this.name}: needs inputs whose channels are known, got ${fmtSymbolic(x)}`);
-    this.frameShape(x);
-    const g = 4 * this.filters;
-    const plan: WeightPlan[] = [
-      { name: 'kernel', shape: [...this.kernelSize, c, g], trainable: true },
-      { name: 'recurrent_kernel', shape: [...this.kernelSize, this.filters, g], trainable: true },
-    ];
-    if (this.useBias) plan.push({ name: 'bias', shape: [g], trainable: true });
-    return plan;
-  }
-
-  /** With unitForgetBias: the bias initializer's values, ones for the forget gate. */
-  private biasInit(): Initializer {
-    if (!this.unitForgetBias) return this.biasInitializer;
-    const base = this.biasInitializer, u = this.filters;
-    return {
-      className: base.className,
-      getConfig: () => base.getConfig(),
-      apply: (_shape, seed) => tidy(() => ops.concat([base.apply([u], seed), ones().apply([u]), base.apply([2 * u], seed === undefined ? undefined : mixSeed(seed, 1))], 0)),
-    };
+    return this.framePlan([x[0]!, x[2]!, x[3]!, x[4]!]);
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[], seed: number): void {
     const x = this.sequenceShape(inputShape);
-    const [k, r, b] = this.weightShapes(x);
-    this.kernel = this.addWeight('kernel', k!.shape, this.kernelInitializer, seed, true, this.kernelRegularizer);
-    this.recurrentKernel = this.addWeight('recurrent_kernel', r!.shape, this.recurrentInitializer, seed, true, this.recurrentRegularizer);
-    if (b) this.bias = this.addWeight('bias', b.shape, this.biasInit(), seed, true, this.biasRegularizer);
+    this.buildWeights([x[0]!, x[2]!, x[3]!, x[4]!], seed);
     // Any sequence length runs through the same weights.
     super.build([x[0]!, null, x[2]!, x[3]!, x[4]!], seed);
   }
@@ -241,29 +375,18 @@ export class ConvLSTM2D extends Layer {
     for (const t of this.retired) t.dispose();
     this.retired = [];
     let [h, c] = (given.length ? given : this.carried ?? [ops.zeros(f), ops.zeros(f)]) as [Tensor, Tensor];
-    const dropMask = (r: number, shape: number[], k: number) => ops.mul(ops.greaterEqual(ops.rand(shape, { seed: mixSeed(ctx.seed, k) }), r), 1 / (1 - r));
-    const inMask = ctx.training && this.dropout > 0 ? dropMask(this.dropout, [batch, H, W, C], 1) : undefined;
-    const recMask = ctx.training && this.recurrentDropout > 0 ? dropMask(this.recurrentDropout, f, 2) : undefined;
+    const [inMask, recMask] = this.masks(ctx, [batch, H, W, C], f);
     const u = this.filters;
     // The input conv of every step at once: steps fold into the batch.
     const frames = inMask ? ops.mul(x, ops.reshape(inMask, [batch, 1, H, W, C])) : x;
-    const xp = ops.fusedConv2d({
-      x: ops.reshape(frames, [batch * steps, H, W, C]), filter: this.kernel.value, strides: this.strides, pad: this.padding,
-      dilations: this.dilationRate, bias: this.bias?.value,
-    });
+    const xp = this.project(ops.reshape(frames, [batch * steps, H, W, C]));
     const [, oh, ow] = xp.shape as [number, number, number, number];
     const xs = ops.reshape(xp, [batch, steps, oh, ow, 4 * u]);
-    const R = this.recurrentKernel!.value;
-    const part = (t: Tensor, k: number) => ops.slice(t, [0, 0, 0, k * u], [batch, oh, ow, u]);
     const outs: Tensor[] = [];
     for (let k = 0; k < steps; k++) {
       const t = this.goBackwards ? steps - 1 - k : k;
       const xt = ops.reshape(ops.slice(xs, [0, t, 0, 0, 0], [batch, 1, oh, ow, 4 * u]), [batch, oh, ow, 4 * u]);
-      const hp = recMask ? ops.mul(h, recMask) : h;
-      const z = ops.add(xt, ops.conv2d(hp, R, 1, 'same'));
-      const gates = applyActivation(this.recurrentActivation, z), cand = applyActivation(this.activation, z);
-      c = ops.add(ops.mul(part(gates, 1), c), ops.mul(part(gates, 0), part(cand, 2)));
-      h = ops.mul(part(gates, 3), applyActivation(this.activation, c));
+      [h, c] = this.step(xt, h, c, recMask);
       if (this.returnSequences) outs.push(h);
     }
     if (this.stateful) {
@@ -277,34 +400,12 @@ export class ConvLSTM2D extends Layer {
   /** Keras's config, as model.json stores it. */
   override getConfig(): Record<string, unknown> {
     return {
-      filters: this.filters,
-      kernel_size: this.kernelSize.slice(),
-      strides: this.strides.slice(),
-      padding: this.padding,
-      data_format: 'channels_last',
-      dilation_rate: this.dilationRate.slice(),
-      activation: activationConfig(this.activation),
-      recurrent_activation: activationConfig(this.recurrentActivation),
-      use_bias: this.useBias,
-      unit_forget_bias: this.unitForgetBias,
-      kernel_initializer: ser(this.kernelInitializer),
-      recurrent_initializer: ser(this.recurrentInitializer),
-      bias_initializer: ser(this.biasInitializer),
-      kernel_regularizer: serReg(this.kernelRegularizer),
-      recurrent_regularizer: serReg(this.recurrentRegularizer),
-      bias_regularizer: serReg(this.biasRegularizer),
-      activity_regularizer: null,
-      kernel_constraint: null,
-      recurrent_constraint: null,
-      bias_constraint: null,
-      dropout: this.dropout,
-      recurrent_dropout: this.recurrentDropout,
+      ...super.getConfig(),
       return_sequences: this.returnSequences,
       return_state: this.returnState,
       go_backwards: this.goBackwards,
       stateful: this.stateful,
       unroll: this.unroll,
-      ...super.getConfig(),
     };
   }
 
