@@ -6,13 +6,14 @@
 import type { Layer, LayerArgs } from '../layers/layer.js';
 import { GRUCell, LSTMCell, type RNNCellBase, SimpleRNNCell, StackedRNNCells } from '../layers/recurrent-cells.js';
 import { GRU, LSTM, RNN, SimpleRNN } from '../layers/recurrent.js';
+import { ConvLSTM2D } from '../layers/conv-recurrent.js';
 import { MultiHeadAttention } from '../layers/attention.js';
 import { Masking } from '../layers/masking.js';
 import { Bidirectional, type MergeMode, TimeDistributed } from '../layers/wrappers.js';
 import { activationOf, type Config, init, reg } from './layer-configs.js';
 
 /** The classes this file reads. */
-export const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed', 'MultiHeadAttention', 'Masking'] as const;
+export const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'RNN', 'Bidirectional', 'TimeDistributed', 'MultiHeadAttention', 'Masking', 'ConvLSTM2D'] as const;
 
 /** The options a cell's config holds (the same keys in a layer's config). */
 function cellArgs(c: Config) {
@@ -80,6 +81,15 @@ export function recurrentFromConfig(cls: string, c: Config, base: LayerArgs, inn
       return new Bidirectional({ ...base, layer, mergeMode: (c.merge_mode === undefined ? undefined : c.merge_mode) as MergeMode | undefined });
     }
     case 'TimeDistributed': return new TimeDistributed({ ...base, layer: inner(c.layer as Config) });
+    case 'ConvLSTM2D': return new ConvLSTM2D({
+      ...base, ...gated(c), unitForgetBias: forgetBias(c.unit_forget_bias), ...rnnFlags(c),
+      filters: c.filters as number,
+      kernelSize: c.kernel_size as [number, number],
+      strides: (c.strides ?? undefined) as [number, number] | undefined,
+      padding: (c.padding ?? undefined) as 'valid' | 'same' | undefined,
+      dataFormat: (c.data_format ?? undefined) as 'channelsLast' | undefined,
+      dilationRate: (c.dilation_rate ?? undefined) as [number, number] | undefined,
+    });
     case 'Masking': return new Masking({ ...base, maskValue: typeof c.mask_value === 'number' ? c.mask_value : undefined });
     case 'MultiHeadAttention': {
       const o = c.output_shape;

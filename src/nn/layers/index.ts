@@ -20,6 +20,7 @@ import { GRU, type GRUArgs, LSTM, type LSTMArgs, RNN, type RNNArgs, SimpleRNN, t
 import { Bidirectional, type BidirectionalArgs, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
 import { Masking, type MaskingArgs } from './masking.js';
+import { ConvLSTM2D, type ConvLSTM2DArgs, ConvLSTM2DCell, type ConvLSTM2DCellArgs } from './conv-recurrent.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, type GaussianNoiseArgs, type NoiseRateArgs, SpatialDropout1D, SpatialDropout2D } from './noise.js';
 
 export { Layer, LayerVariable, type LayerArgs, type CallContext, type SymbolicShape, type WeightPlan } from './layer.js';
@@ -343,6 +344,18 @@ export function lstmCell(args: LSTMCellArgs): LSTMCell {
 /** GRU's cell: one step, applied to [x, h]. */
 export function gruCell(args: GRUCellArgs): GRUCell {
   return new GRUCell(args);
+}
+
+export { ConvLSTM2D, type ConvLSTM2DArgs, ConvLSTM2DCell, type ConvLSTM2DCellArgs } from './conv-recurrent.js';
+
+/** A convolutional LSTM over [batch, steps, height, width, channels]: conv2d input and recurrent transforms (gates i, f, c, o; states [h, c]). */
+export function convLstm2d(args: ConvLSTM2DArgs): ConvLSTM2D {
+  return new ConvLSTM2D(args);
+}
+
+/** ConvLSTM2D's cell: one step, applied to [x, h, c] (x [batch, height, width, channels]). */
+export function convLstm2dCell(args: ConvLSTM2DCellArgs): ConvLSTM2DCell {
+  return new ConvLSTM2DCell(args);
 }
 
 /** Cells run one after another in each step (for rnn). */
