@@ -17,8 +17,33 @@ export interface PixelData {
   height: number;
 }
 
-/** What fromPixels reads: pixel data anywhere; in pages also canvas, image, video and bitmap elements. */
-export type PixelSource = PixelData | ImageData | HTMLCanvasElement | OffscreenCanvas | HTMLImageElement | HTMLVideoElement | ImageBitmap;
+/**
+ * A canvas (HTMLCanvasElement or OffscreenCanvas), typed by its shape so that programs built
+ * without the DOM library (Node, Deno) type-check against ours.
+ */
+export interface CanvasLike {
+  /** Pixels per row. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** The canvas's drawing context of `kind`. */
+  getContext(kind: '2d'): unknown;
+}
+
+/** An image, video or ImageBitmap element, typed by its shape (as CanvasLike). */
+export interface ImageElementLike {
+  /** Pixels per row (an image, a bitmap). */
+  width?: number;
+  /** Rows (an image, a bitmap). */
+  height?: number;
+  /** Pixels per row of a video's frame. */
+  videoWidth?: number;
+  /** Rows of a video's frame. */
+  videoHeight?: number;
+}
+
+/** What fromPixels reads: pixel data anywhere (ImageData included); in pages also canvas, image, video and bitmap elements. */
+export type PixelSource = PixelData | CanvasLike | ImageElementLike;
 
 const has = (name: string): boolean => typeof (globalThis as Record<string, unknown>)[name] === 'function';
 const isA = (x: unknown, name: string): boolean => has(name) && x instanceof ((globalThis as unknown as Record<string, new () => unknown>)[name]!);
@@ -106,7 +131,8 @@ function checkImage(op: string, img: Tensor): void {
   if (img.dtype !== 'float32' && img.dtype !== 'int32') throw new Error(`${op}: expected a float32 or int32 tensor, got ${img.dtype}`);
 }
 
-function paint(op: string, bytes: Uint8ClampedArray, w: number, h: number, canvas: HTMLCanvasElement | OffscreenCanvas): void {
+function paint(op: string, bytes: Uint8ClampedArray, w: number, h: number, target: CanvasLike): void {
+  const canvas = target as unknown as HTMLCanvasElement | OffscreenCanvas;
   canvas.width = w;
   canvas.height = h;
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
@@ -118,7 +144,7 @@ function paint(op: string, bytes: Uint8ClampedArray, w: number, h: number, canva
  * The RGBA bytes of an image tensor ([h, w] grey, or [h, w, 1|3|4]; float32 in [0, 1], int32 in
  * [0, 255]), drawn onto `canvas` too when one is given (TensorFlow.js's toPixels).
  */
-async function toPixels(img: Tensor, canvas?: HTMLCanvasElement | OffscreenCanvas): Promise<Uint8ClampedArray> {
+async function toPixels(img: Tensor, canvas?: CanvasLike): Promise<Uint8ClampedArray> {
   checkImage('toPixels', img);
   const bytes = bytesOf('toPixels', img, await img.data());
   if (canvas) paint('toPixels', bytes, img.shape[1]!, img.shape[0]!, canvas);
@@ -129,7 +155,7 @@ async function toPixels(img: Tensor, canvas?: HTMLCanvasElement | OffscreenCanva
  * Draw an image tensor onto a canvas now (TensorFlow.js's draw), on backends that read
  * synchronously (cpu, wasm); elsewhere it throws, naming `await wt.browser.toPixels(img, canvas)`.
  */
-function draw(img: Tensor, canvas: HTMLCanvasElement | OffscreenCanvas): void {
+function draw(img: Tensor, canvas: CanvasLike): void {
   checkImage('draw', img);
   if (!img.backend.readSync) throw new Error(`draw: the ${img.backend.name} backend reads its buffers asynchronously; use \`await wt.browser.toPixels(img, canvas)\``);
   if (!canvas) throw new Error('draw: expected a canvas to draw on');
