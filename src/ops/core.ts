@@ -3,7 +3,7 @@
  * output tensor, and recording the op on the gradient tape with its backward rule.
  */
 import type { Backend, KernelAttrs, KernelName } from '../backend/backend.js';
-import { type DType, type TypedArray, isComplex, isDType, storageOf, toStorage, toTypedArray } from '../dtype.js';
+import { type DType, type TypedArray, isDType, storageOf, toStorage, toTypedArray } from '../dtype.js';
 import { engine, activeBackend } from '../engine.js';
 import { fmt, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
@@ -185,12 +185,18 @@ export function runKernel<K extends KernelName>(
   kernel: K, inputs: readonly Tensor[], shape: Shape, dtype: DType, attrs: KernelAttrs[K], backend?: Backend, op?: string,
 ): Tensor {
   const b = backend ?? inputs[0]?.backend ?? activeBackend();
-  // complex64 reaches kernels only as its float32 pairs (src/ops/complex.ts): any other op refuses it here.
-  if (isComplex({ dtype }) || inputs.some(isComplex)) throw complexRefused(opOf(op, kernel));
+  // complex64 reaches kernels only as its float32 pairs (src/ops/complex.ts) and string tensors live
+  // on the host (src/ops/string.ts): one pass over the inputs refuses both (complex first).
+  if ((dtype as string) === 'complex64') throw complexRefused(opOf(op, kernel));
+  let hasString = false;
+  for (const t of inputs) {
+    const d = t.dtype as string;
+    if (d === 'complex64') throw complexRefused(opOf(op, kernel));
+    if (d === 'string') hasString = true;
+  }
+  if (hasString) throw new Error(`${opOf(op, kernel)}: string tensors are not supported by ${opOf(op, kernel)} (they take reshape, expandDims, squeeze and the wt.string ops)`);
   const prof = engine.profiling;
   const bytes0 = engine.numBytes, tensors0 = engine.numTensors, t0 = prof ? performance.now() : 0;
-  // string tensors live on the host (src/ops/string.ts): no kernel takes them.
-  if (inputs.some((t) => (t.dtype as string) === 'string')) throw new Error(`${opOf(op, kernel)}: string tensors are not supported by ${opOf(op, kernel)} (they take reshape, expandDims, squeeze and the wt.string ops)`);
   const out = empty(shape, dtype, b, opOf(op, kernel));
   try {
     if (out.size > 0) b.run(kernel, inputs.map((t) => t.handle), [out.handle], attrs);
