@@ -198,3 +198,45 @@ export function browserSession(args: readonly string[], { isolated = false, demo
   });
   return session;
 }
+
+/**
+ * Call inside a describe block: bundle test/browser/NAME/entry.ts (vite, library mode, to NAME.js)
+ * into a page folder beside the shipped bundle (dist-browser) and test/browser/NAME/index.html,
+ * serve it, open it in Chromium with WebGPU and wait until the page sets `globalThis[readyFlag]`;
+ * after the block's tests, close and remove everything. `browser` stays null when the browser
+ * tests are off.
+ */
+export function bundledPage(name: string, readyFlag: string): { browser: Browser | null } {
+  const session: { browser: Browser | null } = { browser: null };
+  let dir = '';
+  let server: Server | null = null;
+  beforeAll(async () => {
+    if (!BROWSER_TESTS_ENABLED) return;
+    dir = mkdtempSync(join(tmpdir(), `wt-${name}-`));
+    const page = join(dir, name);
+    mkdirSync(page, { recursive: true });
+    // The page's own code only: the library comes from its import of the bundle.
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      build: {
+        outDir: page,
+        emptyOutDir: false,
+        minify: false,
+        lib: { entry: join(ROOT, 'test', 'browser', name, 'entry.ts'), formats: ['es'], fileName: () => `${name}.js` },
+      },
+    });
+    cpSync(join(ROOT, 'dist-browser'), page, { recursive: true });
+    cpSync(join(ROOT, 'test', 'browser', name, 'index.html'), join(page, 'index.html'));
+    server = await serve(dir);
+    session.browser = await launch(WEBGPU_ARGS);
+    await session.browser.page.goto(`${server.url}/${name}/index.html`);
+    await session.browser.page.waitForFunction((flag) => (globalThis as Record<string, unknown>)[flag] === true, readyFlag, { timeout: 30_000 });
+  }, 180_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return session;
+}
