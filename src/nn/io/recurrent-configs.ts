@@ -4,7 +4,8 @@
  * TimeDistributed, MultiHeadAttention.
  */
 import type { Layer, LayerArgs } from '../layers/layer.js';
-import { GRUCell, LSTMCell, type RNNCellBase, SimpleRNNCell, StackedRNNCells } from '../layers/recurrent-cells.js';
+import { GRUCell, LSTMCell, type RNNCellBase, SimpleRNNCell } from '../layers/recurrent-cells.js';
+import { StackedRNNCells } from '../layers/stacked-cells.js';
 import { GRU, LSTM, RNN, SimpleRNN } from '../layers/recurrent.js';
 import { ConvLSTM2D } from '../layers/conv-recurrent.js';
 import { MultiHeadAttention } from '../layers/attention.js';

@@ -15,7 +15,8 @@ import { ELU, type ELUArgs, LeakyReLU, type LeakyReLUArgs, PReLU, type PReLUArgs
 import { LayerNormalization, type LayerNormalizationArgs } from './layernorm.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { Embedding, type EmbeddingArgs, Permute, type PermuteArgs, RepeatVector, type RepeatVectorArgs, Rescaling, type RescalingArgs } from './reshaping.js';
-import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, type RNNCellArgs, SimpleRNNCell, StackedRNNCells, type StackedRNNCellsArgs } from './recurrent-cells.js';
+import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, type RNNCellArgs, SimpleRNNCell } from './recurrent-cells.js';
+import { StackedRNNCells, type StackedRNNCellsArgs } from './stacked-cells.js';
 import { GRU, type GRUArgs, LSTM, type LSTMArgs, RNN, type RNNArgs, SimpleRNN, type SimpleRNNArgs } from './recurrent.js';
 import { Bidirectional, type BidirectionalArgs, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
 import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
@@ -307,7 +308,8 @@ export function prelu(args: PReLUArgs = {}): PReLU {
   return new PReLU(args);
 }
 
-export { RNNCellBase, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, type RNNCellArgs, type GatedCellArgs, type LSTMCellArgs, type GRUCellArgs, type StackedRNNCellsArgs } from './recurrent-cells.js';
+export { RNNCellBase, SimpleRNNCell, LSTMCell, GRUCell, type RNNCellArgs, type GatedCellArgs, type LSTMCellArgs, type GRUCellArgs } from './recurrent-cells.js';
+export { StackedRNNCells, type StackedRNNCellsArgs } from './stacked-cells.js';
 export { RNN, SimpleRNN, LSTM, GRU, type BaseRNNArgs, type RNNArgs, type SimpleRNNArgs, type LSTMArgs, type GRUArgs } from './recurrent.js';
 export { Bidirectional, type BidirectionalArgs, type MergeMode, TimeDistributed, type TimeDistributedArgs } from './wrappers.js';
 

@@ -9,7 +9,8 @@ import * as ops from '../../ops/index.js';
 import { fmt } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { type CallContext, Layer, type LayerArgs, type LayerVariable, type SymbolicShape, type WeightPlan, fmtSymbolic } from './layer.js';
-import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, RNNCellBase, type RNNCellArgs, SimpleRNNCell, StackedRNNCells } from './recurrent-cells.js';
+import { GRUCell, type GRUCellArgs, LSTMCell, type LSTMCellArgs, RNNCellBase, type RNNCellArgs, SimpleRNNCell } from './recurrent-cells.js';
+import { StackedRNNCells } from './stacked-cells.js';
 
 /** Options every recurrent layer takes (Keras names and defaults). */
 export interface BaseRNNArgs extends LayerArgs {
